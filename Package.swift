@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One library per layer; arrows only point down (see ../shared/DESIGN.md).
+let package = Package(
+    name: "Inlet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "inlet", targets: ["inlet"]),
+        .library(name: "Columnar", targets: ["Columnar"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "Delimited", targets: ["Delimited"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "ObjectStore", targets: ["ObjectStore"]),
+        .library(name: "Lake", targets: ["Lake"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages (scripts/setup installs them).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        .target(name: "Columnar"),
+        .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"]),
+        .target(name: "Delimited", dependencies: ["Columnar"]),
+        .target(name: "Inference", dependencies: ["Columnar", "Delimited"]),
+        .target(name: "ObjectStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Lake", dependencies: [
+            "Columnar", "Parquet", "ObjectStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Sources", dependencies: ["Columnar", "Delimited", "Inference"]),
+        .target(name: "InletCLI", dependencies: [
+            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Sources",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "inlet", dependencies: ["InletCLI"]),
+
+        .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
+        .testTarget(name: "DelimitedTests", dependencies: ["Delimited"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Delimited", "Columnar"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
+        .testTarget(name: "InletCLITests", dependencies: ["InletCLI"]),
+        // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
+        .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

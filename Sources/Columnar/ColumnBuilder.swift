@@ -1,0 +1,110 @@
+/// Appends values of one type and produces a `Column`.
+///
+/// Each physical type has its own array and typed append, so hot loops (CSV → batch,
+/// Parquet decode) append without boxing or a switch per value. Call the typed append
+/// that matches `type`'s storage (see `DataType`); `appendNull()` works for every type.
+public struct ColumnBuilder: Sendable {
+    public let type: DataType
+    public private(set) var validity = ValidityBitmap()
+    @usableFromInline var bools: [Bool] = []
+    @usableFromInline var i8: [Int8] = []
+    @usableFromInline var i16: [Int16] = []
+    @usableFromInline var i32: [Int32] = []
+    @usableFromInline var i64: [Int64] = []
+    @usableFromInline var f32: [Float] = []
+    @usableFromInline var f64: [Double] = []
+    @usableFromInline var dec: [Int128] = []
+    @usableFromInline var bytes = ByteArrays()
+
+    public init(type: DataType, capacity: Int = 0) {
+        self.type = type
+        validity.reserveCapacity(capacity)
+        switch type {
+        case .boolean: bools.reserveCapacity(capacity)
+        case .int8: i8.reserveCapacity(capacity)
+        case .int16: i16.reserveCapacity(capacity)
+        case .int32, .date: i32.reserveCapacity(capacity)
+        case .int64, .timestamp: i64.reserveCapacity(capacity)
+        case .float32: f32.reserveCapacity(capacity)
+        case .float64: f64.reserveCapacity(capacity)
+        case .decimal: dec.reserveCapacity(capacity)
+        case .string, .binary: bytes.reserveCapacity(values: capacity, bytes: capacity * 8)
+        }
+    }
+
+    public var count: Int { validity.count }
+
+    @inline(__always) public mutating func append(_ v: Bool) { bools.append(v); validity.append(true) }
+    @inline(__always) public mutating func append(_ v: Int8) { i8.append(v); validity.append(true) }
+    @inline(__always) public mutating func append(_ v: Int16) { i16.append(v); validity.append(true) }
+    /// int32 or date (days since 1970-01-01).
+    @inline(__always) public mutating func append(_ v: Int32) { i32.append(v); validity.append(true) }
+    /// int64 or timestamp (in the type's unit).
+    @inline(__always) public mutating func append(_ v: Int64) { i64.append(v); validity.append(true) }
+    @inline(__always) public mutating func append(_ v: Float) { f32.append(v); validity.append(true) }
+    @inline(__always) public mutating func append(_ v: Double) { f64.append(v); validity.append(true) }
+    /// An unscaled decimal.
+    @inline(__always) public mutating func append(_ v: Int128) { dec.append(v); validity.append(true) }
+    /// String (valid UTF-8) or binary bytes.
+    @inline(__always) public mutating func append(bytes v: UnsafeRawBufferPointer) { bytes.append(v); validity.append(true) }
+    public mutating func append<C: Collection>(bytes v: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: v); validity.append(true)
+    }
+    public mutating func append(string v: String) { bytes.append(v); validity.append(true) }
+
+    public mutating func appendNull() {
+        validity.append(false)
+        switch type {
+        case .boolean: bools.append(false)
+        case .int8: i8.append(0)
+        case .int16: i16.append(0)
+        case .int32, .date: i32.append(0)
+        case .int64, .timestamp: i64.append(0)
+        case .float32: f32.append(0)
+        case .float64: f64.append(0)
+        case .decimal: dec.append(0)
+        case .string, .binary: bytes.appendEmpty()
+        }
+    }
+
+    /// Appends a boxed value; throws if it does not fit the type exactly.
+    public mutating func append(_ v: Value) throws {
+        switch (type, v) {
+        case (_, .null): appendNull()
+        case let (.boolean, .boolean(x)): append(x)
+        case let (.int8, .int(x)) where Int8(exactly: x) != nil: append(Int8(x))
+        case let (.int16, .int(x)) where Int16(exactly: x) != nil: append(Int16(x))
+        case let (.int32, .int(x)) where Int32(exactly: x) != nil: append(Int32(x))
+        case let (.int64, .int(x)): append(x)
+        case let (.float32, .float(x)): append(Float(x))
+        case let (.float64, .float(x)): append(x)
+        case let (.decimal(p, _), .decimal(x)) where Decimal128.fits(x, precision: p): append(x)
+        case let (.date, .date(x)): append(x)
+        case let (.timestamp, .timestamp(x)): append(x)
+        case let (.string, .string(x)): append(string: x)
+        case let (.binary, .binary(x)): append(bytes: x)
+        default: throw ColumnarError.valueMismatch(type, v)
+        }
+    }
+
+    /// Returns the column and leaves the builder empty, keeping its capacity for reuse.
+    public mutating func finish() -> Column {
+        let storage: ColumnStorage
+        switch type {
+        case .boolean: storage = .boolean(bools); bools.removeAll(keepingCapacity: true)
+        case .int8: storage = .int8(i8); i8.removeAll(keepingCapacity: true)
+        case .int16: storage = .int16(i16); i16.removeAll(keepingCapacity: true)
+        case .int32, .date: storage = .int32(i32); i32.removeAll(keepingCapacity: true)
+        case .int64, .timestamp: storage = .int64(i64); i64.removeAll(keepingCapacity: true)
+        case .float32: storage = .float32(f32); f32.removeAll(keepingCapacity: true)
+        case .float64: storage = .float64(f64); f64.removeAll(keepingCapacity: true)
+        case .decimal: storage = .decimal(dec); dec.removeAll(keepingCapacity: true)
+        case .string, .binary: storage = .bytes(bytes); bytes.removeAll(keepingCapacity: true)
+        }
+        let v = validity
+        validity.removeAll()
+        // The builder's arrays always match its type, so this cannot fail.
+        // swiftlint:disable:next force_try
+        return try! Column(type: type, storage: storage, validity: v)
+    }
+}

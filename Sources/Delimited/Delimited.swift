@@ -1,0 +1,1 @@
+// Placeholder until the Delimited layer lands.

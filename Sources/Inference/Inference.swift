@@ -1,0 +1,1 @@
+// Placeholder until the Inference layer lands.

@@ -1,0 +1,1 @@
+// Placeholder until the Parquet layer lands.
