@@ -1,1 +1,56 @@
-// Placeholder until the ObjectStore layer lands.
+import Foundation
+
+/// What a store knows about one object.
+public struct ObjectInfo: Sendable, Hashable {
+    public var key: String
+    public var size: Int64
+    public var lastModified: Date?
+    public var etag: String?
+
+    public init(key: String, size: Int64, lastModified: Date? = nil, etag: String? = nil) {
+        self.key = key; self.size = size; self.lastModified = lastModified; self.etag = etag
+    }
+}
+
+/// The lake's view of storage: a flat key space of immutable objects, where every put
+/// is atomic (readers see the old object or the new one, never a partial one).
+/// Keys use `/` separators and never start with `/`. `LocalStore` and `S3Store` implement it.
+public protocol ObjectStore: Sendable {
+    /// For messages: `./lake`, `s3://bucket/prefix`.
+    var displayName: String { get }
+    /// Streams a local file into `key`, replacing any object there atomically.
+    func put(key: String, fromFile path: String) async throws
+    /// Small objects (manifests).
+    func put(key: String, data: [UInt8]) async throws
+    /// Bytes of `key`, or of `range` within it (half-open, in bytes). Throws `.notFound`.
+    func get(key: String, range: Range<Int64>?) async throws -> [UInt8]
+    /// Streams `key` to a local file.
+    func download(key: String, toFile path: String) async throws
+    /// nil when absent.
+    func head(key: String) async throws -> ObjectInfo?
+    /// Every object under `prefix`, in key order, following all pages.
+    func list(prefix: String) async throws -> [ObjectInfo]
+    /// Deletes keys (absent keys are fine); throws `.deleteFailed` listing keys that failed.
+    func delete(keys: [String]) async throws
+}
+
+public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
+    case notFound(store: String, key: String)
+    case invalidKey(String, reason: String)
+    case io(store: String, key: String, message: String)
+    case deleteFailed(store: String, failures: [String: String])
+    /// A remote service answered with an error (S3: status, code, request id).
+    case remote(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(s, k): return "\(s): no object at '\(k)'"
+        case let .invalidKey(k, r): return "invalid object key '\(k)': \(r)"
+        case let .io(s, k, m): return "\(s): '\(k)': \(m)"
+        case let .deleteFailed(s, f):
+            let first = f.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            return "\(s): \(f.count) object(s) could not be deleted (\(first))"
+        case let .remote(m): return m
+        }
+    }
+}
