@@ -39,6 +39,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "inlet", dependencies: ["InletCLI"]),
+        .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "Sources"]),
 
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
