@@ -1,3 +1,4 @@
+import Foundation
 import InletCLI
 
-await InletMain.main()
+exit(await InletMain.runMain())

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+
+public enum InletVersion {
+    public static let number = "0.1.0"
+    /// parquet-mr's form, which Spark and parquet-cpp parse (`INLET_BUILD` names the commit when set at run time).
+    public static var createdBy: String {
+        let build = ProcessInfo.processInfo.environment["INLET_BUILD"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        return "inlet version \(number) (build \(build))"
+    }
+}
+
+public struct InletMain: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "inlet",
+        abstract: "Load business data into a data lake as typed, partitioned Parquet.",
+        discussion: """
+        The lake is a local folder (default ./lake) or s3://bucket[/prefix] (--store or INLET_STORE).
+        Exit codes: 0 ok, 1 other failure, 2 usage or configuration, 3 bad input data, 4 remote service or store.
+        """,
+        version: InletVersion.number,
+        subcommands: [Upload.self, CursorUsage.self, Preview.self, Datasets.self, Show.self, Clear.self]
+    )
+
+    public init() {}
+
+    /// Parses, runs and maps every failure to the documented exit codes.
+    public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+            return ExitStatus.ok.rawValue
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {   // --help, --version
+                print(fullMessage(for: error))
+                return 0
+            }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                return ExitStatus.usage.rawValue
+            }
+            FileHandle.standardError.write(Data(("error: \(error)\n").utf8))
+            return ExitStatus.failure.rawValue
+        }
+    }
+}

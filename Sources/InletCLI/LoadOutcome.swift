@@ -1,0 +1,56 @@
+import Foundation
+import Inference
+import Lake
+
+/// What a load did, for a person (text) or a machine (`--json`).
+struct LoadOutcome: Encodable {
+    let datasetId: String
+    let file: String
+    let inputBytes: Int64
+    let seconds: Double
+    let dryRun: Bool
+    let result: LoadResult
+    let report: InferenceReport
+    let badRowsSkipped: Int
+    let badRowsRejected: Int
+    let store: String
+
+    enum CodingKeys: String, CodingKey {
+        case datasetId = "dataset_id", file, inputBytes = "input_bytes", seconds, dryRun = "dry_run", rows, files
+        case partitions, staleDeleted = "stale_deleted", columns, warnings, badRowsSkipped = "bad_rows_skipped"
+        case badRowsRejected = "bad_rows_rejected", store
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(datasetId, forKey: .datasetId)
+        try c.encode(file, forKey: .file)
+        try c.encode(inputBytes, forKey: .inputBytes)
+        try c.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(result.rows, forKey: .rows)
+        try c.encode(result.files, forKey: .files)
+        try c.encode(result.partitionsWritten, forKey: .partitions)
+        try c.encode(result.staleDeleted, forKey: .staleDeleted)
+        try c.encode(report.columns, forKey: .columns)
+        try c.encode(report.warnings, forKey: .warnings)
+        try c.encode(badRowsSkipped, forKey: .badRowsSkipped)
+        try c.encode(badRowsRejected, forKey: .badRowsRejected)
+        try c.encode(store, forKey: .store)
+    }
+
+    func print(_ console: Console) throws {
+        if console.json { return try console.emitJSON(self) }
+        let rate = seconds > 0 ? Double(inputBytes) / seconds : 0
+        let verb = dryRun ? "dry run: would load" : "loaded"
+        let bytes = result.files.reduce(Int64(0)) { $0 + $1.bytes }
+        console.out("\(verb) \(Format.count(result.rows)) rows into \(datasetId) (\(result.files.count) file(s), \(Format.bytes(bytes)), \(result.partitionsWritten.count) partition(s)) in \(Format.duration(seconds)), \(Format.bytes(Int64(rate)))/s")
+        if badRowsSkipped > 0 { console.out("skipped \(Format.count(Int64(badRowsSkipped))) bad row(s)") }
+        if badRowsRejected > 0 { console.out("rejected \(Format.count(Int64(badRowsRejected))) bad row(s) (see the rejects file)") }
+        if result.staleDeleted > 0 { console.out("removed \(result.staleDeleted) replaced file(s)") }
+        if !console.quiet {
+            for f in result.files { console.out("  \(f.key)  \(Format.count(f.rows)) rows  \(Format.bytes(f.bytes))") }
+        }
+        console.out("store: \(store)")
+    }
+}

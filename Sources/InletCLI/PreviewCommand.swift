@@ -1,0 +1,88 @@
+import ArgumentParser
+import Columnar
+import Delimited
+import Foundation
+import Inference
+import Sources
+
+struct Preview: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how a CSV file would load: encoding, dialect, inferred types with reasons, first rows. Writes nothing.",
+        discussion: "Example:\n  inlet preview Examples/orders.csv --rows 5"
+    )
+
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    @Option(help: "How many rows to show.")
+    var rows = 10
+
+    @OptionGroup var csv: CSVCommandOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read '\(file)': no such file or not readable") }
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
+    }
+
+    func run() async throws {
+        let console = global.console
+        try await CommandRunner.run(console) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+            let scan = Progress(label: "scan", totalBytes: size, console: console)
+            let source = try CSVSource(path: file, csv: try csv.csvOptions(inputPath: file), inference: try csv.inferenceOptions()) { b, r in
+                scan.update(bytes: b, rows: Int64(r))
+            }
+            scan.finish()
+            var sample: [[String]] = []
+            while sample.count < rows, let batch = try source.next() {
+                for i in 0 ..< min(batch.rowCount, rows - sample.count) {
+                    sample.append(zip(batch.columns, batch.schema.fields).map { ValueText.render($0.0, row: i) })
+                }
+            }
+            let r = source.reader
+            let report = PreviewReport(
+                file: file, encoding: r.encoding.encoding.rawValue, encodingReason: r.encoding.reason,
+                delimiter: String(UnicodeScalar(r.dialect.delimiter)), quote: String(UnicodeScalar(r.dialect.quote)),
+                header: r.dialect.hasHeader, dialectReasons: r.dialect.reasons,
+                renamedHeaders: r.headerRenames.map { "\($0.original) → \($0.renamed)" },
+                columns: source.inference.report.columns, warnings: source.inference.report.warnings,
+                rowsScanned: r.rowsRead, sample: sample)
+            try report.print(console, names: source.schema.fields.map(\.name))
+        }
+    }
+}
+
+struct PreviewReport: Encodable {
+    let file: String
+    let encoding: String
+    let encodingReason: String
+    let delimiter: String
+    let quote: String
+    let header: Bool
+    let dialectReasons: [String]
+    let renamedHeaders: [String]
+    let columns: [ColumnReport]
+    let warnings: [String]
+    let rowsScanned: Int
+    let sample: [[String]]
+
+    func print(_ console: Console, names: [String]) throws {
+        if console.json { return try console.emitJSON(self) }
+        let shownDelimiter = delimiter == "\t" ? "\\t" : delimiter
+        console.out("\(console.bold(file)): \(Format.count(Int64(rowsScanned))) rows")
+        console.out("encoding: \(encoding) (\(encodingReason))")
+        console.out("dialect: delimiter '\(shownDelimiter)', quote \(quote), \(header ? "header row" : "no header") (\(dialectReasons.joined(separator: "; ")))")
+        for r in renamedHeaders { console.out("renamed header: \(r)") }
+        console.out()
+        let rows = columns.map { c in
+            [c.name, c.type, String(c.nullCount), c.format ?? "", c.fallbackValue.map { "\(c.reason): '\($0)' at line \(c.fallbackLine ?? 0)" } ?? c.reason]
+        }
+        for line in Format.table(["column", "type", "nulls", "format", "why"], rows) { console.out(line) }
+        for w in warnings { console.out("warning: \(w)") }
+        guard !sample.isEmpty else { return }
+        console.out()
+        let clipped = sample.map { $0.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } }
+        for line in Format.table(names, clipped) { console.out(line) }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Progress for long work: a redrawn bar on a terminal (bytes, rows, rate, ETA), plain
+/// periodic lines otherwise, nothing with `-q`. Thread-safe: the pipeline reports from
+/// whichever thread does the work.
+final class Progress: @unchecked Sendable {
+    private let label: String
+    private let totalBytes: Int64
+    private let console: Console
+    private let lock = NSLock()
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var bytes: Int64 = 0
+    private var rows: Int64 = 0
+    private var drewBar = false
+    private let interval: TimeInterval
+
+    init(label: String, totalBytes: Int64, console: Console, plainInterval: TimeInterval = 5) {
+        self.label = label
+        self.totalBytes = totalBytes
+        self.console = console
+        interval = console.stderrIsTerminal ? 0.1 : plainInterval
+    }
+
+    func update(bytes: Int64, rows: Int64) {
+        lock.lock(); defer { lock.unlock() }
+        self.bytes = bytes
+        self.rows = rows
+        let now = Date()
+        guard !console.quiet, now.timeIntervalSince(lastDraw) >= interval else { return }
+        lastDraw = now
+        draw(final: false)
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if drewBar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drewBar = false
+    }
+
+    private func draw(final: Bool) {
+        let elapsed = max(Date().timeIntervalSince(started), 0.001)
+        let rate = Double(bytes) / elapsed
+        let fraction = totalBytes > 0 ? min(1, Double(bytes) / Double(totalBytes)) : 0
+        let eta = rate > 0 && totalBytes > bytes ? Double(totalBytes - bytes) / rate : 0
+        let text = "\(label) \(Format.bytes(bytes))/\(Format.bytes(totalBytes)) \(Format.count(rows)) rows \(Format.bytes(Int64(rate)))/s ETA \(Format.duration(eta))"
+        if console.stderrIsTerminal {
+            let width = 24, filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(bar) \(Int(fraction * 100))% \(text)".utf8))
+            drewBar = true
+        } else {
+            FileHandle.standardError.write(Data("progress: \(Int(fraction * 100))% \(text)\n".utf8))
+        }
+    }
+}
+
+/// Human formatting of sizes, counts and durations.
+enum Format {
+    static func bytes(_ n: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var v = Double(n), i = 0
+        while v >= 1000, i < units.count - 1 { v /= 1000; i += 1 }
+        return i == 0 ? "\(n) B" : String(format: v >= 100 ? "%.0f" : "%.1f", v) + " " + units[i]
+    }
+
+    static func count(_ n: Int64) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, ch) in s.reversed().enumerated() {
+            if i > 0, i % 3 == 0, ch != "-" { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
+    }
+
+    static func duration(_ s: Double) -> String {
+        if s < 1 { return String(format: "%.2fs", s) }
+        if s < 60 { return String(format: "%.1fs", s) }
+        return "\(Int(s) / 60)m\(String(format: "%02d", Int(s) % 60))s"
+    }
+
+    /// A left-aligned text table.
+    static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return [line(header)] + rows.map(line)
+    }
+}

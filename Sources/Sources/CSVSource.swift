@@ -1,0 +1,76 @@
+import Columnar
+import Delimited
+import Foundation
+import Inference
+
+/// A CSV file as typed batches: pass 1 infers every column's type from the whole file,
+/// pass 2 converts chunk by chunk. Memory stays bounded by the chunk size, whatever the file size.
+public final class CSVSource: BatchSource {
+    public let reader: CSVReader
+    public let inference: InferenceResult
+    private let converter: BatchConverter
+    /// Rows dropped by `--bad-rows skip|reject` because a value broke its column's type.
+    public private(set) var typeRejects: [RejectedRow] = []
+    public private(set) var rowsOut = 0
+    private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
+
+    public var schema: Schema { inference.schema }
+
+    /// Opens the file and runs pass 1. `overrides` may be computed from the header
+    /// (e.g. the Cursor export's known columns); they join `inference.schemaOverrides`.
+    public init(path: String, csv: CSVOptions, inference options: InferenceOptions,
+                overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
+                progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
+        reader = try CSVReader(path: path, options: csv)
+        var options = options
+        if let overrides {
+            options.schemaOverrides.merge(try overrides(reader.header)) { explicit, _ in explicit }
+        }
+        try Self.checkOverrides(options.schemaOverrides, header: reader.header, file: reader.fileName)
+        var state = InferenceState(columnNames: reader.header, options: options)
+        var rows = 0
+        while let chunk = try reader.nextChunk() {
+            state.observe(chunk)
+            rows += chunk.rowCount
+            progress?(reader.bytesRead, rows)
+        }
+        inference = state.finish()
+        try reader.rewind()
+        let rowErrors: RowErrorPolicy
+        switch csv.badRows {
+        case .fail: rowErrors = .fail
+        case .skip: rowErrors = .skip
+        case .reject: rowErrors = .collect
+        }
+        converter = BatchConverter(result: inference, fileName: reader.fileName, rowErrors: rowErrors)
+        self.progress = progress
+    }
+
+    public func next() throws -> RecordBatch? {
+        guard let chunk = try reader.nextChunk() else { return nil }
+        let converted = try converter.convert(chunk)
+        typeRejects.append(contentsOf: converted.rejected)
+        rowsOut += converted.batch.rowCount
+        progress?(reader.bytesRead, rowsOut)
+        return converted.batch
+    }
+
+    /// An override naming no column is a usage error, not something to ignore silently.
+    static func checkOverrides(_ overrides: [String: DataType], header: [String], file: String) throws {
+        let unknown = overrides.keys.filter { !header.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw SourceError.unknownSchemaColumns(file: file, columns: unknown, header: header)
+        }
+    }
+}
+
+public enum SourceError: Error, CustomStringConvertible {
+    case unknownSchemaColumns(file: String, columns: [String], header: [String])
+
+    public var description: String {
+        switch self {
+        case let .unknownSchemaColumns(f, cs, h):
+            return "\(f): --schema names column(s) \(cs.map { "'\($0)'" }.joined(separator: ", ")) not in the header (\(h.joined(separator: ", ")))"
+        }
+    }
+}
