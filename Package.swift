@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Delimited", "Columnar"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
-        .testTarget(name: "InletCLITests", dependencies: ["InletCLI"]),
+        .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Sources", "Columnar"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake"]),
     ],

@@ -47,31 +47,46 @@ struct ProcessFailure: Error, CustomStringConvertible {
     var description: String { "\(command) exited \(status): \(stderr)" }
 }
 
-/// Runs a program and returns its standard output; throws with stderr on a non-zero exit.
-@discardableResult
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                currentDirectory: URL? = nil) throws -> String {
+/// What a finished child process printed, and how it ended.
+struct ProcessOutput {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs a program to completion; never throws on a non-zero exit.
+func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+           currentDirectory: URL? = nil) throws -> ProcessOutput {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
-    if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     if let currentDirectory { p.currentDirectoryURL = currentDirectory }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
+    // Files, not pipes: a chatty child can never block on a full pipe.
+    let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proc-out-\(UUID().uuidString)")
+    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("proc-err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+    p.standardOutput = try FileHandle(forWritingTo: outURL)
+    p.standardError = try FileHandle(forWritingTo: errURL)
+    p.standardInput = FileHandle.nullDevice
     try p.run()
-    // Read both pipes before waiting so a chatty child cannot block on a full pipe.
-    var errData = Data()
-    let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    errReader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
-    guard p.terminationStatus == 0 else {
-        throw ProcessFailure(command: ([executable] + arguments).joined(separator: " "), status: p.terminationStatus,
-                             stderr: String(decoding: errData, as: UTF8.self))
+    return ProcessOutput(status: p.terminationStatus,
+                         stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
+                         stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self))
+}
+
+/// Runs a program and returns its standard output; throws with stderr on a non-zero exit.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                currentDirectory: URL? = nil) throws -> String {
+    let r = try spawn(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+    guard r.status == 0 else {
+        throw ProcessFailure(command: ([executable] + arguments).joined(separator: " "), status: r.status, stderr: r.stderr)
     }
-    return String(decoding: outData, as: UTF8.self)
+    return r.stdout
 }
 
 /// Runs a Python snippet with the test venv's interpreter; `arguments` land in `sys.argv[1...]`.
@@ -79,4 +94,25 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 func runPython(_ script: String, _ arguments: [String] = []) throws -> String {
     guard let python = TestEnvironment.python else { throw ProcessFailure(command: "python", status: -1, stderr: "no INLET_TEST_PYTHON") }
     return try runProcess(python, ["-c", script] + arguments)
+}
+
+extension TestEnvironment {
+    /// The `inlet` binary that `swift build --build-tests` made beside the test bundle.
+    static var inletBinary: String {
+        if let p = ProcessInfo.processInfo.environment["INLET_BIN"] { return p }
+        let candidates = [".build/debug/inlet", ".build/x86_64-unknown-linux-gnu/debug/inlet", ".build/aarch64-unknown-linux-gnu/debug/inlet"]
+        for c in candidates {
+            let p = packageRoot.appendingPathComponent(c).path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/inlet").path
+    }
+
+    static func example(_ name: String) -> String { packageRoot.appendingPathComponent("Examples/\(name)").path }
+}
+
+/// Runs the `inlet` binary (no colour); never throws on a non-zero exit.
+func runInlet(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil) throws -> ProcessOutput {
+    try spawn(TestEnvironment.inletBinary, arguments, environment: environment.merging(["NO_COLOR": "1"]) { a, _ in a },
+              currentDirectory: currentDirectory)
 }

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Lake
+import ObjectStore
+
+/// The lake as the CLI sees it: the store plus Parquet.
+func openLake(_ store: any ObjectStore) -> Lake {
+    Lake(store: store, format: ParquetDatasetFormat())
+}
+
+struct Datasets: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the lake's datasets with rows, partitions, size and last load.",
+        discussion: "Example:\n  inlet datasets --store s3://analytics/lake"
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let console = global.console
+        try await CommandRunner.run(console, store: global.store) { store in
+            let list = try await openLake(store).datasets()
+            if console.json { return try console.emitJSON(list) }
+            if list.isEmpty { return console.out("no datasets in \(store.displayName)") }
+            let rows = list.map { d in
+                [d.id, d.rows.map { Format.count($0) } ?? "?", String(d.partitions), String(d.files), Format.bytes(d.bytes),
+                 d.lastLoad.map(Self.timeText) ?? "never (no manifest)"]
+            }
+            for line in Format.table(["dataset", "rows", "partitions", "files", "size", "last load"], rows) { console.out(line) }
+        }
+    }
+
+    static func timeText(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: d)
+    }
+}
+
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a dataset: schema, partitions with row counts, files and last load.",
+        discussion: "Example:\n  inlet show orders"
+    )
+
+    @Argument(help: "The dataset id.")
+    var datasetId: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws { _ = try DatasetID(datasetId) }
+
+    func run() async throws {
+        let console = global.console
+        try await CommandRunner.run(console, store: global.store) { store in
+            let d = try await openLake(store).describe(try DatasetID(datasetId))
+            if console.json { return try console.emitJSON(ShowJSON(d)) }
+            console.out(console.bold(d.id) + " in \(store.displayName)")
+            guard let m = d.manifest else {
+                console.out("no manifest (not written by inlet, or a load never finished); \(d.objects.count) object(s):")
+                for o in d.objects { console.out("  \(o.key)  \(Format.bytes(o.size))") }
+                return
+            }
+            console.out("rows: \(Format.count(m.rows))  files: \(m.files.count)  size: \(Format.bytes(m.bytes))")
+            console.out("last load: \(Datasets.timeText(m.finishedAt)) (\(m.mode.rawValue), run \(m.runId), inlet \(m.inletVersion))")
+            if let s = m.source { console.out("source: \(s.fileName) (\(Format.bytes(s.size)), sha256 \(s.sha256.prefix(16))…)") }
+            if let p = m.partitionColumn { console.out("partitioned by: \(p)\(m.partitionTimeZone.map { " (dates in \($0))" } ?? "")") }
+            console.out()
+            for line in Format.table(["column", "type", "nullable"], d.schema.map { [$0.name, $0.type, $0.nullable ? "yes" : "no"] }) { console.out(line) }
+            console.out()
+            for line in Format.table(["partition", "rows", "files", "size"],
+                                     d.partitions.map { [$0.name, Format.count($0.rows), String($0.files), Format.bytes($0.bytes)] }) {
+                console.out(line)
+            }
+            if console.verbose {
+                console.out()
+                for f in d.files { console.out("  \(f.key)  \(Format.count(f.rows)) rows  \(Format.bytes(f.bytes))  sha256 \(f.sha256)") }
+            }
+        }
+    }
+
+    struct ShowJSON: Encodable {
+        let id: String
+        let manifest: Manifest?
+        let partitions: [DatasetDescription.Partition]
+        let objects: [String]
+        init(_ d: DatasetDescription) {
+            id = d.id; manifest = d.manifest; partitions = d.partitions; objects = d.objects.map(\.key)
+        }
+    }
+}
+
+struct Clear: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete every object of a dataset (asks first on a terminal).",
+        discussion: "Example:\n  inlet clear orders --yes"
+    )
+
+    @Argument(help: "The dataset id.")
+    var datasetId: String
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws { _ = try DatasetID(datasetId) }
+
+    func run() async throws {
+        let console = global.console
+        try await CommandRunner.run(console, store: global.store) { store in
+            let id = try DatasetID(datasetId)
+            let lake = openLake(store)
+            if !yes, isatty(STDIN_FILENO) == 1 {
+                let count = try await store.list(prefix: DatasetLayout.prefix(id)).count
+                guard count > 0 else { return console.out("dataset \(id) has no objects in \(store.displayName)") }
+                FileHandle.standardError.write(Data("Delete all \(count) object(s) of dataset \(id) in \(store.displayName)? [y/N] ".utf8))
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    console.out("nothing deleted")
+                    throw ExitCode(ExitStatus.failure.rawValue)
+                }
+            }
+            let deleted = try await lake.clear(id)
+            if console.json { return try console.emitJSON(["dataset": id.rawValue, "deleted_objects": String(deleted)]) }
+            console.out("deleted \(deleted) object(s) of dataset \(id) from \(store.displayName)")
+        }
+    }
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Runs Inlet and its peers side by side and reports ratios (see scripts/bench).
+
+Each measurement is a whole process, timed by wall clock, with its own peak RSS from
+wait4(2). Inputs come from ../shared/bench/gen_csv.py (or $INLET_BENCH_GEN), so every
+tool sees the same bytes. Results: a table on stdout and bench-out/results.json.
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "bench-out")
+INLET = os.path.join(ROOT, ".build/release/inlet")
+BENCH = os.path.join(ROOT, ".build/release/inlet-bench")
+PY = sys.executable
+GEN = os.environ.get("INLET_BENCH_GEN", os.path.join(ROOT, "..", "shared", "bench", "gen_csv.py"))
+
+PEERS = {
+    "pandas": "import sys, pandas as pd; pd.read_csv(sys.argv[1]).to_parquet(sys.argv[2])",
+    "pyarrow": "import sys, pyarrow.csv as c, pyarrow.parquet as pq; pq.write_table(c.read_csv(sys.argv[1]), sys.argv[2])",
+    "duckdb": ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", \"''\") + \"'\"; "
+               "duckdb.connect().execute(f'COPY (SELECT * FROM read_csv_auto({q(sys.argv[1])})) TO {q(sys.argv[2])} (FORMAT PARQUET)')"),
+    "polars": "import sys, polars as pl; pl.scan_csv(sys.argv[1]).sink_parquet(sys.argv[2], compression='snappy')",
+}
+DUCKDB_PARTITIONED = ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", \"''\") + \"'\"; "
+                      "duckdb.connect().execute(f'COPY (SELECT *, CAST(\"{sys.argv[3]}\" AS DATE) AS date FROM read_csv_auto({q(sys.argv[1])})) "
+                      "TO {q(sys.argv[2])} (FORMAT PARQUET, PARTITION_BY (date))')")
+PARTITION_COL = {"usage": "Date", "orders": "due date"}
+
+
+def measure(cmd, repeat, env=None):
+    """Median wall seconds and max peak RSS (MB) over `repeat` runs of `cmd`."""
+    times, rss = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        out, err = p.stdout.read(), p.stderr.read()
+        if status != 0:
+            sys.exit(f"benchmark command failed ({status}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
+        times.append(wall)
+        rss.append(usage.ru_maxrss / 1024)
+        last_out = out
+    return statistics.median(times), max(rss), last_out
+
+
+def generate(kind, rows):
+    path = os.path.join(OUT, f"{kind}_{rows}.csv")
+    if not os.path.exists(path):
+        if not os.path.exists(GEN):
+            sys.exit(f"missing generator {GEN} (set INLET_BENCH_GEN)")
+        subprocess.run([PY, GEN, "--rows", str(rows), "--kind", kind, "--out", path], check=True)
+    return path
+
+
+def fresh(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
+    return path
+
+
+def inlet_upload(csv, kind, partitioned, repeat):
+    store = fresh(os.path.join(OUT, "lake"))
+    cmd = [INLET, "upload", csv, "--dataset-id", f"bench-{kind}", "--store", store, "-q"]
+    if partitioned:
+        cmd += ["--partition-col", PARTITION_COL[kind]]
+    return measure(cmd, repeat)[:2]
+
+
+def row(results, name, secs, rss, mb, base=None):
+    r = {"tool": name, "seconds": round(secs, 3), "mb_per_s": round(mb / secs, 1), "peak_rss_mb": round(rss, 1)}
+    if base:
+        r["inlet_speedup"] = round(secs / base[0], 2)   # >1: Inlet is faster
+        r["rss_ratio"] = round(rss / base[1], 2)        # >1: the peer uses more memory
+    results.append(r)
+    extra = f"  inlet {r['inlet_speedup']:.2f}x faster, peer RSS {r['rss_ratio']:.2f}x" if base else ""
+    print(f"  {name:<28} {secs:7.2f} s {mb / secs:8.1f} MB/s {rss:8.1f} MB{extra}", flush=True)
+
+
+def bench_upload(args, report):
+    for kind in ("usage", "orders"):
+        csv = generate(kind, args.rows)
+        mb = os.path.getsize(csv) / 1e6
+        print(f"\nupload {kind}: {os.path.basename(csv)} ({mb:.0f} MB)")
+        for partitioned in (False, True):
+            res = []
+            label = "partitioned" if partitioned else "single"
+            base = inlet_upload(csv, kind, partitioned, args.repeat)
+            row(res, f"inlet ({label})", *base, mb)
+            if partitioned:
+                out = fresh(os.path.join(OUT, "peer-out"))
+                t = measure([PY, "-c", DUCKDB_PARTITIONED, csv, out, PARTITION_COL[kind]], args.repeat)[:2]
+                row(res, "duckdb PARTITION_BY", *t, mb, base)
+            else:
+                for name, code in PEERS.items():
+                    out = fresh(os.path.join(OUT, "peer.parquet"))
+                    t = measure([PY, "-c", code, csv, out], args.repeat)[:2]
+                    row(res, name, *t, mb, base)
+            report[f"upload/{kind}/{label}"] = res
+
+
+def bench_flat(args, report):
+    """Peak RSS should not grow with the input: the same kind of file, 4x the rows."""
+    print("\nmemory flatness (inlet upload, usage, partitioned)")
+    res = []
+    for rows in (args.rows, 4 * args.rows):
+        csv = generate("usage", rows)
+        mb = os.path.getsize(csv) / 1e6
+        row(res, f"inlet {rows} rows", *inlet_upload(csv, "usage", True, 1), mb)
+    res.append({"rss_growth": round(res[1]["peak_rss_mb"] / res[0]["peak_rss_mb"], 2)})
+    print(f"  RSS growth for 4x input: {res[-1]['rss_growth']:.2f}x")
+    report["flat"] = res
+
+
+def bench_csv(args, report):
+    """CSV bytes → typed batches, no Parquet: inlet-bench csv-read beside pyarrow.csv.read_csv."""
+    for kind in ("usage", "orders"):
+        csv = generate(kind, args.rows)
+        mb = os.path.getsize(csv) / 1e6
+        print(f"\ncsv → typed batches, {kind} ({mb:.0f} MB)")
+        res = []
+        base = measure([BENCH, "csv-read", csv], args.repeat)[:2]
+        row(res, "inlet", *base, mb)
+        t = measure([PY, "-c", "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])", csv], args.repeat)[:2]
+        row(res, "pyarrow.csv.read_csv", *t, mb, base)
+        report[f"csv/{kind}"] = res
+
+
+def bench_parquet(args, report):
+    """10M mixed rows → Parquet (SNAPPY) on one core, beside pyarrow with set_cpu_count(1)."""
+    rows = args.parquet_rows
+    print(f"\nparquet write, {rows} rows, one core")
+    res = []
+    ours = fresh(os.path.join(OUT, "inlet-bench.parquet"))
+    secs_rss_out = measure([BENCH, "parquet-write", str(rows), ours], args.repeat)
+    peer = os.path.join(ROOT, "scripts", "bench_parquet_peer.py")
+    theirs = fresh(os.path.join(OUT, "pyarrow-bench.parquet"))
+    p = measure([PY, peer, str(rows), theirs], args.repeat)
+    # Both print their own encode time (data generation excluded) as the last line's "seconds".
+    ours_s = json.loads(secs_rss_out[2].decode().strip().splitlines()[-1])["seconds"]
+    theirs_s = json.loads(p[2].decode().strip().splitlines()[-1])["seconds"]
+    res.append({"tool": "inlet", "encode_seconds": ours_s, "bytes": os.path.getsize(ours), "peak_rss_mb": round(secs_rss_out[1], 1)})
+    res.append({"tool": "pyarrow", "encode_seconds": theirs_s, "bytes": os.path.getsize(theirs), "peak_rss_mb": round(p[1], 1),
+                "inlet_speedup": round(theirs_s / ours_s, 2), "size_ratio": round(os.path.getsize(ours) / os.path.getsize(theirs), 3)})
+    for r in res:
+        print("  " + json.dumps(r))
+    report["parquet"] = res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--parquet-rows", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--only", default="upload,flat,csv,parquet")
+    args = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    report = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count()}
+    steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet}
+    for name in args.only.split(","):
+        steps[name](args, report)
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    print(f"\nwrote {os.path.join(OUT, 'results.json')}")
+
+
+if __name__ == "__main__":
+    main()
