@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// The command line as a user meets it: exit codes, one-line errors, JSON output,
+/// catalog commands, preview. Runs the built `inlet` binary; needs no Python.
+@Suite final class CLIBehaviourTests {
+    let dir: URL
+    var store: String { dir.appendingPathComponent("lake").path }
+
+    init() throws { dir = try TestEnvironment.temporaryDirectory("cli") }
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func usageErrorsExitTwoBeforeAnyWork() throws {
+        let csv = try write("a.csv", "x\n1\n")
+        let badId = try runInlet(["upload", csv, "--dataset-id", "../etc", "--store", store])
+        #expect(badId.status == 2)
+        #expect(badId.stderr.contains("invalid dataset id '../etc'"))
+        let missing = try runInlet(["upload", dir.appendingPathComponent("nope.csv").path, "--dataset-id", "a", "--store", store])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("nope.csv"))
+        let badMode = try runInlet(["upload", csv, "--dataset-id", "a", "--mode", "overwrite", "--store", store])
+        #expect(badMode.status == 2)
+        let badTz = try runInlet(["upload", csv, "--dataset-id", "a", "--partition-timezone", "Mars/Base", "--store", store])
+        #expect(badTz.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: store), "a usage error must not create the lake")
+    }
+
+    @Test func badDataExitsThreeNamingFileAndLine() throws {
+        let csv = try write("bad.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
+        let r = try runInlet(["upload", csv, "--dataset-id", "bad", "--store", store])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("bad.csv:3: expected 3 fields, found 2"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "one clear line: \(r.stderr)")
+    }
+
+    @Test func partitionColumnMustBeDateOrTimestamp() throws {
+        let csv = try write("p.csv", "name,day\nx,2025-01-01\n")
+        let r = try runInlet(["upload", csv, "--dataset-id", "p", "--partition-col", "name", "--store", store])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("'name'"), "\(r.stderr)")
+        let missing = try runInlet(["upload", csv, "--dataset-id", "p", "--partition-col", "when", "--store", store])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("'when'"), "\(missing.stderr)")
+    }
+
+    @Test func uploadShowDatasetsClearRoundTrip() throws {
+        let csv = try write("sales.csv", "day,amount,zip\n2025-01-01,1.5,00123\n2025-01-02,2.25,\n2025-01-02,,99999\n")
+        let up = try runInlet(["upload", csv, "--dataset-id", "sales", "--partition-col", "day", "--store", store, "--json"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(up.stdout.utf8)) as? [String: Any]
+        #expect(result?["rows"] as? Int == 3)
+        #expect((result?["partitions"] as? [String])?.sorted() == ["date=2025-01-01", "date=2025-01-02"])
+
+        let show = try runInlet(["show", "sales", "--store", store])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("zip"))
+        #expect(show.stdout.contains("string"), "leading zeros keep zip a string: \(show.stdout)")
+        #expect(show.stdout.contains("date=2025-01-02"))
+
+        let list = try runInlet(["datasets", "--store", store, "--json"])
+        let datasets = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        #expect(datasets?.first?["id"] as? String == "sales")
+        #expect(datasets?.first?["rows"] as? Int == 3)
+
+        let clear = try runInlet(["clear", "sales", "--store", store])
+        #expect(clear.status == 0)
+        #expect(clear.stdout.contains("deleted"))
+        let after = try FileManager.default.subpathsOfDirectory(atPath: store).filter { $0.hasSuffix(".parquet") || $0.hasSuffix(".json") }
+        #expect(after.isEmpty, "\(after)")
+        let gone = try runInlet(["show", "sales", "--store", store])
+        #expect(gone.status == 2)
+    }
+
+    @Test func previewReportsTypesAndWritesNothing() throws {
+        let csv = try write("p.csv", "id,when,code\n1,3/14/2025,007\n2,12/31/2025,042\n")
+        let r = try runInlet(["preview", csv, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let cols = report?["columns"] as? [[String: Any]]
+        #expect(cols?.map { $0["type"] as? String } == ["int64", "date", "string"])
+        #expect(cols?[1]["format"] as? String == "MM/DD/YYYY")
+        #expect((report?["sample"] as? [[String]])?.first == ["1", "2025-03-14", "007"])
+    }
+
+    @Test func cursorUsageLoadsTheRealExportShape() throws {
+        let r = try runInlet(["cursor-usage", "--dir", TestEnvironment.packageRoot.appendingPathComponent("Examples").path,
+                              "--store", store, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(result?["rows"] as? Int == 400)
+        #expect(result?["dataset_id"] as? String == "cursor-usage")
+        let files = (result?["files"] as? [[String: Any]])?.compactMap { $0["key"] as? String } ?? []
+        #expect(files.allSatisfy { $0.hasPrefix("datasets/cursor-usage/partitions/date=2025-") })
+    }
+}
