@@ -53,13 +53,15 @@ struct ByteArrayEncoder: ValueEncoder {
 
     mutating func append(_ column: Column, _ range: Range<Int>) {
         guard case let .bytes(arrays) = column.storage else { preconditionFailure("ByteArrayEncoder needs bytes storage") }
-        let validity = column.validity
+        let words = column.validity?.words ?? []
         arrays.data.withUnsafeBytes { data in
             arrays.offsets.withUnsafeBufferPointer { offs in
+              words.withUnsafeBufferPointer { w in
+                let hasNulls = !w.isEmpty
                 let base = data.baseAddress
                 var minI = -1, maxI = -1
                 for i in range {
-                    if let v = validity, !v[i] { continue }
+                    if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
                     let start = offs[i], n = offs[i + 1] - start
                     let p = base.map { $0 + start }
                     if minI < 0 {
@@ -86,6 +88,7 @@ struct ByteArrayEncoder: ValueEncoder {
                         pageMax = Array(hi)
                     }
                 }
+              }
             }
         }
     }

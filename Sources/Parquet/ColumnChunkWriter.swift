@@ -69,10 +69,7 @@ final class ColumnChunkWriter {
             let end = min(start + step, range.upperBound)
             if field.nullable {
                 if let v = column.validity {
-                    for i in start ..< end { levels.put(v[i] ? 1 : 0) }
-                    var nulls = 0
-                    for i in start ..< end where !v[i] { nulls += 1 }
-                    pageNulls += nulls
+                    pageNulls += v.words.withUnsafeBufferPointer { appendLevels($0, start ..< end) }
                 } else {
                     levels.put(1, count: end - start)
                 }
@@ -87,6 +84,23 @@ final class ColumnChunkWriter {
             }
             start = end
         }
+    }
+
+    /// Definition levels for rows `range` from validity words (all-valid words become one run); returns the nulls.
+    private func appendLevels(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
+        var i = range.lowerBound, nulls = 0
+        while i < range.upperBound {
+            if i & 63 == 0 && i + 64 <= range.upperBound {
+                let word = words[i >> 6]
+                if word == ~0 { levels.put(1, count: 64); i += 64; continue }
+                if word == 0 { levels.put(0, count: 64); nulls += 64; i += 64; continue }
+            }
+            let valid = words[i >> 6] & (1 << UInt64(i & 63)) != 0
+            levels.put(valid ? 1 : 0)
+            if !valid { nulls += 1 }
+            i += 1
+        }
+        return nulls
     }
 
     private func statistics(_ minMax: (min: [UInt8], max: [UInt8])?, nulls: Int) -> Statistics {

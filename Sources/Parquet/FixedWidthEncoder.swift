@@ -71,21 +71,35 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dict.count)) / 8 + 1 : plain.count
     }
 
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     mutating func append(_ column: Column, _ range: Range<Int>) {
         let all = values(column)
+        let words = column.validity?.words ?? []
         all.withUnsafeBufferPointer { buf in
-            let validity = column.validity
-            var lo = pageMin, hi = pageMax
-            for i in range {
-                if let v = validity, !v[i] { continue }
-                let x = buf[i]
-                if !x.isNaNValue {
-                    if lo == nil || x < lo! { lo = x }
-                    if hi == nil || x > hi! { hi = x }
+            words.withUnsafeBufferPointer { w in
+                let hasNulls = !w.isEmpty
+                var haveStats = pageMin != nil
+                var lo = pageMin ?? buf[range.lowerBound], hi = pageMax ?? buf[range.lowerBound]
+                let dictionary = useDictionary
+                for i in range {
+                    if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                    let x = buf[i]
+                    if !x.isNaNValue {
+                        if !haveStats { lo = x; hi = x; haveStats = true }
+                        if x < lo { lo = x }
+                        if x > hi { hi = x }
+                    }
+                    if dictionary { indices.append(intern(x)) } else if hasNulls { appendPlain(x) }
                 }
-                if useDictionary { indices.append(intern(x)) } else { appendPlain(x) }
+                if haveStats { pageMin = lo; pageMax = hi }
+                // Without nulls, PLAIN is the slice's bytes as they are.
+                if !dictionary && !hasNulls {
+                    plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
+                }
             }
-            pageMin = lo; pageMax = hi
         }
     }
 
@@ -111,6 +125,10 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         return UInt32(idx)
     }
 
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private mutating func grow() {
         resetTable(capacity: slots.count * 2)
         for (i, x) in dict.enumerated() {
@@ -120,6 +138,10 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         }
     }
 
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
         if useDictionary {
             dictionaryUsed = true
