@@ -56,7 +56,7 @@ enum RLEHybridDecoder {
     /// Decodes exactly `count` values from `cur` (up to its end) into `out`.
     static func decode(_ cur: inout ByteCursor, bitWidth: Int, count: Int, into out: inout [UInt32]) throws {
         guard (0 ... 32).contains(bitWidth) else { throw cur.fail("RLE bit width \(bitWidth) out of range") }
-        out.reserveCapacity(out.count + count)
+        out.reserveCapacity(out.count + min(count, 1 << 22))
         var left = count
         let byteWidth = (bitWidth + 7) / 8
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1

@@ -25,7 +25,7 @@ struct ColumnChunkReader {
         var values = PhysicalBuffer(type: physical, width: width, column: name)
         var dict: PhysicalBuffer?
         var validity = ValidityBitmap()
-        if nullable { validity.reserveCapacity(rows) }
+        if nullable { validity.reserveCapacity(min(rows, 1 << 24)) }
         var rowsRead = 0
         var pos = 0
         var levels: [UInt32] = []

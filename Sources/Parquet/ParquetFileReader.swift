@@ -118,6 +118,11 @@ public final class ParquetFileReader {
             guard meta.type == leaves[c].type else {
                 throw ParquetError.corrupt("column '\(field.name)' chunk type \(meta.type) differs from its schema")
             }
+            if rows == 0 {
+                var b = ColumnBuilder(type: field.type)
+                out.append(b.finish())
+                continue
+            }
             var start = meta.dataPageOffset
             // Some writers record a dictionary offset of 0; only trust one that precedes the data pages.
             if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }

@@ -35,7 +35,7 @@ struct PhysicalBuffer {
         case .boolean:
             try cur.need((n + 7) / 8)
             let base = cur.pos
-            bools.reserveCapacity(bools.count + n)
+            bools.reserveCapacity(bools.count + min(n, 1 << 22))
             for i in 0 ..< n { bools.append(cur.bytes[base + i >> 3] & (1 << UInt8(i & 7)) != 0) }
             cur.pos += (n + 7) / 8
         case .int32: try appendFixed(&cur, n, &i32)
@@ -46,7 +46,7 @@ struct PhysicalBuffer {
             let r = try cur.take(n * width)
             data.append(contentsOf: cur.bytes[r])
         case .byteArray:
-            offsets.reserveCapacity(offsets.count + n)
+            offsets.reserveCapacity(offsets.count + min(n, cur.remaining / 4))
             for _ in 0 ..< n {
                 let len = Int(try cur.le(UInt32.self))
                 let r = try cur.take(len)
