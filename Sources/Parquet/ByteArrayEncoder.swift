@@ -1,0 +1,181 @@
+import Columnar
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Unsigned lexicographic comparison of two byte ranges (Parquet's order for BYTE_ARRAY).
+@inline(__always)
+func compareBytes(_ a: UnsafeRawPointer?, _ an: Int, _ b: UnsafeRawPointer?, _ bn: Int) -> Int {
+    let n = min(an, bn)
+    if n > 0, let a, let b {
+        let c = memcmp(a, b, n)
+        if c != 0 { return Int(c) }
+    }
+    return an - bn
+}
+
+/// Dictionary + PLAIN encoder for BYTE_ARRAY columns (strings and binary).
+struct ByteArrayEncoder: ValueEncoder {
+    let dictionaryEnabled: Bool
+    private(set) var useDictionary: Bool
+    private(set) var dictionaryUsed = false
+
+    // Dictionary entries in one arena, with their hashes so most probes skip memcmp.
+    private var dictData: [UInt8] = []
+    private var dictOffsets: [Int] = [0]
+    private var dictHashes: [UInt64] = []
+    private var slots: [Int32] = []
+    private var mask = 0
+    private var indices: [UInt32] = []
+    private var plain: [UInt8] = []
+    private var pageMin: [UInt8]?, pageMax: [UInt8]?
+    private var chunkMin: [UInt8]?, chunkMax: [UInt8]?
+
+    init(dictionary: Bool) {
+        dictionaryEnabled = dictionary
+        useDictionary = dictionary
+        if dictionary { resetTable(capacity: 1024) }
+    }
+
+    private mutating func resetTable(capacity: Int) {
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
+    var isDictionaryEncoding: Bool { useDictionary }
+    var dictionaryCount: Int { dictHashes.count }
+    var dictionaryBytes: Int { dictData.count + 4 * dictionaryCount }
+    var pageBytesEstimate: Int {
+        useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dictionaryCount)) / 8 + 1 : plain.count
+    }
+
+    mutating func append(_ column: Column, _ range: Range<Int>) {
+        guard case let .bytes(arrays) = column.storage else { preconditionFailure("ByteArrayEncoder needs bytes storage") }
+        let words = column.validity?.words ?? []
+        arrays.data.withUnsafeBytes { data in
+            arrays.offsets.withUnsafeBufferPointer { offs in
+              words.withUnsafeBufferPointer { w in
+                let hasNulls = !w.isEmpty
+                let base = data.baseAddress
+                var minI = -1, maxI = -1
+                for i in range {
+                    if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                    let start = offs[i], n = offs[i + 1] - start
+                    let p = base.map { $0 + start }
+                    if minI < 0 {
+                        minI = i; maxI = i
+                    } else {
+                        if compareBytes(p, n, base.map { $0 + offs[minI] }, offs[minI + 1] - offs[minI]) < 0 { minI = i }
+                        else if compareBytes(p, n, base.map { $0 + offs[maxI] }, offs[maxI + 1] - offs[maxI]) > 0 { maxI = i }
+                    }
+                    if useDictionary {
+                        indices.append(intern(p, n))
+                    } else {
+                        var len = UInt32(n).littleEndian
+                        withUnsafeBytes(of: &len) { plain.append(contentsOf: $0) }
+                        if n > 0 { plain.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+                    }
+                }
+                if minI >= 0 {
+                    let lo = UnsafeRawBufferPointer(start: base.map { $0 + offs[minI] }, count: offs[minI + 1] - offs[minI])
+                    let hi = UnsafeRawBufferPointer(start: base.map { $0 + offs[maxI] }, count: offs[maxI + 1] - offs[maxI])
+                    if pageMin == nil || pageMin!.withUnsafeBytes({ compareBytes(lo.baseAddress, lo.count, $0.baseAddress, $0.count) }) < 0 {
+                        pageMin = Array(lo)
+                    }
+                    if pageMax == nil || pageMax!.withUnsafeBytes({ compareBytes(hi.baseAddress, hi.count, $0.baseAddress, $0.count) }) > 0 {
+                        pageMax = Array(hi)
+                    }
+                }
+              }
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func intern(_ p: UnsafeRawPointer?, _ n: Int) -> UInt32 {
+        let h = p.map { hashBytes($0, n) } ?? mixHash(0)
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let idx = slots[s]
+            if idx < 0 { break }
+            if dictHashes[Int(idx)] == h {
+                let start = dictOffsets[Int(idx)], len = dictOffsets[Int(idx) + 1] - start
+                if len == n {
+                    let same = n == 0 || dictData.withUnsafeBytes { memcmp($0.baseAddress! + start, p!, n) == 0 }
+                    if same { return UInt32(idx) }
+                }
+            }
+            s = (s + 1) & mask
+        }
+        let idx = Int32(dictHashes.count)
+        if n > 0 { dictData.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+        dictOffsets.append(dictData.count)
+        dictHashes.append(h)
+        slots[s] = idx
+        if dictHashes.count * 2 > slots.count { grow() }
+        return UInt32(idx)
+    }
+
+    private mutating func grow() {
+        resetTable(capacity: slots.count * 2)
+        for (i, h) in dictHashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(i)
+        }
+    }
+
+    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
+        if useDictionary {
+            dictionaryUsed = true
+            let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dictionaryCount - 1)))
+            var enc = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16)
+            for i in indices { enc.put(i) }
+            indices.removeAll(keepingCapacity: true)
+            return (.rleDictionary, [UInt8(bw)] + enc.finish())
+        }
+        defer { plain.removeAll(keepingCapacity: true) }
+        return (.plain, plain)
+    }
+
+    mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {
+        defer { pageMin = nil; pageMax = nil }
+        guard let lo = pageMin, let hi = pageMax else { return nil }
+        if chunkMin == nil || lo.lexicographicallyPrecedes(chunkMin!) { chunkMin = lo }
+        if chunkMax == nil || chunkMax!.lexicographicallyPrecedes(hi) { chunkMax = hi }
+        return (lo, hi)
+    }
+
+    var chunkMinMax: (min: [UInt8], max: [UInt8])? {
+        guard let lo = chunkMin, let hi = chunkMax else { return nil }
+        return (lo, hi)
+    }
+
+    mutating func fallBackToPlain() { useDictionary = false }
+
+    func dictionaryPage() -> (count: Int, bytes: [UInt8])? {
+        guard dictionaryUsed else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(dictionaryBytes)
+        for i in 0 ..< dictionaryCount {
+            let start = dictOffsets[i], end = dictOffsets[i + 1]
+            out.append(contentsOf: leBytes(UInt32(end - start).littleEndian))
+            out.append(contentsOf: dictData[start ..< end])
+        }
+        return (dictionaryCount, out)
+    }
+
+    mutating func resetChunk() {
+        useDictionary = dictionaryEnabled
+        dictionaryUsed = false
+        dictData.removeAll(keepingCapacity: true)
+        dictOffsets = [0]
+        dictHashes.removeAll(keepingCapacity: true)
+        if dictionaryEnabled { resetTable(capacity: 1024) }
+        indices.removeAll(keepingCapacity: true)
+        plain.removeAll(keepingCapacity: true)
+        pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
+    }
+}

@@ -1,0 +1,192 @@
+import Columnar
+
+/// Builds one column's chunk for the current row group: definition levels, data pages of
+/// about `pageMaxBytes`, the dictionary page, compression and statistics.
+final class ColumnChunkWriter {
+    let field: Field
+    let layout: PhysicalLayout
+    let options: ParquetWriteOptions
+    private var encoder: any ValueEncoder
+    private var levels = RLEHybridEncoder(bitWidth: 1)
+
+    // Current page.
+    private var pageRows = 0
+    private var pageNulls = 0
+    // Current chunk: encoded data pages (headers + bodies), in order.
+    private var pages: [UInt8] = []
+    private var chunkRows = 0
+    private var chunkNulls = 0
+    private var uncompressedBytes = 0
+    private var encodings = Set<Int32>()
+    private var pageEncodingCounts: [Int32: Int32] = [:]
+    private var body: [UInt8] = []
+    private var compressed: [UInt8] = []
+
+    init(field: Field, options: ParquetWriteOptions) {
+        self.field = field
+        self.options = options
+        layout = SchemaMapping.layout(field.type)
+        let dict = options.dictionaryEnabled && options.dictionaryMaxBytes > 0
+        switch layout {
+        case .boolean: encoder = BooleanEncoder()
+        case .int32: encoder = FixedWidthEncoder<Int32>(dictionary: dict) { c in
+            if case let .int32(a) = c.storage { return a }; preconditionFailure("int32 storage expected") }
+        case .int64: encoder = FixedWidthEncoder<Int64>(dictionary: dict) { c in
+            if case let .int64(a) = c.storage { return a }; preconditionFailure("int64 storage expected") }
+        case .float: encoder = FixedWidthEncoder<Float>(dictionary: dict) { c in
+            if case let .float32(a) = c.storage { return a }; preconditionFailure("float32 storage expected") }
+        case .double: encoder = FixedWidthEncoder<Double>(dictionary: dict) { c in
+            if case let .float64(a) = c.storage { return a }; preconditionFailure("float64 storage expected") }
+        case .byteArray: encoder = ByteArrayEncoder(dictionary: dict)
+        case let .fixedLenByteArray(w): encoder = FixedDecimalEncoder(width: w)
+        }
+    }
+
+    /// Converts a column to the storage its physical type's encoder reads (int8/16 and small decimals widen).
+    static func physicalColumn(_ c: Column, layout: PhysicalLayout) -> Column {
+        let storage: ColumnStorage
+        switch (c.storage, layout) {
+        case let (.int8(a), _): storage = .int32(a.map { Int32($0) })
+        case let (.int16(a), _): storage = .int32(a.map { Int32($0) })
+        case let (.decimal(a), .int32): storage = .int32(a.map { Int32(truncatingIfNeeded: $0) })
+        case let (.decimal(a), .int64): storage = .int64(a.map { Int64(truncatingIfNeeded: $0) })
+        default: return c
+        }
+        let type: DataType = { if case .int32 = storage { return .int32 }; return .int64 }()
+        // swiftlint:disable:next force_try
+        return try! Column(type: type, storage: storage, validity: c.validity)
+    }
+
+    /// Bytes this chunk will take so far (pages done + the open page + the dictionary).
+    var estimatedBytes: Int { pages.count + encoder.pageBytesEstimate + levels.out.count + encoder.dictionaryBytes }
+
+    /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
+    func write(_ column: Column, _ range: Range<Int>) throws {
+        var start = range.lowerBound
+        // Small steps so a page closes near `pageMaxBytes` rather than far past it.
+        let step = 4096
+        while start < range.upperBound {
+            let end = min(start + step, range.upperBound)
+            if field.nullable {
+                if let v = column.validity {
+                    pageNulls += v.words.withUnsafeBufferPointer { appendLevels($0, start ..< end) }
+                } else {
+                    levels.put(1, count: end - start)
+                }
+            }
+            encoder.append(column, start ..< end)
+            pageRows += end - start
+            if encoder.isDictionaryEncoding && encoder.dictionaryBytes > options.dictionaryMaxBytes {
+                try flushPage()
+                encoder.fallBackToPlain()
+            } else if encoder.pageBytesEstimate + levels.out.count >= options.pageMaxBytes {
+                try flushPage()
+            }
+            start = end
+        }
+    }
+
+    /// Definition levels for rows `range` from validity words (all-valid words become one run); returns the nulls.
+    private func appendLevels(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
+        var i = range.lowerBound, nulls = 0
+        while i < range.upperBound {
+            if i & 63 == 0 && i + 64 <= range.upperBound {
+                let word = words[i >> 6]
+                if word == ~0 { levels.put(1, count: 64); i += 64; continue }
+                if word == 0 { levels.put(0, count: 64); nulls += 64; i += 64; continue }
+            }
+            let valid = words[i >> 6] & (1 << UInt64(i & 63)) != 0
+            levels.put(valid ? 1 : 0)
+            if !valid { nulls += 1 }
+            i += 1
+        }
+        return nulls
+    }
+
+    private func statistics(_ minMax: (min: [UInt8], max: [UInt8])?, nulls: Int) -> Statistics {
+        var s = Statistics(nullCount: Int64(nulls))
+        if let mm = minMax {
+            s.minValue = mm.min; s.maxValue = mm.max
+            // The legacy fields are only meaningful for signed orders (not byte arrays).
+            switch layout {
+            case .byteArray, .fixedLenByteArray: break
+            default: s.min = mm.min; s.max = mm.max
+            }
+        }
+        return s
+    }
+
+    private func flushPage() throws {
+        guard pageRows > 0 else { return }
+        let (encoding, values) = encoder.takePage()
+        body.removeAll(keepingCapacity: true)
+        if field.nullable {
+            let lv = levels.finish()
+            body.append(contentsOf: leBytes(UInt32(lv.count).littleEndian))
+            body.append(contentsOf: lv)
+        }
+        body.append(contentsOf: values)
+        compressed.removeAll(keepingCapacity: true)
+        try body.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &compressed) }
+        let stats = statistics(encoder.takePageMinMax(), nulls: pageNulls)
+        let header = PageHeader(type: PageType.dataPage.rawValue, uncompressedPageSize: Int32(body.count),
+                                compressedPageSize: Int32(compressed.count),
+                                dataPage: DataPageHeader(numValues: Int32(pageRows), encoding: encoding.rawValue,
+                                                         definitionLevelEncoding: Encoding.rle.rawValue,
+                                                         repetitionLevelEncoding: Encoding.rle.rawValue,
+                                                         statistics: stats))
+        var w = ThriftCompactWriter()
+        header.encode(&w)
+        pages.append(contentsOf: w.bytes)
+        pages.append(contentsOf: compressed)
+        uncompressedBytes += w.bytes.count + body.count
+        encodings.insert(encoding.rawValue)
+        pageEncodingCounts[encoding.rawValue, default: 0] += 1
+        chunkRows += pageRows
+        chunkNulls += pageNulls
+        pageRows = 0
+        pageNulls = 0
+    }
+
+    /// Writes the chunk (dictionary page, then data pages) to `sink` and returns its metadata; resets for the next row group.
+    func finishChunk(to sink: FileSink) throws -> ColumnChunk {
+        try flushPage()
+        let start = sink.offset
+        var dictOffset: Int64?
+        var encodingStats: [PageEncodingStats] = []
+        var totalUncompressed = uncompressedBytes
+        var allEncodings = encodings
+        if field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
+        if let (count, dict) = encoder.dictionaryPage() {
+            compressed.removeAll(keepingCapacity: true)
+            try dict.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &compressed) }
+            let header = PageHeader(type: PageType.dictionaryPage.rawValue, uncompressedPageSize: Int32(dict.count),
+                                    compressedPageSize: Int32(compressed.count),
+                                    dictionaryPage: DictionaryPageHeader(numValues: Int32(count), encoding: Encoding.plain.rawValue))
+            var w = ThriftCompactWriter()
+            header.encode(&w)
+            dictOffset = start
+            try sink.write(w.bytes)
+            try sink.write(compressed)
+            totalUncompressed += w.bytes.count + dict.count
+            allEncodings.insert(Encoding.plain.rawValue)
+            encodingStats.append(PageEncodingStats(pageType: PageType.dictionaryPage.rawValue, encoding: Encoding.plain.rawValue, count: 1))
+        }
+        let dataOffset = sink.offset
+        try sink.write(pages)
+        for (e, n) in pageEncodingCounts.sorted(by: { $0.key < $1.key }) {
+            encodingStats.append(PageEncodingStats(pageType: PageType.dataPage.rawValue, encoding: e, count: n))
+        }
+        let meta = ColumnMetaData(type: layout.type.rawValue, encodings: allEncodings.sorted(), pathInSchema: [field.name],
+                                  codec: PageCodec.codecID(options.compression).rawValue, numValues: Int64(chunkRows),
+                                  totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: sink.offset - start,
+                                  dataPageOffset: dataOffset, dictionaryPageOffset: dictOffset,
+                                  statistics: statistics(encoder.chunkMinMax, nulls: chunkNulls), encodingStats: encodingStats)
+        // Reset for the next row group.
+        pages.removeAll(keepingCapacity: true)
+        chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
+        encodings.removeAll(); pageEncodingCounts.removeAll()
+        encoder.resetChunk()
+        return ColumnChunk(fileOffset: start, metaData: meta)
+    }
+}

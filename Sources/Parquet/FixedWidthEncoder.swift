@@ -1,0 +1,187 @@
+import Columnar
+
+/// INT32, INT64, FLOAT and DOUBLE values as stored in Parquet.
+protocol ParquetPrimitive: Comparable {
+    /// The bits the dictionary hashes and compares (floats by bit pattern, so -0.0 ≠ 0.0).
+    var hashKey: UInt64 { get }
+    /// NaN never enters statistics.
+    var isNaNValue: Bool { get }
+    /// Statistics bytes; for floats a zero min is written as -0.0 and a zero max as +0.0.
+    func statBytes(isMin: Bool) -> [UInt8]
+}
+
+extension Int32: ParquetPrimitive {
+    var hashKey: UInt64 { UInt64(UInt32(bitPattern: self)) }
+    var isNaNValue: Bool { false }
+    func statBytes(isMin: Bool) -> [UInt8] { leBytes(self.littleEndian) }
+}
+extension Int64: ParquetPrimitive {
+    var hashKey: UInt64 { UInt64(bitPattern: self) }
+    var isNaNValue: Bool { false }
+    func statBytes(isMin: Bool) -> [UInt8] { leBytes(self.littleEndian) }
+}
+extension Float: ParquetPrimitive {
+    var hashKey: UInt64 { UInt64(bitPattern) }
+    var isNaNValue: Bool { isNaN }
+    func statBytes(isMin: Bool) -> [UInt8] {
+        let v: Float = self == 0 ? (isMin ? -0.0 : 0.0) : self
+        return leBytes(v.bitPattern.littleEndian)
+    }
+}
+extension Double: ParquetPrimitive {
+    var hashKey: UInt64 { bitPattern }
+    var isNaNValue: Bool { isNaN }
+    func statBytes(isMin: Bool) -> [UInt8] {
+        let v: Double = self == 0 ? (isMin ? -0.0 : 0.0) : self
+        return leBytes(v.bitPattern.littleEndian)
+    }
+}
+
+/// Dictionary + PLAIN encoder for fixed-width primitives.
+struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
+    /// The column's `[T]` storage (columns arrive already converted to their physical type).
+    let values: (Column) -> [T]
+    let dictionaryEnabled: Bool
+    var useDictionary: Bool
+    private(set) var dictionaryUsed = false
+
+    private var dict: [T] = []
+    private var slots: [Int32] = []   // open addressing; -1 = empty
+    private var mask = 0
+    private var indices: [UInt32] = []
+    private var plain: [UInt8] = []
+    private var pageMin: T?, pageMax: T?
+    private var chunkMin: T?, chunkMax: T?
+
+    init(dictionary: Bool, values: @escaping (Column) -> [T]) {
+        useDictionary = dictionary
+        dictionaryEnabled = dictionary
+        self.values = values
+        if dictionary { resetTable(capacity: 1024) }
+    }
+
+    private mutating func resetTable(capacity: Int) {
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
+    var isDictionaryEncoding: Bool { useDictionary }
+    var dictionaryBytes: Int { dict.count * MemoryLayout<T>.size }
+    var pageBytesEstimate: Int {
+        useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dict.count)) / 8 + 1 : plain.count
+    }
+
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    mutating func append(_ column: Column, _ range: Range<Int>) {
+        let all = values(column)
+        let words = column.validity?.words ?? []
+        all.withUnsafeBufferPointer { buf in
+            words.withUnsafeBufferPointer { w in
+                let hasNulls = !w.isEmpty
+                var haveStats = pageMin != nil
+                var lo = pageMin ?? buf[range.lowerBound], hi = pageMax ?? buf[range.lowerBound]
+                let dictionary = useDictionary
+                for i in range {
+                    if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                    let x = buf[i]
+                    if !x.isNaNValue {
+                        if !haveStats { lo = x; hi = x; haveStats = true }
+                        if x < lo { lo = x }
+                        if x > hi { hi = x }
+                    }
+                    if dictionary { indices.append(intern(x)) } else if hasNulls { appendPlain(x) }
+                }
+                if haveStats { pageMin = lo; pageMax = hi }
+                // Without nulls, PLAIN is the slice's bytes as they are.
+                if !dictionary && !hasNulls {
+                    plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func appendPlain(_ x: T) {
+        withUnsafeBytes(of: x) { plain.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    private mutating func intern(_ x: T) -> UInt32 {
+        let key = x.hashKey
+        var s = Int(truncatingIfNeeded: mixHash(key)) & mask
+        while true {
+            let idx = slots[s]
+            if idx < 0 { break }
+            if dict[Int(idx)].hashKey == key { return UInt32(idx) }
+            s = (s + 1) & mask
+        }
+        let idx = Int32(dict.count)
+        dict.append(x)
+        slots[s] = idx
+        if dict.count * 2 > slots.count { grow() }
+        return UInt32(idx)
+    }
+
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    private mutating func grow() {
+        resetTable(capacity: slots.count * 2)
+        for (i, x) in dict.enumerated() {
+            var s = Int(truncatingIfNeeded: mixHash(x.hashKey)) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(i)
+        }
+    }
+
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
+        if useDictionary {
+            dictionaryUsed = true
+            let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dict.count - 1)))
+            var enc = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16)
+            for i in indices { enc.put(i) }
+            indices.removeAll(keepingCapacity: true)
+            return (.rleDictionary, [UInt8(bw)] + enc.finish())
+        }
+        defer { plain.removeAll(keepingCapacity: true) }
+        return (.plain, plain)
+    }
+
+    mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {
+        defer { pageMin = nil; pageMax = nil }
+        guard let lo = pageMin, let hi = pageMax else { return nil }
+        if chunkMin == nil || lo < chunkMin! { chunkMin = lo }
+        if chunkMax == nil || hi > chunkMax! { chunkMax = hi }
+        return (lo.statBytes(isMin: true), hi.statBytes(isMin: false))
+    }
+
+    var chunkMinMax: (min: [UInt8], max: [UInt8])? {
+        guard let lo = chunkMin, let hi = chunkMax else { return nil }
+        return (lo.statBytes(isMin: true), hi.statBytes(isMin: false))
+    }
+
+    mutating func fallBackToPlain() { useDictionary = false }
+
+    func dictionaryPage() -> (count: Int, bytes: [UInt8])? {
+        guard dictionaryUsed else { return nil }
+        return (dict.count, dict.withUnsafeBytes { Array($0) })
+    }
+
+    mutating func resetChunk() {
+        useDictionary = dictionaryEnabled
+        dictionaryUsed = false
+        dict.removeAll(keepingCapacity: true)
+        if dictionaryEnabled { resetTable(capacity: 1024) }
+        indices.removeAll(keepingCapacity: true)
+        plain.removeAll(keepingCapacity: true)
+        pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
+    }
+}

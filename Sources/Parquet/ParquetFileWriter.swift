@@ -1,0 +1,103 @@
+import Columnar
+
+/// Streams record batches into one Parquet file, one row group at a time.
+///
+/// Memory holds at most one row group's encoded pages: each batch is encoded into the
+/// open row group's column chunks, which are written out when the group reaches
+/// `rowGroupMaxRows` rows or about `rowGroupMaxBytes` bytes.
+public final class ParquetFileWriter {
+    public let path: String
+    public let schema: Schema
+    public let options: ParquetWriteOptions
+    private let sink: FileSink
+    private let columns: [ColumnChunkWriter]
+    private var rowGroups: [RowGroup] = []
+    private var groupRows = 0
+    private var closed = false
+    public private(set) var rowsWritten: Int64 = 0
+
+    public init(path: String, schema: Schema, options: ParquetWriteOptions = .init()) throws {
+        for f in schema.fields {
+            if case let .decimal(p, s) = f.type, !(1 ... 38).contains(p) || !(0 ... p).contains(s) {
+                throw ParquetError.schemaMismatch("column '\(f.name)' has invalid decimal(\(p),\(s))")
+            }
+        }
+        guard options.rowGroupMaxRows > 0, options.pageMaxBytes > 0, options.rowGroupMaxBytes > 0 else {
+            throw ParquetError.invalidState("row group and page limits must be positive")
+        }
+        self.path = path
+        self.schema = schema
+        self.options = options
+        sink = try FileSink(path: path)
+        columns = schema.fields.map { ColumnChunkWriter(field: $0, options: options) }
+        try sink.write(Array("PAR1".utf8))
+    }
+
+    /// Bytes written so far plus the open row group's estimate (for rolling over to a new file).
+    public var estimatedFileBytes: Int64 {
+        sink.offset + Int64(columns.reduce(0) { $0 + $1.estimatedBytes })
+    }
+
+    public func write(_ batch: RecordBatch) throws {
+        guard !closed else { throw ParquetError.invalidState("write after close on \(path)") }
+        guard batch.schema.fields.count == schema.fields.count else {
+            throw ParquetError.schemaMismatch("batch has \(batch.schema.fields.count) columns, file \(path) has \(schema.fields.count)")
+        }
+        for (i, (f, c)) in zip(schema.fields, batch.columns).enumerated() {
+            guard c.type == f.type else {
+                throw ParquetError.schemaMismatch("column \(i) '\(f.name)' is \(f.type.name) in the file but \(c.type.name) in the batch")
+            }
+            if !f.nullable && c.nullCount > 0 {
+                throw ParquetError.schemaMismatch("column '\(f.name)' is required but the batch has \(c.nullCount) nulls")
+            }
+        }
+        let physical = zip(batch.columns, columns).map { ColumnChunkWriter.physicalColumn($0, layout: $1.layout) }
+        var start = 0
+        let n = batch.rowCount
+        // Slices small enough to check the row group's byte budget as it fills.
+        let slice = 65_536
+        while start < n {
+            let end = min(n, start + min(slice, options.rowGroupMaxRows - groupRows))
+            for (w, c) in zip(columns, physical) { try w.write(c, start ..< end) }
+            groupRows += end - start
+            rowsWritten += Int64(end - start)
+            start = end
+            if groupRows >= options.rowGroupMaxRows || columns.reduce(0, { $0 + $1.estimatedBytes }) >= options.rowGroupMaxBytes {
+                try flushRowGroup()
+            }
+        }
+    }
+
+    private func flushRowGroup() throws {
+        guard groupRows > 0 else { return }
+        let start = sink.offset
+        var chunks: [ColumnChunk] = []
+        for w in columns { chunks.append(try w.finishChunk(to: sink)) }
+        let uncompressed = chunks.reduce(Int64(0)) { $0 + ($1.metaData?.totalUncompressedSize ?? 0) }
+        rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(groupRows),
+                                  fileOffset: start, totalCompressedSize: sink.offset - start,
+                                  ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        groupRows = 0
+    }
+
+    /// Footer key-value pairs: the schema's metadata with the options' on top, sorted for stable output.
+    private var keyValues: [(key: String, value: String?)] {
+        schema.metadata.merging(options.keyValueMetadata) { $1 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Writes the last row group and the footer; the file is complete only after this.
+    public func close() throws -> ParquetWriteSummary {
+        guard !closed else { throw ParquetError.invalidState("close called twice on \(path)") }
+        try flushRowGroup()
+        closed = true
+        let meta = FileMetaData(version: 2, schema: SchemaMapping.schemaElements(schema), numRows: rowsWritten,
+                                rowGroups: rowGroups, keyValueMetadata: keyValues, createdBy: options.createdBy)
+        let footer = meta.encode()
+        try sink.write(footer)
+        try sink.write(leBytes(UInt32(footer.count).littleEndian))
+        try sink.write(Array("PAR1".utf8))
+        let size = sink.offset
+        try sink.close()
+        return ParquetWriteSummary(rows: rowsWritten, fileBytes: size, rowGroups: rowGroups.count)
+    }
+}
