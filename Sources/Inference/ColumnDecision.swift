@@ -37,8 +37,10 @@ struct ColumnDecision {
         if !a.isDisjoint(with: [.exact, .exactGrouped]), precision > 38 {
             // The later of the two widest values is where the running precision passed 38.
             let w = [col.maxIntWitness, col.maxScaleWitness].compactMap { $0 }.max { $0.line < $1.line }
-            for bit in [Candidates.exact, .exactGrouped] where a.contains(bit) { kills[bit.rawValue.trailingZeroBitCount] = w }
-            a.subtract([.exact, .exactGrouped])
+            // With `.exact` the user asked for no rounding, so float64 is no way out either.
+            let lost: Candidates = options.decimals == .exact ? [.exact, .exactGrouped, .float, .floatGrouped] : [.exact, .exactGrouped]
+            for b in 0 ..< Candidates.bitCount where a.intersection(lost).rawValue & (1 << b) != 0 { kills[b] = w }
+            a.subtract(lost)
         }
         let grouped = "thousands separators"
         func set(_ t: DataType, _ p: ColumnParser, _ f: String?, _ r: String) { type = t; parser = p; format = f; reason = r }

@@ -99,7 +99,8 @@ struct TemporalParts {
                     fracDigits += 1; i += 1
                 }
                 guard fracDigits > 0 else { return nil }
-                for _ in fracDigits ..< 6 { us *= 10 }
+                var pad = fracDigits
+                while pad < 6 { us *= 10; pad += 1 }
                 t.micros = us
             }
         }
