@@ -1,1 +1,67 @@
-// Placeholder until the Lake layer lands.
+import Columnar
+import Foundation
+import ObjectStore
+
+/// The lake: loads batches into `datasets/{id}/…` with an atomic publish, and answers what
+/// datasets exist (`datasets`, `describe`) and deletes them (`clear`).
+public final class Lake: Sendable {
+    public let store: any ObjectStore
+    public let format: any DatasetFileFormat
+    /// Where remote stores' loads stage files (default: the system temp folder).
+    /// `LocalStore` always stages under its own root, so publishing is a rename.
+    public let stagingDirectory: String?
+    /// Test hook: called at each publish step; throwing there simulates a failure.
+    let failureHook: (@Sendable (PublishStep) throws -> Void)?
+
+    public convenience init(store: any ObjectStore, format: any DatasetFileFormat, stagingDirectory: String? = nil) {
+        self.init(store: store, format: format, stagingDirectory: stagingDirectory, failureHook: nil)
+    }
+
+    init(store: any ObjectStore, format: any DatasetFileFormat, stagingDirectory: String?,
+         failureHook: (@Sendable (PublishStep) throws -> Void)?) {
+        self.store = store
+        self.format = format
+        self.stagingDirectory = stagingDirectory
+        self.failureHook = failureHook
+    }
+
+    /// The staging base of a dataset (see `StagingArea`).
+    func stagingBase(_ id: DatasetID) -> String {
+        if let local = store as? LocalStore { return local.root + "/_staging/" + id.rawValue }
+        let tmp = stagingDirectory ?? NSTemporaryDirectory()
+        return (tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp) + "/inlet-staging/" + id.rawValue
+    }
+
+    static func makeRunId(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let suffix = (0 ..< 8).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
+        return f.string(from: date) + "-" + suffix
+    }
+}
+
+/// The points of a load where tests inject failures, in order.
+enum PublishStep: Equatable, Sendable, CustomStringConvertible {
+    /// Every batch written to staging.
+    case staged
+    /// Footers checked and files hashed.
+    case verified
+    /// Before moving the n-th folder (LocalStore) or file (other stores) into place.
+    case move(Int)
+    /// Before writing the manifest.
+    case manifest
+    /// Before deleting stale objects.
+    case deleteStale
+
+    var description: String {
+        switch self {
+        case .staged: return "writing staged files"
+        case .verified: return "verifying staged files"
+        case let .move(i): return "moving files into place (step \(i))"
+        case .manifest: return "writing the manifest"
+        case .deleteStale: return "deleting stale objects"
+        }
+    }
+}

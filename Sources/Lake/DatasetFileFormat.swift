@@ -1,0 +1,19 @@
+import Columnar
+
+/// The file format datasets are written in (Parquet in the product). The lake only needs
+/// to write batches, know roughly how big a file has grown, and re-read a footer's row count.
+public protocol DatasetFileFormat: Sendable {
+    /// Without the dot, e.g. `parquet`.
+    var fileExtension: String { get }
+    func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter
+    /// The row count a finished file's footer declares (the publish check).
+    func rowCount(ofFileAt path: String) throws -> Int64
+}
+
+/// One file being written. `close` finishes it (footer included) and returns the rows written.
+public protocol DatasetFileWriter: AnyObject {
+    func write(_ batch: RecordBatch) throws
+    /// Bytes the file will have if closed now (written plus buffered), for `maxFileBytes`.
+    var estimatedFileBytes: Int64 { get }
+    func close() throws -> Int64
+}

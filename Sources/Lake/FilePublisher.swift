@@ -1,0 +1,84 @@
+import Foundation
+import ObjectStore
+
+/// Step 3 of a load: moving verified staged files into place.
+protocol FilePublisher: AnyObject {
+    var atomicity: PublishAtomicity { get }
+    func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws
+    /// Undoes what `publish` did, where it can (best effort; called before the manifest is written).
+    func rollback()
+}
+
+/// LocalStore: each folder (`data` or one `partitions/date=…`) is built complete in staging and
+/// swapped with the live one in a single renameat2(RENAME_EXCHANGE), so a reader listing a
+/// partition sees all its old files or all its new ones. Appends hard-link the existing files
+/// into the staged folder first. The pushed-out folders stay in staging, so a failure before
+/// the manifest is written swaps them back. Without RENAME_EXCHANGE (other kernels or file
+/// systems) files are renamed in one by one (`perObject`).
+final class LocalFolderPublisher: FilePublisher {
+    let store: LocalStore
+    let staging: StagingArea
+    let mode: WriteMode
+    let dataset: DatasetID
+    private(set) var atomicity = PublishAtomicity.perPartition
+    private var done: [(prefix: String, stagedDir: String, result: LocalStore.DirectoryInstall)] = []
+
+    init(store: LocalStore, staging: StagingArea, mode: WriteMode, dataset: DatasetID) {
+        self.store = store; self.staging = staging; self.mode = mode; self.dataset = dataset
+    }
+
+    func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws {
+        let folders = Array(Set(staged.map(\.folder))).sorted()
+        for (i, folder) in folders.enumerated() {
+            try hook?(.move(i))
+            let stagedDir = staging.filesFolder + "/" + folder
+            let prefix = DatasetLayout.prefix(dataset) + folder
+            if mode == .append { try linkLiveFiles(of: prefix, into: stagedDir) }
+            let result = try store.installDirectory(prefix: prefix, fromStagedDirectory: stagedDir)
+            if result == .unsupported {
+                atomicity = .perObject
+                for f in staged where f.folder == folder { try await store.moveIn(key: prefix + "/" + f.fileName, fromFile: f.path) }
+            } else {
+                done.append((prefix, stagedDir, result))
+            }
+        }
+    }
+
+    func rollback() {
+        for d in done.reversed() {
+            switch d.result {
+            case .exchanged: try? store.exchangeBack(prefix: d.prefix, stagedDirectory: d.stagedDir)
+            case .installed: if let live = try? store.path(forKey: d.prefix) { try? FileManager.default.moveItem(atPath: live, toPath: d.stagedDir) }
+            case .unsupported: break
+            }
+        }
+        done.removeAll()
+    }
+
+    private func linkLiveFiles(of prefix: String, into stagedDir: String) throws {
+        let live = try store.path(forKey: prefix)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: live)) ?? []
+        where !name.hasPrefix(".") && !name.hasPrefix("_") {
+            try store.link(live + "/" + name, to: stagedDir + "/" + name)
+        }
+    }
+}
+
+/// Any other store: each file is one atomic put; the partition may mix old and new files
+/// until the last put (and stale files until step 5). Nothing can be swapped back.
+final class ObjectPublisher: FilePublisher {
+    let store: any ObjectStore
+    let dataset: DatasetID
+    let atomicity = PublishAtomicity.perObject
+
+    init(store: any ObjectStore, dataset: DatasetID) { self.store = store; self.dataset = dataset }
+
+    func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws {
+        for (i, f) in staged.enumerated() {
+            try hook?(.move(i))
+            try await store.put(key: DatasetLayout.prefix(dataset) + f.folder + "/" + f.fileName, fromFile: f.path)
+        }
+    }
+
+    func rollback() {}
+}

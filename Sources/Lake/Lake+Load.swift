@@ -1,0 +1,207 @@
+import Columnar
+import Foundation
+import ObjectStore
+
+extension Lake {
+    /// Streams `source` through `transforms` into dataset `datasetId` and publishes it:
+    /// 1. write every file to staging; 2. re-read each footer's row count; 3. move the files
+    /// into place; 4. write the manifest; 5. only then delete stale objects.
+    /// A failure before step 5 leaves the old dataset as it was (LocalStore: folders are swapped
+    /// back; other stores: see `PublishAtomicity.perObject`), and staging is removed.
+    public func load<S: BatchSource>(datasetId id: DatasetID, source: inout S, transforms: [any BatchTransform] = [],
+                                     options: LoadOptions) async throws -> LoadResult {
+        let started = Date()
+        let runId = Self.makeRunId(started)
+        let mode = options.effectiveMode
+        var pipeline = try TransformedSource(source, transforms: transforms)
+        defer { source = pipeline.base }
+        let schema = pipeline.schema
+        try validate(options, mode: mode, id: id)
+        var keyer = try options.partitionColumn.map {
+            try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
+        }
+
+        let old = try await manifest(id)
+        let existing = try await dataObjects(id)
+        try checkCompatible(schema: schema, partitioned: keyer != nil, mode: mode, old: old, existing: existing, id: id)
+        var nextPart: [String: Int] = [:]
+        for (_, o) in existing {
+            if let n = DatasetLayout.partNumber(fileName: Substring(o.place.fileName)) { nextPart[o.place.folder] = max(nextPart[o.place.folder] ?? 0, n + 1) }
+        }
+
+        let firstParts = nextPart
+        let staging = try StagingArea(base: stagingBase(id), runId: runId, dataset: id.rawValue)
+        defer { staging.finish() }
+        let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
+                                        maxFileBytes: options.maxFileBytes, maxOpenWriters: options.maxOpenWriters,
+                                        firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
+        func report(_ phase: LoadProgress.Phase) {
+            options.progress?(LoadProgress(phase: phase, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
+                                           filesStaged: writers.finished.count))
+        }
+
+        // 1. Write.
+        let staged: [StagedFile]
+        do {
+            while let batch = try pipeline.next() {
+                guard batch.rowCount > 0 else { continue }
+                if var k = keyer {
+                    let keys = k.keys(batch)
+                    keyer = k
+                    if let groups = PartitionKeys.group(keys) {
+                        for g in groups { try writers.write(batch.take(g.rows), partition: Self.partitionName(g.key)) }
+                    } else {
+                        try writers.write(batch, partition: Self.partitionName(keys[0]))
+                    }
+                } else {
+                    try writers.write(batch, partition: nil)
+                }
+                report(.writing)
+            }
+            if keyer == nil, mode != .append { try writers.ensureFile(partition: nil) }
+            staged = try writers.finish()
+            try failureHook?(.staged)
+        } catch {
+            writers.abandon()
+            throw error
+        }
+
+        // 2. Verify footers, hash.
+        report(.verifying)
+        var newFiles: [ManifestFile] = []
+        for f in staged {
+            let footer: Int64
+            do { footer = try format.rowCount(ofFileAt: f.path) } catch {
+                throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName, detail: "footer cannot be read: \(error)")
+            }
+            guard footer == f.rows, f.writerRows == f.rows else {
+                throw LakeError.rowCountMismatch(dataset: id.rawValue, file: f.folder + "/" + f.fileName, expected: f.rows,
+                                                 footer: footer == f.rows ? f.writerRows : footer)
+            }
+            let digest = try FileDigest.sha256(path: f.path)
+            newFiles.append(ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
+                                         rows: f.rows, bytes: digest.bytes, sha256: digest.hex))
+        }
+        try failureHook?(.verified)
+        let partitionsWritten = Array(Set(staged.compactMap(\.partition))).sorted()
+        func result(_ manifest: Manifest, stale: Int, atomicity: PublishAtomicity) -> LoadResult {
+            LoadResult(datasetId: id, runId: runId, mode: mode, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
+                       files: newFiles, partitionsWritten: partitionsWritten, staleDeleted: stale, manifest: manifest,
+                       dryRun: options.dryRun, publishedAtomically: atomicity)
+        }
+        func makeManifest(_ files: [ManifestFile]) -> Manifest {
+            Manifest(formatVersion: 1, id: id.rawValue, schema: schema.fields.map(ManifestField.init),
+                     partitionColumn: options.partitionColumn,
+                     partitionTimeZone: options.partitionColumn == nil ? nil : options.partitionTimeZone.identifier,
+                     files: files, source: options.source, mode: mode, runId: runId, startedAt: started,
+                     finishedAt: Date(), inletVersion: options.inletVersion)
+        }
+        if options.dryRun {
+            report(.done)
+            return result(makeManifest(newFiles), stale: 0, atomicity: store is LocalStore ? .perPartition : .perObject)
+        }
+
+        // 3. Move into place, 4. manifest; any failure here swaps LocalStore folders back.
+        report(.publishing)
+        let publisher: any FilePublisher = (store as? LocalStore).map {
+            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id)
+        } ?? ObjectPublisher(store: store, dataset: id)
+        let manifest: Manifest
+        let stale: [String]
+        do {
+            try await publisher.publish(staged, hook: failureHook)
+            let live = try await dataObjects(id)
+            let newKeys = Set(newFiles.map(\.key))
+            let touched = Set(staged.map(\.folder))
+            stale = live.keys.filter { key in
+                guard !newKeys.contains(key) else { return false }
+                switch mode {
+                case .replace: return true
+                case .replacePartitions: return touched.contains(live[key]!.place.folder)
+                case .append: return false
+                }
+            }.sorted()
+            let staleSet = Set(stale)
+            let byKey = Dictionary(newFiles.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let oldByKey = Dictionary((old?.files ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            var files: [ManifestFile] = []
+            for key in live.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !staleSet.contains(key) {
+                if let f = byKey[key] { files.append(f) } else if let f = oldByKey[key], f.bytes == live[key]!.size {
+                    files.append(f)
+                } else {
+                    files.append(try await describeExisting(key: key, partition: live[key]!.place.partition, staging: staging, id: id))
+                }
+            }
+            manifest = makeManifest(files)
+            try failureHook?(.manifest)
+            try await store.put(key: DatasetLayout.manifestKey(id), data: manifest.encoded())
+        } catch {
+            publisher.rollback()
+            throw Self.wrap(error, id: id, step: "publishing")
+        }
+
+        // 5. Stale objects go last: until now every reader could still use them.
+        report(.cleaning)
+        do {
+            try failureHook?(.deleteStale)
+            try await store.delete(keys: stale)
+        } catch {
+            throw LakeError.publish(dataset: id.rawValue, step: "deleting \(stale.count) stale object(s) (the new data and manifest are published; rerun the load or `inlet clear` to remove them)",
+                                    underlying: "\(error)")
+        }
+        report(.done)
+        return result(manifest, stale: stale.count, atomicity: publisher.atomicity)
+    }
+
+    static func partitionName(_ key: Int64) -> String {
+        DatasetLayout.partitionName(days: key == PartitionKeys.nullKey ? nil : key)
+    }
+
+    static func wrap(_ error: Error, id: DatasetID, step: String) -> Error {
+        if error is LakeError { return error }
+        return LakeError.publish(dataset: id.rawValue, step: step, underlying: "\(error) (the previous version is still in place)")
+    }
+
+    func validate(_ options: LoadOptions, mode: WriteMode, id: DatasetID) throws {
+        if mode == .replacePartitions, options.partitionColumn == nil {
+            throw LakeError.invalidOption("dataset '\(id)': mode replace-partitions needs a partition column; use replace or append")
+        }
+        if options.maxFileBytes <= 0 { throw LakeError.invalidOption("maximum file size must be positive, got \(options.maxFileBytes)") }
+    }
+
+    /// Appending or replacing some partitions keeps old files next to new ones, so they must agree.
+    func checkCompatible(schema: Schema, partitioned: Bool, mode: WriteMode, old: Manifest?,
+                         existing: [String: DataObject], id: DatasetID) throws {
+        guard mode != .replace else { return }
+        let wrongLayout = existing.values.contains { ($0.place.partition != nil) != partitioned }
+        if wrongLayout {
+            throw LakeError.schemaChanged(dataset: id.rawValue, detail: "the stored dataset is \(partitioned ? "not partitioned" : "partitioned") and this load is\(partitioned ? "" : " not"); use --mode replace to change its layout")
+        }
+        if let old, !existing.isEmpty {
+            let before = old.schema.map { "\($0.name): \($0.type)" }
+            let after = schema.fields.map { "\($0.name): \($0.type.name)" }
+            if before != after {
+                throw LakeError.schemaChanged(dataset: id.rawValue, detail: "the columns differ from the stored ones (\(before.joined(separator: ", "))) → (\(after.joined(separator: ", "))); mode \(mode.rawValue) would mix schemas, use --mode replace")
+            }
+        }
+    }
+
+    /// A data file whose manifest entry is missing or out of date (e.g. after a killed run):
+    /// re-read its footer and hash it.
+    func describeExisting(key: String, partition: String?, staging: StagingArea, id: DatasetID) async throws -> ManifestFile {
+        let path: String
+        var temp: String?
+        if let local = store as? LocalStore { path = try local.path(forKey: key) } else {
+            path = staging.runFolder + "/check-" + UUID().uuidString
+            try await store.download(key: key, toFile: path)
+            temp = path
+        }
+        defer { if let temp { try? FileManager.default.removeItem(atPath: temp) } }
+        let rows: Int64
+        do { rows = try format.rowCount(ofFileAt: path) } catch {
+            throw LakeError.fileFormat(dataset: id.rawValue, file: key, detail: "footer cannot be read: \(error)")
+        }
+        let digest = try FileDigest.sha256(path: path)
+        return ManifestFile(key: key, partition: partition, rows: rows, bytes: digest.bytes, sha256: digest.hex)
+    }
+}

@@ -1,0 +1,44 @@
+/// Everything the lake can refuse or fail at, each naming the dataset, column or key involved.
+public enum LakeError: Error, CustomStringConvertible {
+    case invalidDatasetID(String, reason: String)
+    case datasetNotFound(String, store: String)
+    case missingPartitionColumn(dataset: String, column: String, available: [String])
+    case unsupportedPartitionType(dataset: String, column: String, type: String)
+    case unknownTimeZone(String)
+    case invalidOption(String)
+    case schemaChanged(dataset: String, detail: String)
+    case rowCountMismatch(dataset: String, file: String, expected: Int64, footer: Int64)
+    case badManifest(dataset: String, key: String, detail: String)
+    case fileFormat(dataset: String, file: String, detail: String)
+    case publish(dataset: String, step: String, underlying: String)
+    case busy(dataset: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidDatasetID(raw, reason):
+            return "invalid dataset id '\(raw)': \(reason); use \(DatasetID.rule)"
+        case let .datasetNotFound(id, store):
+            return "dataset '\(id)' not found in \(store)"
+        case let .missingPartitionColumn(d, c, a):
+            return "dataset '\(d)': partition column '\(c)' is not in the data (columns: \(a.map { "'\($0)'" }.joined(separator: ", ")))"
+        case let .unsupportedPartitionType(d, c, t):
+            return "dataset '\(d)': partition column '\(c)' is \(t); it must be a date or a timestamp"
+        case let .unknownTimeZone(z):
+            return "unknown partition time zone '\(z)' (use an IANA name such as UTC or Asia/Tokyo)"
+        case let .invalidOption(m):
+            return m
+        case let .schemaChanged(d, detail):
+            return "dataset '\(d)': \(detail)"
+        case let .rowCountMismatch(d, f, e, r):
+            return "dataset '\(d)': staged file \(f) has \(r) rows in its footer, \(e) were written; nothing was published"
+        case let .badManifest(d, k, detail):
+            return "dataset '\(d)': manifest \(k) cannot be read: \(detail)"
+        case let .fileFormat(d, f, detail):
+            return "dataset '\(d)': file \(f): \(detail)"
+        case let .publish(d, step, u):
+            return "dataset '\(d)': publishing failed while \(step): \(u)"
+        case let .busy(d):
+            return "dataset '\(d)' is being loaded by another process; try again when it finishes"
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// `--mode`.
+public enum WriteMode: String, Sendable, CaseIterable, Codable {
+    /// Replace only the partitions present in the new data (default when partitioned).
+    case replacePartitions = "replace-partitions"
+    /// Replace the whole dataset (default when not partitioned).
+    case replace
+    /// Add files with new part numbers after the existing ones.
+    case append
+}
+
+public struct LoadOptions: Sendable {
+    /// Partition by this DATE or TIMESTAMP column (`date=YYYY-MM-DD` folders); nil: `data/`.
+    public var partitionColumn: String?
+    /// Time zone in which UTC timestamps become partition dates.
+    public var partitionTimeZone: TimeZone
+    /// nil: `replace-partitions` when partitioned, else `replace`.
+    public var mode: WriteMode?
+    /// A file that grows past this continues in the next part number (checked after each batch).
+    public var maxFileBytes: Int64
+    /// Files open at once while partitioning (see `StagedFileWriters`).
+    public var maxOpenWriters: Int
+    /// Write and verify everything in staging, then discard it instead of publishing.
+    public var dryRun: Bool
+    public var source: SourceInfo?
+    public var inletVersion: String
+    public var progress: (@Sendable (LoadProgress) -> Void)?
+
+    public init(partitionColumn: String? = nil, partitionTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
+                mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 64,
+                dryRun: Bool = false, source: SourceInfo? = nil, inletVersion: String = "dev",
+                progress: (@Sendable (LoadProgress) -> Void)? = nil) {
+        self.partitionColumn = partitionColumn
+        self.partitionTimeZone = partitionTimeZone
+        self.mode = mode
+        self.maxFileBytes = maxFileBytes
+        self.maxOpenWriters = maxOpenWriters
+        self.dryRun = dryRun
+        self.source = source
+        self.inletVersion = inletVersion
+        self.progress = progress
+    }
+
+    public var effectiveMode: WriteMode { mode ?? (partitionColumn == nil ? .replace : .replacePartitions) }
+
+    /// `Asia/Tokyo` → TimeZone, with an error that names the bad value.
+    public static func timeZone(named name: String) throws -> TimeZone {
+        guard let tz = TimeZone(identifier: name) else { throw LakeError.unknownTimeZone(name) }
+        return tz
+    }
+}
+
+public struct LoadProgress: Sendable {
+    public enum Phase: String, Sendable { case writing, verifying, publishing, cleaning, done }
+    public var phase: Phase
+    public var rowsRead: Int64
+    public var rowsWritten: Int64
+    public var filesStaged: Int
+}
+
+public struct LoadResult: Sendable {
+    public var datasetId: DatasetID
+    public var runId: String
+    public var mode: WriteMode
+    public var rowsRead: Int64
+    public var rowsWritten: Int64
+    /// The files this load wrote (published unless `dryRun`).
+    public var files: [ManifestFile]
+    public var partitionsWritten: [String]
+    public var staleDeleted: Int
+    /// The manifest written (or, on a dry run, that would have been).
+    public var manifest: Manifest
+    public var dryRun: Bool
+    /// How readers saw the switch: every changed folder at once, or object by object.
+    public var publishedAtomically: PublishAtomicity
+}
+
+public enum PublishAtomicity: String, Sendable {
+    /// LocalStore on Linux: each partition folder swapped in one renameat2 step.
+    case perPartition = "per-partition"
+    /// Each object replaced atomically; a partition with several files may briefly mix versions.
+    case perObject = "per-object"
+}

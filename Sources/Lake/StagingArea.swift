@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A load's private folder: `{base}/{runId}/files/…` holds the new files in their final
+/// layout (and, after a folder swap, the old folders until they are deleted). `{base}/.lock` (flock)
+/// keeps two loads of one dataset apart; a killed run's lock dies with it, and the next run
+/// sweeps its leftovers.
+///
+/// For `LocalStore` the base is `{root}/_staging/{id}` (same file system, so publishing is a
+/// rename, and outside `datasets/{id}/`, so even readers that do not skip `_` folders never
+/// see it); for other stores it is a local temp folder.
+final class StagingArea {
+    let base: String
+    let runFolder: String
+    private var lockFD: Int32 = -1
+
+    var filesFolder: String { runFolder + "/files" }
+
+    init(base: String, runId: String, dataset: String) throws {
+        self.base = base
+        runFolder = base + "/" + runId
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: base, withIntermediateDirectories: true)
+        lockFD = open(base + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0 else { throw LakeError.publish(dataset: dataset, step: "opening the staging lock in \(base)", underlying: String(cString: strerror(errno))) }
+        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(lockFD)
+            lockFD = -1
+            throw LakeError.busy(dataset: dataset)
+        }
+        Self.sweep(base)
+        try fm.createDirectory(atPath: filesFolder, withIntermediateDirectories: true)
+    }
+
+    /// Deletes leftovers of earlier (killed) runs: everything in `base` but the lock.
+    static func sweep(_ base: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name != ".lock" {
+            try? FileManager.default.removeItem(atPath: base + "/" + name)
+        }
+    }
+
+    /// Removes this run's folder and releases the lock.
+    func finish() {
+        try? FileManager.default.removeItem(atPath: runFolder)
+        if lockFD >= 0 { Glibc.close(lockFD); lockFD = -1 }
+    }
+
+    deinit { finish() }
+
+    /// Clears a dataset's staging when no load holds it (used by `clear`).
+    static func removeIfIdle(_ base: String) {
+        guard FileManager.default.fileExists(atPath: base) else { return }
+        let fd = open(base + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { Glibc.close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return }
+        try? FileManager.default.removeItem(atPath: base)
+    }
+}
