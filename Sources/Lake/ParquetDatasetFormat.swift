@@ -1,0 +1,29 @@
+import Columnar
+import Parquet
+
+/// Parquet behind the lake's file-format protocol: the product's only dataset format.
+public struct ParquetDatasetFormat: DatasetFileFormat {
+    public let options: ParquetWriteOptions
+
+    public init(options: ParquetWriteOptions = .init()) { self.options = options }
+
+    public var fileExtension: String { "parquet" }
+
+    public func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter {
+        ParquetPartWriter(try ParquetFileWriter(path: path, schema: schema, options: options))
+    }
+
+    public func rowCount(ofFileAt path: String) throws -> Int64 {
+        try ParquetFileReader(path: path).rowCount
+    }
+}
+
+final class ParquetPartWriter: DatasetFileWriter {
+    private let writer: ParquetFileWriter
+
+    init(_ writer: ParquetFileWriter) { self.writer = writer }
+
+    func write(_ batch: RecordBatch) throws { try writer.write(batch) }
+    var estimatedFileBytes: Int64 { writer.estimatedFileBytes }
+    func close() throws -> Int64 { try writer.close().rows }
+}
