@@ -1,0 +1,148 @@
+/// Streams a delimited text file as `FieldChunk`s of unescaped UTF-8 fields, in file order.
+///
+/// Opening reads the first MiB to choose the encoding, the first 64 KiB of text to choose
+/// the dialect, and the header row. `nextChunk()` then streams the rest with bounded memory
+/// (a few blocks of ~4 MiB in flight) while a background thread reads and transcodes.
+/// `rewind()` starts another pass with the same chunks.
+///
+/// Trailing delimiters: when every sampled row (header included) ends with a delimiter,
+/// that empty last field is not a column; a later row with the extra empty field, or
+/// without it, is accepted. Otherwise a trailing delimiter is an ordinary empty field.
+/// `skipRows` skips physical lines before the header.
+public final class CSVReader {
+    public let fileName: String
+    public let encoding: DetectedEncoding
+    public let dialect: Dialect
+    public let header: [String]
+    public let headerRenames: [HeaderRename]
+    public let fileSize: Int64
+    /// Physical line of the first data row's earliest possible position.
+    public let firstDataLine: Int
+
+    public private(set) var rowsRead = 0
+    public private(set) var badRowsSkipped = 0
+    public private(set) var badRowsRejected = 0
+    public var bytesRead: Int64 { pipeline?.bytesRead ?? finishedBytes }
+
+    private let plan: StreamPlan
+    private let options: CSVOptions
+    private var pipeline: ChunkPipeline?
+    private var finishedBytes: Int64 = 0
+    private var rejects: RejectsWriter?
+    /// Rejected rows already written (rewinds must not write them again).
+    private var lastRejectedLine = 0
+
+    public init(path: String, options: CSVOptions = .init()) throws {
+        fileName = path
+        self.options = options
+        let input = try FileInput(path: path)
+        fileSize = input.size
+        let raw = try input.readPrefix(EncodingDetector.sampleSize)
+        let wholeFile = Int64(raw.count) >= fileSize
+        encoding = EncodingDetector.detect(raw, wholeFile: wholeFile, override: options.encoding)
+
+        // Decode the sample the way the stream will.
+        let bomLength = encoding.hadBOM ? EncodingDetector.bom(of: encoding.encoding).count : 0
+        var transcoder = try makeTranscoder(encoding.encoding, policy: options.encodingErrors, startOffset: Int64(bomLength))
+        var text: [UInt8] = []
+        text.reserveCapacity(raw.count * 2)
+        let failure = raw.withUnsafeBufferPointer {
+            transcoder.transcode(UnsafeBufferPointer(rebasing: $0[bomLength...]), final: wholeFile, into: &text)
+        }
+        let complete = wholeFile && failure == nil
+
+        let start: Int
+        if options.skipRows > 0 {
+            guard let s = offsetAfterLines(text, options.skipRows) else {
+                throw CSVError(file: path, line: 0, kind: .emptyFile)
+            }
+            start = s
+        } else {
+            start = 0
+        }
+        let firstLine = options.skipRows + 1
+        let sniffed = DialectSniffer.sniff(text, from: start, firstLine: firstLine, complete: complete, options: options)
+        dialect = sniffed.dialect
+        guard let first = sniffed.records.first else {
+            if let failure {
+                let line = firstLine + text.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, $0.count) } - options.skipRows
+                throw CSVError(file: path, line: line, kind: .invalidBytes(encoding: encoding.encoding, byteOffset: failure.byteOffset, bytes: failure.bytes, hint: nil))
+            }
+            throw CSVError(file: path, line: 0, kind: .emptyFile)
+        }
+        let width = first.fields.count - (dialect.trailingDelimiter ? 1 : 0)
+        var dataOffset = start
+        var dataLine = firstLine
+        if dialect.hasHeader {
+            let names = first.fields.prefix(width).map { String(decoding: $0, as: UTF8.self) }
+            (header, headerRenames) = finalizeHeader(names)
+            dataOffset = first.endOffset
+            dataLine = first.nextLine
+        } else {
+            header = (1...width).map { "column_\($0)" }
+            headerRenames = []
+        }
+        firstDataLine = dataLine
+        var rejectPath: String? = nil
+        if case let .reject(p) = options.badRows { rejectPath = p }
+        let settings = ParseSettings(delimiter: dialect.delimiter, quote: dialect.quote, columnCount: width,
+                                     trailingDelimiter: dialect.trailingDelimiter, keepRawBadRows: rejectPath != nil,
+                                     failOnBadRow: options.badRows == .fail, fileName: path)
+        plan = StreamPlan(path: path, encoding: encoding, encodingErrors: options.encodingErrors,
+                          dataStartOffset: dataOffset, dataStartLine: dataLine, settings: settings,
+                          chunkRows: max(1, options.chunkRows), blockByteLimit: max(1, options.blockByteLimit),
+                          readSize: max(1, options.readSize), maxRecordBytes: options.maxRecordBytes,
+                          maxInFlight: max(1, options.maxInFlight))
+        if let rejectPath { rejects = try RejectsWriter(path: rejectPath) }
+        pipeline = ChunkPipeline(plan: plan)
+    }
+
+    deinit { pipeline?.cancel() }
+
+    /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
+    /// policy are counted (and written to the rejects file) as their chunk is returned.
+    public func nextChunk() throws -> FieldChunk? {
+        guard let pipeline else { return nil }
+        while true {
+            guard let item = pipeline.next() else {
+                finishedBytes = pipeline.bytesRead
+                self.pipeline = nil
+                try rejects?.flush()
+                return nil
+            }
+            switch item {
+            case let .failure(error):
+                try? rejects?.flush()
+                throw error
+            case let .block(parsed):
+                try account(parsed.badRows)
+                if let error = parsed.error {
+                    try? rejects?.flush()
+                    throw error
+                }
+                rowsRead += parsed.chunk.rowCount
+                if parsed.chunk.rowCount == 0 { continue }
+                return parsed.chunk
+            }
+        }
+    }
+
+    /// Starts another pass from the first data row; counters restart.
+    public func rewind() throws {
+        pipeline?.cancel()
+        rowsRead = 0
+        badRowsSkipped = 0
+        badRowsRejected = 0
+        pipeline = ChunkPipeline(plan: plan)
+    }
+
+    private func account(_ bad: [BadRow]) throws {
+        guard !bad.isEmpty else { return }
+        guard let rejects else { badRowsSkipped += bad.count; return }
+        badRowsRejected += bad.count
+        for row in bad where row.line > lastRejectedLine {
+            try rejects.write(line: row.line, reason: "expected \(plan.settings.columnCount) fields, found \(row.found)", row: row.raw)
+            lastRejectedLine = row.line
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Dispatch
+import Foundation
+
+/// Everything a pass over the file needs, fixed when the reader opens.
+struct StreamPlan: Sendable {
+    let path: String
+    let encoding: DetectedEncoding
+    let encodingErrors: EncodingErrorPolicy
+    /// Decoded bytes before the first data row (skipped lines and the header).
+    let dataStartOffset: Int
+    let dataStartLine: Int
+    let settings: ParseSettings
+    let chunkRows: Int
+    let blockByteLimit: Int
+    let readSize: Int
+    let maxRecordBytes: Int
+    let maxInFlight: Int
+}
+
+/// One pass: a producer thread reads, transcodes and cuts the text into blocks of whole
+/// records; blocks are parsed on the global queue (both cores) and handed out strictly in
+/// file order. At most `maxInFlight` blocks exist at once, so memory stays bounded.
+final class ChunkPipeline: @unchecked Sendable {
+    enum Item { case block(ParsedBlock), failure(CSVError) }
+
+    private let plan: StreamPlan
+    private let cond = NSCondition()
+    private var results: [Int: Item] = [:]
+    private var nextToDeliver = 0
+    private var issued = 0
+    private var producerDone = false
+    private var producerExited = false
+    private var cancelled = false
+    private var bytesConsumed: Int64 = 0
+
+    init(plan: StreamPlan) {
+        self.plan = plan
+        let thread = Thread { [self] in
+            produce()
+            cond.lock(); producerDone = true; producerExited = true; cond.broadcast(); cond.unlock()
+        }
+        thread.name = "inlet.csv.reader"
+        thread.start()
+    }
+
+    var bytesRead: Int64 { cond.lock(); defer { cond.unlock() }; return bytesConsumed }
+
+    /// The next item in file order, or nil at the end.
+    func next() -> Item? {
+        cond.lock()
+        defer { cond.unlock() }
+        while results[nextToDeliver] == nil && !(producerDone && nextToDeliver >= issued) {
+            cond.wait()
+        }
+        guard let item = results.removeValue(forKey: nextToDeliver) else { return nil }
+        nextToDeliver += 1
+        cond.broadcast()
+        return item
+    }
+
+    /// Stops the producer and waits for it to exit.
+    func cancel() {
+        cond.lock()
+        cancelled = true
+        cond.broadcast()
+        while !producerExited { cond.wait() }
+        cond.unlock()
+    }
+
+    /// Reserves a sequence number once fewer than `maxInFlight` items are undelivered;
+    /// nil when cancelled.
+    private func reserveSlot() -> Int? {
+        cond.lock()
+        defer { cond.unlock() }
+        while !cancelled && issued - nextToDeliver >= plan.maxInFlight { cond.wait() }
+        if cancelled { return nil }
+        issued += 1
+        return issued - 1
+    }
+
+    private func deliver(_ item: Item, at seq: Int) {
+        cond.lock()
+        results[seq] = item
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    private func fail(_ error: CSVError) {
+        if let seq = reserveSlot() { deliver(.failure(error), at: seq) }
+    }
+
+    private func produce() {
+        do {
+            try runProducer()
+        } catch let error as CSVError {
+            fail(error)
+        } catch {
+            fail(CSVError(file: plan.path, line: 0, kind: .io("\(error)")))
+        }
+    }
+
+    private func runProducer() throws {
+        let input = try FileInput(path: plan.path)
+        let bomLength = plan.encoding.hadBOM ? EncodingDetector.bom(of: plan.encoding.encoding).count : 0
+        var transcoder = try makeTranscoder(plan.encoding.encoding, policy: plan.encodingErrors, startOffset: Int64(bomLength))
+        var splitter = RecordSplitter(delimiter: plan.settings.delimiter, quote: plan.settings.quote)
+        let readBuffer = UnsafeMutableRawPointer.allocate(byteCount: plan.readSize, alignment: 64)
+        defer { readBuffer.deallocate() }
+        var toSkip = plan.dataStartOffset
+        var bomLeft = bomLength
+        var line = plan.dataStartLine
+        var block = newBlock(reserving: 0)
+
+        while true {
+            var n = try input.read(into: readBuffer, count: plan.readSize)
+            cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
+            if stop { return }
+            let final = n == 0
+            var start = 0
+            if bomLeft > 0 { start = min(bomLeft, n); bomLeft -= start; n -= start }
+            let raw = UnsafeBufferPointer(start: readBuffer.assumingMemoryBound(to: UInt8.self) + start, count: n)
+            let failure = transcoder.transcode(raw, final: final, into: &block)
+            if toSkip > 0 {
+                let k = min(toSkip, block.count)
+                block.removeFirst(k)
+                toSkip -= k
+            }
+            ensurePadding(&block)
+            let last = final && failure == nil
+            while true {
+                let cut = block.withUnsafeBufferPointer { b in
+                    splitter.nextCut(b.baseAddress!, b.count, final: last, rowLimit: plan.chunkRows, byteLimit: plan.blockByteLimit)
+                }
+                guard let cut else { break }
+                var rest = newBlock(reserving: block.count - cut)
+                rest.append(contentsOf: block[cut...])
+                block.removeLast(block.count - cut)
+                guard emit(&block, line: &line) else { return }
+                block = rest
+                ensurePadding(&block)
+            }
+            if let failure {
+                let errorLine = line + block.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, $0.count) }
+                let hint = plan.encoding.assumedFromASCII
+                    ? "the first \(EncodingDetector.sampleSize >> 20) MiB was plain ASCII, so UTF-8 was assumed; set the encoding, e.g. --encoding cp932 or windows-1252"
+                    : nil
+                fail(CSVError(file: plan.path, line: errorLine,
+                              kind: .invalidBytes(encoding: plan.encoding.encoding, byteOffset: failure.byteOffset,
+                                                    bytes: input.bytes(at: failure.byteOffset, count: 4), hint: hint)))
+                return
+            }
+            if final {
+                if !block.isEmpty { _ = emit(&block, line: &line) }
+                return
+            }
+            if block.count > plan.maxRecordBytes {
+                // One record has grown past the limit: parse what we have as the final block.
+                // An open quote then reports where it started; anything else is too long.
+                let startLine = line
+                let lineEnds = padForParse(&block)
+                let parsed = block.withUnsafeBufferPointer {
+                    parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds, settings: plan.settings)
+                }
+                if let error = parsed.error, error.kind == .unterminatedQuote {
+                    fail(CSVError(file: plan.path, line: error.line, kind: .recordTooLong(limit: plan.maxRecordBytes, quoteOpen: true)))
+                } else {
+                    // The unfinished record was parsed last: as a row, a bad row or the error.
+                    let recordLine = parsed.error?.line ?? max(parsed.chunk.lines.last ?? startLine, parsed.badRows.last?.line ?? startLine)
+                    fail(CSVError(file: plan.path, line: recordLine, kind: .recordTooLong(limit: plan.maxRecordBytes, quoteOpen: false)))
+                }
+                return
+            }
+        }
+    }
+
+    private func newBlock(reserving extra: Int) -> [UInt8] {
+        var b: [UInt8] = []
+        b.reserveCapacity(max(plan.blockByteLimit, extra) + 4 * plan.readSize + 2 * scanPadding)
+        return b
+    }
+
+    /// Scans read up to 32 bytes past the end: keep that much capacity.
+    private func ensurePadding(_ block: inout [UInt8]) {
+        if block.capacity < block.count + scanPadding {
+            block.reserveCapacity(block.count * 2 + scanPadding)
+        }
+    }
+
+    /// Appends the zero padding the parser needs and returns the block's line ends.
+    private func padForParse(_ block: inout [UInt8]) -> Int {
+        let n = block.count
+        block.append(contentsOf: repeatElement(0, count: scanPadding))
+        return block.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, n) }
+    }
+
+    /// Hands a block of whole records to a parse job; false when cancelled.
+    private func emit(_ block: inout [UInt8], line: inout Int) -> Bool {
+        let lineEnds = padForParse(&block)
+        guard let seq = reserveSlot() else { return false }
+        let startLine = line
+        line += lineEnds
+        let bytes = block
+        block = []
+        let settings = plan.settings
+        DispatchQueue.global().async { [self] in
+            let parsed = bytes.withUnsafeBufferPointer {
+                parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds, settings: settings)
+            }
+            deliver(.block(parsed), at: seq)
+        }
+        return true
+    }
+}

@@ -1,0 +1,107 @@
+/// Chooses delimiter, quote and header from a sample of decoded (UTF-8) records.
+///
+/// Delimiter and quote: every candidate pair parses the sample; the winner has the most
+/// rows agreeing on one field count, that count being at least 2 (ties: more columns,
+/// then candidate order `,` `;` tab `|` and `"` before `'`; `'` only competes when some
+/// field in the sample starts with it).
+/// Header: a first row with any number or date in it is data. Otherwise it is a header when
+/// some column holds numbers or dates below it, or, when every value is text, when its
+/// values are all distinct.
+enum DialectSniffer {
+    static let sampleBytes = 64 << 10
+    static let sampleRecords = 500
+    static let delimiters: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
+    static let quotes: [UInt8] = [0x22, 0x27]
+
+    struct Result {
+        let dialect: Dialect
+        let records: [SampleRecord]
+    }
+
+    static func sniff(_ bytes: [UInt8], from start: Int, firstLine: Int, complete: Bool, options: CSVOptions) -> Result {
+        let end = min(bytes.count, start + sampleBytes)
+        let sample = Array(bytes[start..<end])
+        let sampleComplete = complete && end == bytes.count
+        var best: (d: UInt8, q: UInt8, agree: Int, fields: Int)? = nil
+        for d in options.delimiter.map({ [$0] }) ?? delimiters {
+            for q in options.quote.map({ [$0] }) ?? quotes {
+                let recs = parseSample(sample, firstLine: firstLine, delimiter: d, quote: q, maxRecords: sampleRecords, complete: sampleComplete)
+                // A quote other than '"' must actually open a field somewhere; otherwise it only
+                // wins by mis-splitting fields that '"' quotes (e.g. one with a line end inside).
+                if options.quote == nil && q != quotes[0] && !recs.contains(where: { $0.quoted.contains(true) }) { continue }
+                let (fields, agree) = modeFieldCount(recs)
+                let candidate = (d, q, agree, fields)
+                guard let b = best else { best = candidate; continue }
+                let better = (fields >= 2) != (b.fields >= 2) ? fields >= 2
+                    : agree != b.agree ? agree > b.agree : fields > b.fields
+                if better { best = candidate }
+            }
+        }
+        let d = best!.d, q = best!.q
+        var reasons: [String] = []
+        let name = { (b: UInt8) -> String in b == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(b)))'" }
+        if options.delimiter != nil { reasons.append("delimiter \(name(d)) set by --delimiter") }
+        else { reasons.append("delimiter \(name(d)): \(best!.agree) sampled rows have \(best!.fields) fields") }
+        reasons.append(options.quote != nil ? "quote \(name(q)) set by --quote" : "quote \(name(q))")
+
+        // The full records (the sample's last record may have been cut by the 64 KiB limit).
+        var records = parseSample(bytes, from: start, firstLine: firstLine, delimiter: d, quote: q,
+                                  maxRecords: sampleRecords, complete: complete)
+        if records.isEmpty {
+            records = parseSample(bytes, from: start, firstLine: firstLine, delimiter: d, quote: q, maxRecords: 1, complete: complete)
+        }
+        let trailing = records.count > 0 && records.allSatisfy { $0.endsWithEmptyUnquotedField }
+        if trailing { reasons.append("every sampled row ends with a delimiter: that empty last field is not a column") }
+
+        let header: Bool
+        if let forced = options.hasHeader {
+            header = forced
+            reasons.append(forced ? "header row set by option" : "no header row (--no-header)")
+        } else {
+            let (h, why) = detectHeader(records, trailing: trailing)
+            header = h
+            reasons.append(why)
+        }
+        return Result(dialect: Dialect(delimiter: d, quote: q, hasHeader: header, trailingDelimiter: trailing, reasons: reasons),
+                      records: records)
+    }
+
+    private static func modeFieldCount(_ recs: [SampleRecord]) -> (fields: Int, agree: Int) {
+        var counts: [Int: Int] = [:]
+        for r in recs { counts[r.fields.count, default: 0] += 1 }
+        let top = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }
+        return top.map { ($0.key, $0.value) } ?? (0, 0)
+    }
+
+    static func detectHeader(_ records: [SampleRecord], trailing: Bool) -> (Bool, String) {
+        guard let first = records.first else { return (true, "header assumed (no rows to compare)") }
+        let names = first.fields.prefix(trailing ? first.fields.count - 1 : first.fields.count)
+        if let i = names.firstIndex(where: { looksNumericOrDate($0) }) {
+            return (false, "no header: first row has a number or date in column \(i + 1)")
+        }
+        for row in records.dropFirst() {
+            for (i, value) in row.fields.enumerated() where i < names.count && looksNumericOrDate(value) {
+                return (true, "header: first row is all text while column \(i + 1) has numbers or dates below (line \(row.line))")
+            }
+        }
+        if records.count == 1 { return (true, "header: a single text row") }
+        let nonEmpty = names.filter { !$0.isEmpty }
+        if Set(nonEmpty).count == nonEmpty.count {
+            return (true, "header: every column is text and the first row's values are distinct")
+        }
+        return (false, "no header: every column is text and the first row repeats a value")
+    }
+
+    /// Digits with sign, decimal, grouping, exponent, date and time punctuation only.
+    static func looksNumericOrDate(_ v: [UInt8]) -> Bool {
+        var digits = 0
+        for c in v {
+            switch c {
+            case 0x30...0x39: digits += 1
+            case 0x2B, 0x2D, 0x2E, 0x2C, 0x2F, 0x3A, 0x20, 0x54, 0x5A, 0x65, 0x45: continue   // + - . , / : space T Z e E
+            default: return false
+            }
+        }
+        return digits > 0
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file read with read(2); one per pass, closed on deinit.
+final class FileInput {
+    let fd: Int32
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw CSVError(file: path, line: 0, kind: .io("cannot open: \(String(cString: strerror(errno)))")) }
+    }
+
+    deinit { close(fd) }
+
+    var size: Int64 {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
+    }
+
+    /// Fills `buffer[0..<count]` as far as the file allows; returns the bytes read (0 at end).
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        var total = 0
+        while total < count {
+            let r = systemRead(fd, buffer + total, count - total)
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw CSVError(file: path, line: 0, kind: .io("read failed: \(String(cString: strerror(errno)))"))
+            }
+            if r == 0 { break }
+            total += r
+        }
+        return total
+    }
+
+    /// Up to `count` bytes at `offset` (for error messages).
+    func bytes(at offset: Int64, count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, off_t(offset)) }
+        return Array(out.prefix(max(0, n)))
+    }
+
+    /// Up to `count` bytes from the start of the file.
+    func readPrefix(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = try bytes.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: count) }
+        bytes.removeLast(count - n)
+        return bytes
+    }
+}
+
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buf, count)
+    #else
+    return Darwin.read(fd, buf, count)
+    #endif
+}

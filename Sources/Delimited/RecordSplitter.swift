@@ -1,0 +1,105 @@
+/// Finds record ends in a growing buffer of UTF-8 so the stream can be cut into blocks that
+/// parse independently. It runs the same quote state machine as `parseBlock`, but only
+/// looks at structural bytes: 32 bytes at a time when a vector holds no quote.
+struct RecordSplitter {
+    enum State { case fieldStart, unquoted, inQuoted, afterQuote }
+
+    let delimiter: UInt8
+    let quote: UInt8
+    var state = State.fieldStart
+    /// Bytes of the current buffer already scanned.
+    var scanned = 0
+    var records = 0
+
+    init(delimiter: UInt8, quote: UInt8) {
+        self.delimiter = delimiter
+        self.quote = quote
+    }
+
+    /// Scans `p[scanned..<n]` and returns the offset just after the first record end that
+    /// completes a block (`records >= rowLimit` or the offset reaches `byteLimit`), or nil.
+    /// Unless `final`, the last byte is left unscanned so a CR always sees the next byte.
+    /// Needs 32 readable bytes past `n`.
+    mutating func nextCut(_ p: UnsafePointer<UInt8>, _ n: Int, final: Bool, rowLimit: Int, byteLimit: Int) -> Int? {
+        let limit = final ? n : max(0, n - 1)
+        var i = scanned
+        let d = delimiter, q = quote
+        while i < limit {
+            let v = load32(p + i)
+            let valid: UInt32 = i + 32 <= limit ? ~0 : (1 << UInt32(limit - i)) &- 1
+            let qm = bitmask(lanes(v, equal: q)) & valid
+            let nl = bitmask(lanes(v, equal: byteCR) | lanes(v, equal: byteLF)) & valid
+            if qm == 0 && state == .inQuoted { i += 32; continue }
+            if qm == 0 {
+                // Outside quotes for the whole vector: every CR/LF ends a record.
+                if nl != 0 {
+                    let count = nl.nonzeroBitCount
+                    if records + count >= rowLimit || i + 32 >= byteLimit {
+                        var bits = nl
+                        while bits != 0 {
+                            let j = i + bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            records += 1
+                            if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n) }
+                        }
+                    }
+                    records += count
+                }
+                let lastIndex = min(i + 32, limit) - 1
+                let last = p[lastIndex]
+                state = (last == d || last == byteCR || last == byteLF) ? .fieldStart : .unquoted
+                i += 32
+                continue
+            }
+            // Slow path: walk the structural bytes in order, noting gaps of ordinary bytes.
+            var bits = (qm | nl | (bitmask(lanes(v, equal: d)) & valid))
+            var prev = -1
+            let width = min(32, limit - i)
+            while bits != 0 {
+                let j = bits.trailingZeroBitCount
+                bits &= bits - 1
+                if j > prev + 1 { ordinary() }
+                prev = j
+                let c = p[i + j]
+                switch state {
+                case .inQuoted:
+                    if c == q { state = .afterQuote }
+                case .afterQuote:
+                    if c == q { state = .inQuoted }
+                    else if c == d { state = .fieldStart }
+                    else if let at = recordEnd(p, i + j, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                case .fieldStart:
+                    if c == q { state = .inQuoted }
+                    else if c != d, let at = recordEnd(p, i + j, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                case .unquoted:
+                    if c == d { state = .fieldStart }
+                    else if c != q, let at = recordEnd(p, i + j, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                }
+            }
+            if width > prev + 1 { ordinary() }
+            i += 32
+        }
+        scanned = min(i, limit)
+        return nil
+    }
+
+    @inline(__always) private mutating func ordinary() {
+        if state == .fieldStart || state == .afterQuote { state = .unquoted }
+    }
+
+    private mutating func recordEnd(_ p: UnsafePointer<UInt8>, _ j: Int, _ n: Int, rowLimit: Int, byteLimit: Int) -> Int? {
+        state = .fieldStart
+        records += 1
+        if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n) }
+        return nil
+    }
+
+    /// Cut after the line end at `j` (after both bytes of a CRLF).
+    private mutating func cut(_ p: UnsafePointer<UInt8>, at j: Int, _ n: Int) -> Int {
+        let end = (p[j] == byteCR && j + 1 < n && p[j + 1] == byteLF) ? j + 2 : j + 1
+        state = .fieldStart
+        records = 0
+        scanned = 0
+        return end
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+@testable import Delimited
+
+/// Reads with 1-byte reads, blocks of a few bytes and chunks of one row must give exactly
+/// what the default 1 MiB buffers give: chunk and buffer edges inside quoted fields,
+/// CRLF pairs and multibyte characters change nothing.
+@Suite struct BoundaryTests {
+    static let cases: [[UInt8]] = [
+        Array("a,b,c\n\"x,\ny\",\"q\"\"\"\"\",1\r\n\r\n\"\",,\"\r\"\rlast,\"é,ʤ\",東京".utf8),
+        Array("h1;h2\r\n'a;b';'it''s'\r\n1;2\r\n".utf8),
+        Array("k\tv\n€\t\"multi\r\nline €\"\n".utf8),
+        EncodingTests.cp932,
+        EncodingTests.eucJP,
+        EncodingTests.utf16("a,b\n\"東\n京\",🙂\n", bigEndian: false, bom: true),
+        EncodingTests.utf16("a,b\r\n1,🙂\r\n", bigEndian: true, bom: false),
+    ]
+
+    static func outcome(_ bytes: [UInt8], _ options: CSVOptions) -> String {
+        do {
+            let (reader, p) = try Fixture.read(Fixture.file(bytes), options)
+            return "\(reader.encoding.encoding) \(p)"
+        } catch {
+            return "error \(error)".replacingOccurrences(of: #"/[^:]*data\.csv"#, with: "FILE", options: .regularExpression)
+        }
+    }
+
+    @Test(arguments: cases.indices)
+    func tinyBuffersGiveTheSameResult(index: Int) {
+        let bytes = Self.cases[index]
+        let expected = Self.outcome(bytes, CSVOptions())
+        #expect(!expected.hasPrefix("error"), "\(expected)")
+        for read in [1, 2, 3, 5, 7] {
+            for block in [1, 4, 9] {
+                for rows in [1, 3] {
+                    let got = Self.outcome(bytes, Fixture.tiny(read: read, block: block, rows: rows))
+                    #expect(got == expected, "read \(read) block \(block) rows \(rows)")
+                }
+            }
+        }
+    }
+
+    @Test func firstCaseParsesAsExpected() throws {
+        let p = try Fixture.parse(bytes: Self.cases[0], Fixture.tiny(read: 1, block: 1, rows: 1))
+        #expect(p.rows == [["x,\ny", "q\"\"", "1"], ["", nil, "\r"], ["last", "é,ʤ", "東京"]])
+        #expect(p.lines == [2, 5, 7])
+    }
+
+    @Test func splitterCutsOnlyAtRecordEnds() {
+        // Every cut the splitter makes must leave a block that parses to whole records.
+        let text = Array("a,\"b\n,\"\"c\",d\r\ne,f\rg\"h,\"i\"j\n".utf8)
+        var buffer = text
+        buffer.reserveCapacity(text.count + scanPadding)
+        var splitter = RecordSplitter(delimiter: 0x2C, quote: 0x22)
+        var cuts: [Int] = []
+        var offset = 0
+        while offset < text.count {
+            let slice = Array(buffer[offset...]) + [UInt8](repeating: 0, count: scanPadding)
+            let n = text.count - offset
+            guard let cut = slice.withUnsafeBufferPointer({ splitter.nextCut($0.baseAddress!, n, final: true, rowLimit: 1, byteLimit: 1) }) else { break }
+            offset += cut
+            cuts.append(offset)
+        }
+        #expect(cuts == [14, 18, 27])
+        _ = buffer
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import Delimited
+
+@Suite struct ErrorTests {
+    static let twelve = (1...12).map { "c\($0)" }.joined(separator: ",")
+
+    @Test func fieldCountMismatchNamesFileAndLine() throws {
+        let rows = (1...12).map(String.init).joined(separator: ",")
+        let short = (1...11).map(String.init).joined(separator: ",")
+        let text = Self.twelve + "\n" + rows + "\n\"multi\nline\"," + (2...12).map(String.init).joined(separator: ",") + "\n" + short + "\n"
+        let path = Fixture.file(text, name: "orders.csv")
+        #expect(throws: CSVError(file: path, line: 5, kind: .fieldCount(expected: 12, found: 11))) {
+            _ = try Fixture.read(path)
+        }
+        let message = try #require(Fixture.error(text))
+        #expect(message.hasSuffix(".csv:5: expected 12 fields, found 11"))
+    }
+
+    @Test func extraFieldIsAnErrorToo() {
+        let message = Fixture.error("a,b\n1,2\n1,2,3\n")
+        #expect(message?.hasSuffix(":3: expected 2 fields, found 3") == true)
+    }
+
+    @Test func unterminatedQuoteIsReportedWhereItOpened() {
+        let text = "a,b\n1,2\n3,\"open\nmore\n4,5\n6,7\n"
+        #expect(Fixture.error(text)?.hasSuffix(":3: unterminated quoted field (the quote opened on this line never closes)") == true)
+        #expect(Fixture.error(text, Fixture.tiny())?.hasSuffix(":3: unterminated quoted field (the quote opened on this line never closes)") == true)
+    }
+
+    @Test func overlongRecordStopsWithBoundedMemory() {
+        var o = Fixture.tiny(read: 16, block: 32, rows: 4)
+        o.maxRecordBytes = 200
+        let text = "a,b\n1,2\n3,\"" + String(repeating: "x\n", count: 300) + "\"\n"
+        #expect(Fixture.error(text, o)?.hasSuffix(":3: a quoted field opened here is still open after 200 bytes (unterminated quote?)") == true)
+        let long = "a,b\n1,2\n3," + String(repeating: "y", count: 400) + "\n"
+        #expect(Fixture.error(long, o)?.hasSuffix(":3: a record longer than 200 bytes starts here") == true)
+    }
+
+    @Test func missingFileIsAnIOError() {
+        #expect(throws: CSVError.self) { try CSVReader(path: "/nonexistent/inlet.csv") }
+    }
+}
+
+@Suite struct BadRowPolicyTests {
+    static let text = "a,b,c\n1,2,3\n4,5\n6,7,8\n9,\"x\ny\",10,11\n12,13,14\n"
+
+    @Test func skipDropsAndCounts() throws {
+        var o = CSVOptions()
+        o.badRows = .skip
+        for options in [o, Fixture.tiny(o)] {
+            let (reader, p) = try Fixture.read(Fixture.file(Self.text), options)
+            #expect(p.rows == [["1", "2", "3"], ["6", "7", "8"], ["12", "13", "14"]])
+            #expect(p.lines == [2, 4, 7])
+            #expect(reader.badRowsSkipped == 2)
+            #expect(reader.badRowsRejected == 0)
+            #expect(reader.rowsRead == 3)
+        }
+    }
+
+    @Test func rejectWritesRowsWithLineAndReason() throws {
+        let rejects = Fixture.file("", name: "rejects.csv")
+        var o = CSVOptions()
+        o.badRows = .reject(path: rejects)
+        let (reader, p) = try Fixture.read(Fixture.file(Self.text), o)
+        #expect(p.rows.count == 3)
+        #expect(reader.badRowsRejected == 2)
+        try reader.rewind()
+        _ = try Fixture.drain(reader)
+        #expect(reader.badRowsRejected == 2)
+        let written = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(written == "line,reason,row\n3,\"expected 3 fields, found 2\",\"4,5\"\n5,\"expected 3 fields, found 4\",\"9,\"\"x\ny\"\",10,11\"\n")
+        // The rejects file is itself valid CSV that this reader reads back.
+        let back = try Fixture.read(rejects).1
+        #expect(back.header == ["line", "reason", "row"])
+        #expect(back.rows[1] == ["5", "expected 3 fields, found 4", "9,\"x\ny\",10,11"])
+    }
+}

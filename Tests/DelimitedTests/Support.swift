@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import Delimited
+
+/// A parsed file, flattened for assertions: each row's fields (nil = empty unquoted) and line.
+struct Parsed: Equatable {
+    var header: [String]
+    var rows: [[String?]]
+    var lines: [Int]
+}
+
+enum Fixture {
+    /// A fresh temp file holding `bytes`.
+    static func file(_ bytes: [UInt8], name: String = "data.csv") -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-delimited-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try! Data(bytes).write(to: url)
+        return url.path
+    }
+
+    static func file(_ text: String, name: String = "data.csv") -> String { file(Array(text.utf8), name: name) }
+
+    static func read(_ path: String, _ options: CSVOptions = .init()) throws -> (CSVReader, Parsed) {
+        let reader = try CSVReader(path: path, options: options)
+        return (reader, try drain(reader))
+    }
+
+    static func parse(_ text: String, _ options: CSVOptions = .init()) throws -> Parsed {
+        try read(file(text), options).1
+    }
+
+    static func parse(bytes: [UInt8], _ options: CSVOptions = .init()) throws -> Parsed {
+        try read(file(bytes), options).1
+    }
+
+    static func drain(_ reader: CSVReader) throws -> Parsed {
+        var out = Parsed(header: reader.header, rows: [], lines: [])
+        while let chunk = try reader.nextChunk() {
+            #expect(chunk.bounds.count == chunk.rowCount * chunk.columnCount + 1)
+            #expect(chunk.flags.count == chunk.rowCount * chunk.columnCount)
+            for r in 0..<chunk.rowCount {
+                out.rows.append((0..<chunk.columnCount).map { c in
+                    let s = chunk.string(row: r, column: c)
+                    return s.isEmpty && !chunk.isQuoted(row: r, column: c) ? nil : s
+                })
+                out.lines.append(chunk.lines[r])
+            }
+        }
+        return out
+    }
+
+    /// The error message thrown while opening or reading, or nil.
+    static func error(_ text: String, _ options: CSVOptions = .init()) -> String? {
+        error(bytes: Array(text.utf8), options)
+    }
+
+    static func error(bytes: [UInt8], _ options: CSVOptions = .init()) -> String? {
+        do { _ = try read(file(bytes), options); return nil } catch { return "\(error)" }
+    }
+
+    /// Options that force every buffer and chunk boundary to fall everywhere.
+    static func tiny(_ base: CSVOptions = .init(), read: Int = 3, block: Int = 5, rows: Int = 2) -> CSVOptions {
+        var o = base
+        o.readSize = read
+        o.blockByteLimit = block
+        o.chunkRows = rows
+        o.maxInFlight = 2
+        return o
+    }
+
+    static func testdata() -> URL? {
+        if let env = ProcessInfo.processInfo.environment["INLET_TESTDATA"] { return URL(fileURLWithPath: env) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
+    }
+}
+
+/// Deterministic generator for the fuzz tests (SplitMix64).
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
