@@ -37,13 +37,16 @@ public struct BatchConverter: Sendable {
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { dummy in
                         let base = bytesBuf.baseAddress ?? UnsafePointer(dummy.baseAddress!)
                         for c in 0 ..< fields.count {
-                            var fields = FieldCursor(base: base, bounds: bounds, flags: flags, column: c, width: chunk.columnCount)
-                            var errors: [(row: Int, problem: String)] = []
-                            let col = ColumnConverter.convert(&fields, rows: rows, type: result.schema.fields[c].type,
-                                                              parser: result.plan.parsers[c], tokens: result.plan.nullTokens,
-                                                              stopAtFirstError: rowErrors == .fail, errors: &errors)
+                            let cursor = FieldCursor(base: base, bounds: bounds, flags: flags, column: c, width: chunk.columnCount)
+                            var badRows: [Int] = []
+                            let col = ColumnConverter.convert(cursor, rows: rows, type: fields[c].type, parser: result.plan.parsers[c],
+                                                              tokens: result.plan.nullTokens, stopAtFirstError: rowErrors == .fail,
+                                                              bad: &badRows)
                             columns.append(col)
-                            for e in errors where bad[e.row] == nil { bad[e.row] = (c, e.problem) }
+                            for r in badRows where bad[r] == nil {
+                                let (p, n, _) = cursor.field(r)
+                                bad[r] = (c, ColumnConverter.problem(p, n, type: fields[c].type, parser: result.plan.parsers[c]))
+                            }
                         }
                     }
                 }

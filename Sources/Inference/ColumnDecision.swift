@@ -97,11 +97,31 @@ struct ColumnDecision {
             }
             if lastBit >= 0, let w = kills[lastBit] {
                 fallback = w
-                reason = "'\(w.text)' at line \(w.line) does not fit \(Candidates.name(ofBit: lastBit)), the last type left"
+                let dying = (0 ..< Candidates.bitCount).filter { initial.rawValue & (1 << $0) != 0 && kills[$0]?.line == w.line }
+                reason = "'\(w.text)' at line \(w.line) " + Self.describeMisfit(w, bits: dying)
             } else {
                 reason = "no type fits every value"
             }
         }
+    }
+
+    /// "is not a number (leading zero)", "does not fit date MM/DD/YYYY", "is not a boolean, number, date or timestamp".
+    static func describeMisfit(_ w: Witness, bits: [Int]) -> String {
+        if bits.count == 1 { return "does not fit \(Candidates.name(ofBit: bits[0])), the last type left" }
+        var families: [String] = []
+        for b in bits {
+            let f = b == 0 ? "boolean" : b <= 8 ? "number" : b <= 13 ? "date" : "timestamp"
+            if !families.contains(f) { families.append(f) }
+        }
+        var text = "is not a " + (families.count == 1 ? families[0]
+            : families.dropLast().joined(separator: ", ") + " or " + families.last!)
+        if families.contains("number") {
+            let shape = w.value.withUnsafeBufferPointer { NumberShape.scan($0.baseAddress!, $0.count) }
+            if shape.leadingZero { text += " (a leading zero keeps codes and IDs as text)" }
+            else if shape.kind == .invalid, w.value.contains(UInt8(ascii: ",")) { text += " (commas not in thousands groups)" }
+            else if shape.kind != .invalid { text += " (it and other values disagree on thousands separators or need more than 38 digits)" }
+        }
+        return text
     }
 
     /// MDY or DMY for slashed values; both possible means ambiguous: the option decides, with a
