@@ -78,7 +78,7 @@ extension Lake {
                 throw LakeError.rowCountMismatch(dataset: id.rawValue, file: f.folder + "/" + f.fileName, expected: f.rows,
                                                  footer: footer == f.rows ? f.writerRows : footer)
             }
-            let digest = try FileDigest.sha256(path: f.path)
+            let digest = try FileDigest.sha256(path: f.path, sync: !options.dryRun)
             newFiles.append(ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
                                          rows: f.rows, bytes: digest.bytes, sha256: digest.hex))
         }
