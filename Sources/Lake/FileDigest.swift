@@ -3,7 +3,8 @@ import Foundation
 
 /// Size and SHA-256 of a local file, read in 1 MiB chunks.
 enum FileDigest {
-    static func sha256(path: String) throws -> (bytes: Int64, hex: String) {
+    /// With `sync`, also fsyncs the file, so a staged file is durable before it is published.
+    static func sha256(path: String, sync: Bool = false) throws -> (bytes: Int64, hex: String) {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
@@ -14,6 +15,7 @@ enum FileDigest {
             hasher.update(data: chunk)
             total += Int64(chunk.count)
         }
+        if sync { try h.synchronize() }
         return (total, hasher.finalize().map { String(format: "%02x", $0) }.joined())
     }
 }

@@ -19,8 +19,8 @@ public struct DatasetSummary: Sendable, Codable, Equatable {
     public var partitionColumn: String?
 }
 
-/// What `inlet show ID` prints.
-public struct DatasetDescription: Sendable {
+/// What `inlet show ID` prints (`--json`: everything but the raw object list).
+public struct DatasetDescription: Sendable, Encodable {
     public struct Partition: Sendable, Codable, Equatable {
         public var name: String
         public var rows: Int64
@@ -36,6 +36,8 @@ public struct DatasetDescription: Sendable {
     public var lastLoad: Date?
     /// Every object under `datasets/{id}/`, as listed (manifest included).
     public var objects: [ObjectInfo]
+
+    enum CodingKeys: String, CodingKey { case id, manifest, schema, partitions, files, lastLoad }
 }
 
 extension Lake {

@@ -21,7 +21,9 @@ extension Lake {
             try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
         }
 
-        let old = try await manifest(id)
+        // A damaged manifest must not block the load that rewrites it; entries are recomputed.
+        let old: Manifest?
+        do { old = try await manifest(id) } catch LakeError.badManifest { old = nil }
         let existing = try await dataObjects(id)
         try checkCompatible(schema: schema, partitioned: keyer != nil, mode: mode, old: old, existing: existing, id: id)
         var nextPart: [String: Int] = [:]
@@ -78,7 +80,7 @@ extension Lake {
                 throw LakeError.rowCountMismatch(dataset: id.rawValue, file: f.folder + "/" + f.fileName, expected: f.rows,
                                                  footer: footer == f.rows ? f.writerRows : footer)
             }
-            let digest = try FileDigest.sha256(path: f.path)
+            let digest = try FileDigest.sha256(path: f.path, sync: !options.dryRun)
             newFiles.append(ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
                                          rows: f.rows, bytes: digest.bytes, sha256: digest.hex))
         }

@@ -47,6 +47,8 @@ extension LocalStore {
         let parent = (target as NSString).deletingLastPathComponent
         do {
             try LocalFileIO.makeDirectories(parent)
+            // The staged folder's entries must be durable before it becomes the live one.
+            try LocalFileIO.fsyncPath(stagedDirectory, directory: true)
             let result: DirectoryInstall
             if !LocalFileIO.exists(target) {
                 guard rename(stagedDirectory, target) == 0 else { throw LocalFileIO.fail("rename \(stagedDirectory)") }

@@ -36,6 +36,9 @@ struct CatalogTests {
         #expect(d.partitions.map(\.rows) == [2, 1])
         #expect(d.files.count == 2)
         #expect(d.objects.map(\.key).contains("datasets/orders/_manifest.json"))
+        let json = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
+        #expect(json.contains("\"partitions\":[{"))
+        #expect(!json.contains("\"objects\""))
 
         #expect(try await lake.clear(DatasetID("orders")) == 3) // two files and the manifest
         #expect(try await lake.datasets().map(\.id) == ["foreign", "orders2"])
@@ -55,6 +58,9 @@ struct CatalogTests {
         } catch {
             #expect("\(error)".contains("dataset 'x': manifest datasets/x/_manifest.json cannot be read"))
         }
+        // A load replaces it.
+        _ = try await Fixture.load(lake, "x", [Fixture.batch([(1, "a", nil)])], LoadOptions())
+        #expect(try await lake.describe(DatasetID("x")).manifest?.rows == 1)
     }
 
     @Test func manifestRoundTripsThroughJSON() async throws {

@@ -185,6 +185,18 @@ struct LoadModeTests {
         #expect(Fixture.idsByFolder(root, "f") == ["data": ["1"]])
     }
 
+    @Test func filesWithoutManifestEntriesAreReReadForTheNextManifest() async throws {
+        let lake = Fixture.lake(root)
+        let first = try await Fixture.load(lake, "r", [Fixture.batch([(1, "a", "2024-05-01"), (2, "b", "2024-05-01"), (3, "c", "2024-05-02")])],
+                                           LoadOptions(partitionColumn: "day"))
+        // As if a run was killed after moving files but before writing its manifest.
+        try FileManager.default.removeItem(atPath: root + "/datasets/r/_manifest.json")
+        let r = try await Fixture.load(lake, "r", [Fixture.batch([(4, "d", "2024-05-02")])], LoadOptions(partitionColumn: "day"))
+        let kept = try #require(r.manifest.files.first { $0.partition == "date=2024-05-01" })
+        #expect(kept == first.manifest.files.first { $0.partition == "date=2024-05-01" })
+        #expect(r.manifest.rows == 3)
+    }
+
     @Test func staleStagingFromAKilledRunIsSwept() async throws {
         let leftover = root + "/_staging/s/20240101T000000Z-deadbeef/files/data"
         try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
