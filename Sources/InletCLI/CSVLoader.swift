@@ -20,7 +20,7 @@ struct CSVLoader {
         let started = Date()
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
         // The digest reads the file once more, on the other core, while pass 1 runs.
-        let digest = Task.detached(priority: .utility) { try FileDigest.sha256Hex(path: file) }
+        let digest = Task.detached(priority: .utility) { try FileDigest.sha256(path: file).hex }
 
         let scan = Progress(label: "scan", totalBytes: size, console: console)
         let source = try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
@@ -40,7 +40,7 @@ struct CSVLoader {
         options.maxFileBytes = try load.maxFileBytes()
         options.dryRun = load.dryRun
         options.inletVersion = InletVersion.number
-        options.source = SourceInfo(name: (file as NSString).lastPathComponent, size: size, sha256: try await digest.value)
+        options.source = SourceInfo(fileName: (file as NSString).lastPathComponent, size: size, sha256: try await digest.value)
         let lake = Lake(store: store, format: ParquetDatasetFormat(options: load.parquetOptions()))
         var batches = ProgressSource(inner: source) { write.update(bytes: source.reader.bytesRead, rows: Int64(source.rowsOut)) }
         let result = try await lake.load(datasetId: datasetId, source: &batches, transforms: transforms, options: options)

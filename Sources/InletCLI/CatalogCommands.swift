@@ -48,7 +48,7 @@ struct Show: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws { _ = try DatasetID(datasetId) }
+    func validate() throws { try validateDatasetID(datasetId) }
 
     func run() async throws {
         let console = global.console
@@ -104,7 +104,7 @@ struct Clear: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws { _ = try DatasetID(datasetId) }
+    func validate() throws { try validateDatasetID(datasetId) }
 
     func run() async throws {
         let console = global.console

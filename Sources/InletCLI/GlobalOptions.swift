@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lake
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -16,4 +17,9 @@ struct GlobalOptions: ParsableArguments {
     var verbose = false
 
     var console: Console { Console(json: json, quiet: quiet, verbose: verbose) }
+}
+
+/// A dataset id checked in `validate()`, so a bad one is a usage error before any work.
+func validateDatasetID(_ raw: String) throws {
+    do { _ = try DatasetID(raw) } catch { throw ValidationError("\(error)") }
 }

@@ -9,7 +9,8 @@ final class Progress: @unchecked Sendable {
     private let console: Console
     private let lock = NSLock()
     private let started = Date()
-    private var lastDraw = Date.distantPast
+    /// Starts at `started`, so work shorter than one interval prints no progress at all.
+    private var lastDraw = Date()
     private var bytes: Int64 = 0
     private var rows: Int64 = 0
     private var drewBar = false

@@ -97,7 +97,7 @@ struct Upload: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        _ = try DatasetID(datasetId)
+        try validateDatasetID(datasetId)
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read '\(file)': no such file or not readable") }
     }
 

@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 
 /// Size and SHA-256 of a local file, read in 1 MiB chunks.
-enum FileDigest {
+public enum FileDigest {
     /// With `sync`, also fsyncs the file, so a staged file is durable before it is published.
-    static func sha256(path: String, sync: Bool = false) throws -> (bytes: Int64, hex: String) {
+    public static func sha256(path: String, sync: Bool = false) throws -> (bytes: Int64, hex: String) {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
