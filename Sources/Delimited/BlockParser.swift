@@ -37,25 +37,23 @@ func parseBlock(_ input: UnsafeBufferPointer<UInt8>, startLine: Int, lineEnds: I
     let n = input.count
     let cols = settings.columnCount
     let maxRecords = lineEnds + 1
-    var bytes = [UInt8](repeating: 0, count: n + scanPadding)
-    var bounds = [Int32](repeating: 0, count: maxRecords * cols + cols + 2)
-    var flags = [UInt8](repeating: 0, count: maxRecords * cols + cols + 1)
-    var lines = [Int](repeating: 0, count: maxRecords)
     var result = (o: 0, k: 0, rows: 0, bad: [BadRow](), error: CSVError?.none)
-    bytes.withUnsafeMutableBufferPointer { out in
-        bounds.withUnsafeMutableBufferPointer { bnd in
-            flags.withUnsafeMutableBufferPointer { flg in
-                lines.withUnsafeMutableBufferPointer { lns in
+    var bounds: [Int32] = [], flags: [UInt8] = [], lines: [Int] = []
+    // Uninitialised capacity (no memset); each array's count is set to what was written.
+    let bytes = [UInt8](unsafeUninitializedCapacity: n + scanPadding) { out, outCount in
+        bounds = [Int32](unsafeUninitializedCapacity: maxRecords * cols + cols + 2) { bnd, boundsCount in
+            flags = [UInt8](unsafeUninitializedCapacity: maxRecords * cols + cols + 1) { flg, flagsCount in
+                lines = [Int](unsafeUninitializedCapacity: maxRecords) { lns, linesCount in
                     result = parseRecords(input.baseAddress!, n, startLine: startLine, settings: settings,
                                           out: out.baseAddress!, bounds: bnd.baseAddress!, flags: flg.baseAddress!, lines: lns.baseAddress!)
+                    linesCount = result.rows
                 }
+                flagsCount = result.rows * cols
             }
+            boundsCount = result.rows * cols + 1
         }
+        outCount = result.o
     }
-    bytes.removeLast(bytes.count - result.o)
-    bounds.removeLast(bounds.count - (result.rows * cols + 1))
-    flags.removeLast(flags.count - result.rows * cols)
-    lines.removeLast(lines.count - result.rows)
     var chunk = FieldChunk(columnCount: cols)
     chunk.bytes = bytes
     chunk.bounds = bounds
@@ -81,7 +79,7 @@ private func parseRecords(_ inp: UnsafePointer<UInt8>, _ n: Int, startLine: Int,
     @inline(__always) func copy(_ from: Int, _ to: Int) {
         let len = to - from
         if len <= 32 {
-            UnsafeMutableRawPointer(out + o).storeBytes(of: load32(inp + from), as: SIMD32<UInt8>.self)
+            copy32(out + o, inp + from)
         } else {
             (out + o).update(from: inp + from, count: len)
         }

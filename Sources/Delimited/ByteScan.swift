@@ -1,5 +1,9 @@
-// SIMD byte scans shared by the splitter, parser and UTF-8 validator. Kept concrete
-// (SIMD32<UInt8>, no generics): generic SIMD code runs ~100x slower here.
+// Byte scans shared by the splitter, parser and validators. On x86-64 they use SSE2
+// compare + movemask intrinsics directly: Swift's SIMDMask operators compiled to
+// lane-by-lane loops here (~10x slower). Other architectures use the scalar fallback.
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 let byteLF: UInt8 = 0x0A
 let byteCR: UInt8 = 0x0D
@@ -7,28 +11,58 @@ let byteCR: UInt8 = 0x0D
 /// Bytes of zero padding kept after every buffer a scan may read past its end.
 let scanPadding = 64
 
-/// Bit i set when lane i of `mask` is true (lanes are 0x00 or 0xFF).
+#if arch(x86_64)
 @inline(__always)
-func bitmask(_ lanes: SIMD32<UInt8>) -> UInt32 {
-    // Keep one weight bit per lane, then sum each group of 8 lanes with a multiply:
-    // the weights are distinct powers of two, so the sum never carries between bytes.
-    let weights = SIMD32<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
-                                1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
-    let w = unsafeBitCast(lanes & weights, to: SIMD4<UInt64>.self)
-    let m: UInt64 = 0x0101_0101_0101_0101
-    let b0 = (w[0] &* m) >> 56, b1 = (w[1] &* m) >> 56
-    let b2 = (w[2] &* m) >> 56, b3 = (w[3] &* m) >> 56
-    return UInt32(truncatingIfNeeded: b0 | (b1 << 8) | (b2 << 16) | (b3 << 24))
+private func load16(_ p: UnsafePointer<UInt8>) -> __m128i {
+    unsafeBitCast(UnsafeRawPointer(p).loadUnaligned(as: SIMD16<UInt8>.self), to: __m128i.self)
 }
 
 @inline(__always)
-func lanes(_ v: SIMD32<UInt8>, equal b: UInt8) -> SIMD32<UInt8> {
-    unsafeBitCast(v .== SIMD32<UInt8>(repeating: b), to: SIMD32<UInt8>.self)
-}
+private func splat(_ b: UInt8) -> __m128i { _mm_set1_epi8(Int8(bitPattern: b)) }
 
 @inline(__always)
-func load32(_ p: UnsafePointer<UInt8>) -> SIMD32<UInt8> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD32<UInt8>.self)
+private func movemask(_ v: __m128i) -> UInt32 { UInt32(truncatingIfNeeded: _mm_movemask_epi8(v)) }
+#endif
+
+/// Bit i set when p[i] == a, for i in 0..<32.
+@inline(__always)
+func mask32(_ p: UnsafePointer<UInt8>, _ a: UInt8) -> UInt32 {
+    #if arch(x86_64)
+    let va = splat(a)
+    return movemask(_mm_cmpeq_epi8(load16(p), va)) | movemask(_mm_cmpeq_epi8(load16(p + 16), va)) << 16
+    #else
+    var m: UInt32 = 0
+    for i in 0..<32 where p[i] == a { m |= 1 << UInt32(i) }
+    return m
+    #endif
+}
+
+/// Bit i set when p[i] is a, b or c, for i in 0..<32.
+@inline(__always)
+func mask32(_ p: UnsafePointer<UInt8>, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+    #if arch(x86_64)
+    let va = splat(a), vb = splat(b), vc = splat(c)
+    let lo = load16(p), hi = load16(p + 16)
+    let mlo = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(lo, va), _mm_cmpeq_epi8(lo, vb)), _mm_cmpeq_epi8(lo, vc))
+    let mhi = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(hi, va), _mm_cmpeq_epi8(hi, vb)), _mm_cmpeq_epi8(hi, vc))
+    return movemask(mlo) | movemask(mhi) << 16
+    #else
+    var m: UInt32 = 0
+    for i in 0..<32 where p[i] == a || p[i] == b || p[i] == c { m |= 1 << UInt32(i) }
+    return m
+    #endif
+}
+
+/// Bit i set when p[i] >= 0x80, for i in 0..<32.
+@inline(__always)
+func highBits32(_ p: UnsafePointer<UInt8>) -> UInt32 {
+    #if arch(x86_64)
+    return movemask(load16(p)) | movemask(load16(p + 16)) << 16
+    #else
+    var m: UInt32 = 0
+    for i in 0..<32 where p[i] >= 0x80 { m |= 1 << UInt32(i) }
+    return m
+    #endif
 }
 
 /// Physical line ends in `p[0..<n]`: every LF, and every CR not followed by LF.
@@ -36,21 +70,12 @@ func load32(_ p: UnsafePointer<UInt8>) -> SIMD32<UInt8> {
 func countLineEnds(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
     var total = 0
     var i = 0
-    let lf = SIMD32<UInt8>(repeating: byteLF), cr = SIMD32<UInt8>(repeating: byteCR)
-    let one = SIMD32<UInt8>(repeating: 1)
     while i + 32 <= n {
-        var acc = SIMD32<UInt8>()
-        var rounds = 0
-        while i + 32 <= n && rounds < 255 {
-            let v = load32(p + i)
-            let next = load32(p + i + 1)
-            let isLF = unsafeBitCast(v .== lf, to: SIMD32<UInt8>.self)
-            let loneCR = unsafeBitCast((v .== cr) .& (next .!= lf), to: SIMD32<UInt8>.self)
-            acc &+= (isLF | loneCR) & one
-            i += 32
-            rounds += 1
-        }
-        total += Int(SIMD32<UInt16>(truncatingIfNeeded: acc).wrappedSum())
+        let lf = mask32(p + i, byteLF)
+        let cr = mask32(p + i, byteCR)
+        let nextIsLF: UInt32 = p[i + 32] == byteLF ? 1 << 31 : 0
+        total += lf.nonzeroBitCount + (cr & ~((lf >> 1) | nextIsLF)).nonzeroBitCount
+        i += 32
     }
     while i < n {
         let c = p[i]
@@ -66,8 +91,7 @@ func countLineEnds(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
 func firstOf3(_ p: UnsafePointer<UInt8>, from: Int, _ n: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
     var i = from
     while i < n {
-        let v = load32(p + i)
-        let m = bitmask(lanes(v, equal: a) | lanes(v, equal: b) | lanes(v, equal: c))
+        let m = mask32(p + i, a, b, c)
         if m != 0 { return min(i + m.trailingZeroBitCount, n) }
         i += 32
     }
@@ -77,14 +101,16 @@ func firstOf3(_ p: UnsafePointer<UInt8>, from: Int, _ n: Int, _ a: UInt8, _ b: U
 /// True when no byte in `p[0..<n]` has the high bit set (reads only inside the range).
 func isASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var i = 0
-    let high = SIMD32<UInt8>(repeating: 0x80)
     while i + 32 <= n {
-        var acc = load32(p + i)
-        var j = i + 32
-        while j + 32 <= n && j - i < 1024 { acc |= load32(p + j); j += 32 }
-        if (acc & high) != SIMD32<UInt8>() { return false }
-        i = j
+        if highBits32(p + i) != 0 { return false }
+        i += 32
     }
     while i < n { if p[i] >= 0x80 { return false }; i += 1 }
     return true
+}
+
+/// Copies 32 bytes from `src` to `dst` (both must have 32 accessible bytes).
+@inline(__always)
+func copy32(_ dst: UnsafeMutablePointer<UInt8>, _ src: UnsafePointer<UInt8>) {
+    UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD32<UInt8>.self), as: SIMD32<UInt8>.self)
 }

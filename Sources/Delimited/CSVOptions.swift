@@ -18,9 +18,9 @@ public enum EncodingErrorPolicy: Sendable {
 
 /// Source encodings the reader detects and transcodes to UTF-8.
 public enum TextEncoding: String, Sendable, CaseIterable {
-    case utf8 = "utf-8"
-    case utf16le = "utf-16le"
-    case utf16be = "utf-16be"
+    case utf8
+    case utf16le
+    case utf16be
     /// Shift_JIS with the Microsoft NEC/IBM extensions (①, ㈱, 髙), as Japanese Excel writes it.
     case shiftJIS = "cp932"
     case eucJP = "euc-jp"

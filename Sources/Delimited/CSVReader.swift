@@ -31,6 +31,8 @@ public final class CSVReader {
     private var rejects: RejectsWriter?
     /// Rejected rows already written (rewinds must not write them again).
     private var lastRejectedLine = 0
+    /// An error ends the pass: later calls throw it again rather than read on.
+    private var terminalError: CSVError?
 
     public init(path: String, options: CSVOptions = .init()) throws {
         fileName = path
@@ -102,6 +104,7 @@ public final class CSVReader {
     /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
     /// policy are counted (and written to the rejects file) as their chunk is returned.
     public func nextChunk() throws -> FieldChunk? {
+        if let terminalError { throw terminalError }
         guard let pipeline else { return nil }
         while true {
             guard let item = pipeline.next() else {
@@ -110,26 +113,46 @@ public final class CSVReader {
                 try rejects?.flush()
                 return nil
             }
+            var failure: CSVError? = nil
             switch item {
             case let .failure(error):
-                try? rejects?.flush()
-                throw error
+                failure = error
             case let .block(parsed):
                 try account(parsed.badRows)
                 if let error = parsed.error {
-                    try? rejects?.flush()
-                    throw error
+                    failure = error
+                    if parsed.chunk.rowCount > 0 {
+                        // Hand out the rows before the bad one; the error comes next call.
+                        rowsRead += parsed.chunk.rowCount
+                        endPass(with: error)
+                        return parsed.chunk
+                    }
+                } else if parsed.chunk.rowCount > 0 {
+                    rowsRead += parsed.chunk.rowCount
+                    return parsed.chunk
                 }
-                rowsRead += parsed.chunk.rowCount
-                if parsed.chunk.rowCount == 0 { continue }
-                return parsed.chunk
+            }
+            if let failure {
+                endPass(with: failure)
+                throw failure
             }
         }
+    }
+
+    private func endPass(with error: CSVError) {
+        try? rejects?.flush()
+        if let pipeline {
+            finishedBytes = pipeline.bytesRead
+            pipeline.cancel()
+        }
+        pipeline = nil
+        terminalError = error
     }
 
     /// Starts another pass from the first data row; counters restart.
     public func rewind() throws {
         pipeline?.cancel()
+        terminalError = nil
         rowsRead = 0
         badRowsSkipped = 0
         badRowsRejected = 0

@@ -25,11 +25,10 @@ struct RecordSplitter {
         var i = scanned
         let d = delimiter, q = quote
         while i < limit {
-            let v = load32(p + i)
             let valid: UInt32 = i + 32 <= limit ? ~0 : (1 << UInt32(limit - i)) &- 1
-            let qm = bitmask(lanes(v, equal: q)) & valid
-            let nl = bitmask(lanes(v, equal: byteCR) | lanes(v, equal: byteLF)) & valid
+            let qm = mask32(p + i, q) & valid
             if qm == 0 && state == .inQuoted { i += 32; continue }
+            let nl = (mask32(p + i, byteCR) | mask32(p + i, byteLF)) & valid
             if qm == 0 {
                 // Outside quotes for the whole vector: every CR/LF ends a record.
                 if nl != 0 {
@@ -52,7 +51,7 @@ struct RecordSplitter {
                 continue
             }
             // Slow path: walk the structural bytes in order, noting gaps of ordinary bytes.
-            var bits = (qm | nl | (bitmask(lanes(v, equal: d)) & valid))
+            var bits = qm | nl | (mask32(p + i, d) & valid)
             var prev = -1
             let width = min(32, limit - i)
             while bits != 0 {

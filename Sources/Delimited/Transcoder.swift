@@ -94,7 +94,7 @@ struct UTF8Validator: Transcoder {
         var runStart = start
         var i = start
         while i < n {
-            if i + 32 <= n, isASCII(base + i, 32) { i += 32; continue }
+            if i + 32 <= n, highBits32(base + i) == 0 { i += 32; continue }
             let len = Self.sequenceLength(base, i, n)
             if len > 0 { i += len; continue }
             out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
@@ -147,7 +147,7 @@ struct SingleByteTranscoder: Transcoder {
         var runStart = 0
         var i = 0
         while i < n {
-            if i + 32 <= n, isASCII(base + i, 32) { i += 32; continue }
+            if i + 32 <= n, highBits32(base + i) == 0 { i += 32; continue }
             let b = base[i]
             if b < 0x80 { i += 1; continue }
             out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))

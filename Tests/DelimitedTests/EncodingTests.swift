@@ -82,7 +82,7 @@ import Testing
         o.encoding = .utf8
         for options in [o, Fixture.tiny(o)] {
             let message = try #require(Fixture.error(bytes: bytes, options))
-            #expect(message.hasSuffix(":5: bytes 0xC3 0x28 0x0A at byte offset 18 are not valid utf-8"))
+            #expect(message.hasSuffix(":5: bytes 0xC3 0x28 0x0A at byte offset 18 are not valid utf8"))
         }
         o.encodingErrors = .replace
         #expect(try Fixture.parse(bytes: bytes, o).rows.last == ["4", "\u{FFFD}("])

@@ -76,3 +76,30 @@ import Testing
         #expect(back.rows[1] == ["5", "expected 3 fields, found 4", "9,\"x\ny\",10,11"])
     }
 }
+
+@Suite struct TerminalErrorTests {
+    @Test func anErrorEndsThePassUntilRewind() throws {
+        var text = "a,b\n"
+        for i in 0..<50 { text += "\(i),x\n" }
+        text += "bad\n"
+        for i in 0..<50 { text += "\(i),y\n" }
+        let reader = try CSVReader(path: Fixture.file(text), options: Fixture.tiny(read: 16, block: 16, rows: 4))
+        var rows = 0
+        var thrown: [String] = []
+        while thrown.count < 3 {
+            do {
+                guard let chunk = try reader.nextChunk() else { break }
+                #expect(thrown.isEmpty, "no rows after the error")
+                rows += chunk.rowCount
+            } catch {
+                thrown.append("\(error)")
+            }
+        }
+        // Every row before the bad one is delivered, then the same error on every call.
+        #expect(rows == 50)
+        #expect(thrown.count == 3 && Set(thrown).count == 1)
+        #expect(thrown.first?.hasSuffix(":52: expected 2 fields, found 1") == true)
+        try reader.rewind()
+        #expect(try reader.nextChunk()?.lines.first == 2)
+    }
+}

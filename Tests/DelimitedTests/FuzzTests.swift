@@ -9,9 +9,9 @@ import Testing
 
     @Test func randomBytes() {
         var rng = SeededRandom(state: 20_261_126)
-        for iteration in 0..<250 {
+        for iteration in 0..<300 {
             var bytes: [UInt8] = []
-            let length = Int.random(in: 0...120, using: &rng)
+            let length = Int.random(in: 0...200, using: &rng)
             while bytes.count < length { bytes += Self.alphabet.randomElement(using: &rng)! }
             var options = CSVOptions()
             if Bool.random(using: &rng) { options.encodingErrors = .replace }
