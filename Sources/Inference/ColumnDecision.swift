@@ -24,7 +24,7 @@ struct ColumnDecision {
             return
         }
         if col.valueCount == 0 {
-            reason = "every value is null"
+            reason = col.nullTokenCount > 0 ? "every value is empty or a null token (tokens stay text in a string column)" : "every value is null"
             return
         }
         var a = col.alive

@@ -25,6 +25,7 @@ import Testing
         #expect(r.type == "string")
         #expect(r.fallbackValue == "007")
         #expect(r.fallbackLine == 4)
+        #expect(r.reason == "'007' at line 4 is not a number (a leading zero keeps codes and IDs as text)")
         #expect(v[2] == .string("007"))
         #expect(infer(["0.5", "00.5"]).report.columns[0].fallbackValue == "00.5")
     }
