@@ -63,7 +63,15 @@ public struct ColumnInference: Sendable {
         if before.contains(.boolean), n == 4 || n == 5, Self.isBoolean(p, n) {
             accept.insert(.boolean)
         }
-        if !before.isDisjoint(with: .numeric) {
+        if !before.isDisjoint(with: .numeric), n <= 18, p[0] != UInt8(ascii: "0") || n == 1, Self.allDigits(p, n) {
+            // Fast path for the commonest value: a plain unsigned integer that surely fits int64.
+            accept.formUnion(n <= 3 ? Self.shortInteger : Self.plainInteger)
+            let significant = p[0] == UInt8(ascii: "0") ? 0 : n
+            if significant > maxIntDigits {
+                maxIntDigits = significant
+                maxIntWitness = Witness(line: line, p, n)
+            }
+        } else if !before.isDisjoint(with: .numeric) {
             let s = NumberShape.scan(p, n)
             if s.kind != .invalid, !s.leadingZero {
                 accept.formUnion(Self.numericAccepts(s))
@@ -91,6 +99,16 @@ public struct ColumnInference: Sendable {
             }
             alive = before.intersection(accept)
         }
+    }
+
+    static let plainInteger: Candidates = [.int64, .bigInt, .float, .exact]
+    static let shortInteger: Candidates = [.int64, .bigInt, .float, .exact, .int64Grouped, .bigIntGrouped, .floatGrouped, .exactGrouped]
+
+    @inline(__always)
+    static func allDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var k = 0
+        while k < n, p[k] &- UInt8(ascii: "0") < 10 { k += 1 }
+        return k == n
     }
 
     @inline(__always)
