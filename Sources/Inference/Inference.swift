@@ -11,8 +11,8 @@
 /// - Booleans: `true`/`false` in any case only (not 0/1, yes/no).
 /// - Integers: optional `+`/`-`; `-0` is 0. A leading zero followed by digits (`007`, `-01`,
 ///   `00.5`) keeps the column a string. Beyond int64: decimal(38,0) up to 38 digits, else
-///   string; such integers never pass through Double, so a float column holding one becomes
-///   DECIMAL(p,s) when p ≤ 38, else string.
+///   string. No integer passes through Double: a float column holding an integer above 2^53
+///   (where doubles stop being exact) becomes DECIMAL(p,s) when p ≤ 38, else string.
 /// - Thousands separators: a column is grouped only if every value of 1,000 or more has
 ///   correct `,ddd` groups and no value has bad grouping; the commas are dropped when parsing.
 ///   A column mixing `1,234` and `12345` is a string. No surrounding spaces are trimmed;

@@ -114,3 +114,14 @@ import Testing
         #expect(infer(["20250314", "20251399"], options { $0.allowCompactDates = true }).report.columns[0].type == "int64")
     }
 }
+
+@Suite struct IntegersNeverThroughDoubleTests {
+    @Test func integerAbove2to53InAFloatColumnMakesADecimal() throws {
+        let (r, v) = try inferAndConvert(["1.5", "9007199254740993"])
+        #expect(r.type == "decimal(17,1)")
+        #expect(r.reason.contains("'9007199254740993' at line 3"))
+        #expect(v == [.decimal(15), .decimal(90_071_992_547_409_930)])
+        // 2^53 itself is exact: float64.
+        #expect(infer(["1.5", "9007199254740992"]).report.columns[0].type == "float64")
+    }
+}
