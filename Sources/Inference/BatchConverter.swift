@@ -54,7 +54,7 @@ public struct BatchConverter: Sendable {
                             columns.append(sinks[c].finish())
                             for r in sinks[c].bad where bad[r] == nil {
                                 let (p, n, _) = cursors[c].field(r)
-                                bad[r] = (c, ColumnConverter.problem(p, n, type: fields[c].type, parser: result.plan.parsers[c]))
+                                bad[r] = (c, ValueProblem.describe(p, n, type: fields[c].type, parser: result.plan.parsers[c]))
                             }
                         }
                     }
