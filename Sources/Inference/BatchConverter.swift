@@ -36,16 +36,25 @@ public struct BatchConverter: Sendable {
                 chunk.flags.withUnsafeBufferPointer { flags in
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { dummy in
                         let base = bytesBuf.baseAddress ?? UnsafePointer(dummy.baseAddress!)
-                        for c in 0 ..< fields.count {
-                            let cursor = FieldCursor(base: base, bounds: bounds, flags: flags, column: c, width: chunk.columnCount)
-                            var badRows: [Int] = []
-                            let col = ColumnConverter.convert(cursor, rows: rows, type: fields[c].type, parser: result.plan.parsers[c],
-                                                              tokens: result.plan.nullTokens, stopAtFirstError: rowErrors == .fail,
-                                                              bad: &badRows)
-                            columns.append(col)
-                            for r in badRows where bad[r] == nil {
-                                let (p, n, _) = cursor.field(r)
-                                bad[r] = (c, ColumnConverter.problem(p, n, type: fields[c].type, parser: result.plan.parsers[c]))
+                        let cursors = (0 ..< fields.count).map {
+                            FieldCursor(base: base, bounds: bounds, flags: flags, column: $0, width: chunk.columnCount)
+                        }
+                        var sinks = (0 ..< fields.count).map {
+                            ColumnSink(type: fields[$0].type, parser: result.plan.parsers[$0], cursor: cursors[$0], rows: rows)
+                        }
+                        var start = 0
+                        while start < rows {
+                            let end = min(rows, start + 512)
+                            for c in sinks.indices {
+                                sinks[c].fill(cursors[c], start ..< end, tokens: result.plan.nullTokens, stop: rowErrors == .fail)
+                            }
+                            start = end
+                        }
+                        for c in sinks.indices {
+                            columns.append(sinks[c].finish())
+                            for r in sinks[c].bad where bad[r] == nil {
+                                let (p, n, _) = cursors[c].field(r)
+                                bad[r] = (c, ValueProblem.describe(p, n, type: fields[c].type, parser: result.plan.parsers[c]))
                             }
                         }
                     }

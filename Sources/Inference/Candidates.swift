@@ -14,7 +14,7 @@ struct Candidates: OptionSet, Sendable, Hashable {
     /// Integers of up to 38 digits (decimal(38,0)).
     static let bigInt = Candidates(rawValue: 1 << 3)
     static let bigIntGrouped = Candidates(rawValue: 1 << 4)
-    /// Any number except integers beyond int64 (those never pass through Double).
+    /// Any number except integers above 2^53 in magnitude (integers never get rounded by Double).
     static let float = Candidates(rawValue: 1 << 5)
     static let floatGrouped = Candidates(rawValue: 1 << 6)
     /// Plain-notation numbers (no exponent, no NaN/Infinity) for DECIMAL(p,s).

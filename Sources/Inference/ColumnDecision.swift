@@ -4,8 +4,8 @@ import Columnar
 /// boolean → int64 → decimal(38,0) for integers beyond int64 → float64 (or DECIMAL(p,s) with
 /// `.exact`) → date → timestamp → string. Exceptions, all documented in the report's reason:
 /// - `allowCompactDates`: a column of valid `YYYYMMDD` values is a date, not an int64.
-/// - `.double` mode: a column mixing fractions with integers beyond int64 becomes DECIMAL(p,s)
-///   when p ≤ 38 (those integers never pass through Double), else string.
+/// - `.double` mode: a column mixing fractions with integers above 2^53 (which a double would
+///   round) becomes DECIMAL(p,s) when p ≤ 38, else string.
 /// - `.exact` mode: p > 38 makes the column a string (never rounded); exponents or
 ///   NaN/Infinity make it float64.
 struct ColumnDecision {
@@ -24,7 +24,7 @@ struct ColumnDecision {
             return
         }
         if col.valueCount == 0 {
-            reason = "every value is null"
+            reason = col.nullTokenCount > 0 ? "every value is empty or a null token (tokens stay text in a string column)" : "every value is null"
             return
         }
         var a = col.alive
@@ -67,7 +67,7 @@ struct ColumnDecision {
             set(.float64, .float64, g ? grouped : nil, "numbers with a fraction or exponent\(first(g ? .int64Grouped : .int64))")
         } else if !a.isDisjoint(with: [.exact, .exactGrouped]) {
             set(exactType, .decimal(precision: precision, scale: col.maxScale), a.contains(.exact) ? nil : grouped,
-                "fractions mixed with integers beyond int64\(first(a.contains(.exact) ? .float : .floatGrouped)), which never pass through Double; " + exactReason)
+                "fractions mixed with integers a double cannot hold exactly\(first(a.contains(.exact) ? .float : .floatGrouped)); " + exactReason)
         } else if a.contains(.dateISO) {
             set(.date, .date(order: options.dateOrder), "YYYY-MM-DD", "every value is a date")
         } else if a.contains(.dateISOSlash) {

@@ -63,7 +63,16 @@ public struct ColumnInference: Sendable {
         if before.contains(.boolean), n == 4 || n == 5, Self.isBoolean(p, n) {
             accept.insert(.boolean)
         }
-        if !before.isDisjoint(with: .numeric) {
+        if !before.isDisjoint(with: .numeric), n <= 15, p[0] != UInt8(ascii: "0") || n == 1, Self.allDigits(p, n) {
+            // Fast path for the commonest value: a plain unsigned integer of at most 15 digits
+            // (fits int64 and is exact as a double).
+            accept.formUnion(n <= 3 ? Self.shortInteger : Self.plainInteger)
+            let significant = p[0] == UInt8(ascii: "0") ? 0 : n
+            if significant > maxIntDigits {
+                maxIntDigits = significant
+                maxIntWitness = Witness(line: line, p, n)
+            }
+        } else if !before.isDisjoint(with: .numeric) {
             let s = NumberShape.scan(p, n)
             if s.kind != .invalid, !s.leadingZero {
                 accept.formUnion(Self.numericAccepts(s))
@@ -93,6 +102,16 @@ public struct ColumnInference: Sendable {
         }
     }
 
+    static let plainInteger: Candidates = [.int64, .bigInt, .float, .exact]
+    static let shortInteger: Candidates = [.int64, .bigInt, .float, .exact, .int64Grouped, .bigIntGrouped, .floatGrouped, .exactGrouped]
+
+    @inline(__always)
+    static func allDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var k = 0
+        while k < n, p[k] &- UInt8(ascii: "0") < 10 { k += 1 }
+        return k == n
+    }
+
     @inline(__always)
     static func isBoolean(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var w: UInt64 = 0
@@ -113,7 +132,11 @@ public struct ColumnInference: Sendable {
         }
         switch s.kind {
         case .integer:
-            if s.fitsInt64 { add(.int64, .int64Grouped); add(.float, .floatGrouped) }
+            if s.fitsInt64 {
+                add(.int64, .int64Grouped)
+                // An integer may join a float64 column only if the double holds it exactly.
+                if s.magnitude <= 1 << 53 { add(.float, .floatGrouped) }
+            }
             if s.significantIntDigits <= 38 { add(.bigInt, .bigIntGrouped); add(.exact, .exactGrouped) }
         case .decimal:
             add(.float, .floatGrouped)

@@ -67,7 +67,7 @@ public struct ColumnReport: Sendable, Codable, Hashable {
     }
 }
 
-public struct InferenceReport: Sendable, CustomStringConvertible {
+public struct InferenceReport: Sendable, Codable, Hashable, CustomStringConvertible {
     public let columns: [ColumnReport]
     /// E.g. an ambiguous date order that followed `dateOrder`, or an override naming no column.
     public let warnings: [String]

@@ -32,13 +32,23 @@ public struct InferenceState: Sendable {
                         // A 1-byte dummy keeps the pointer valid for chunks with no bytes at all.
                         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { dummy in
                             let base = bytesBuf.baseAddress ?? UnsafePointer(dummy.baseAddress!)
-                            for c in 0 ..< columns.count {
-                                var fresh = ColumnInference(name: columns[c].name, declared: columns[c].declared,
-                                                            initial: columns[c].declared == nil ? initialCandidates : [])
-                                Self.observeColumn(&fresh, column: c, width: chunk.columnCount, rows: rows, base: base,
-                                                   bounds: bounds, flags: flags, lines: lines, tokens: nullTokens)
-                                columns[c].merge(fresh)
+                            var fresh = columns.map {
+                                ColumnInference(name: $0.name, declared: $0.declared, initial: $0.declared == nil ? initialCandidates : [])
                             }
+                            // Row blocks keep a block's bounds and bytes in cache while each column walks it.
+                            let block = 512
+                            fresh.withUnsafeMutableBufferPointer { cols in
+                                var start = 0
+                                while start < rows {
+                                    let end = min(rows, start + block)
+                                    for c in 0 ..< cols.count {
+                                        Self.observeColumn(&cols[c], column: c, width: chunk.columnCount, rows: start ..< end,
+                                                           base: base, bounds: bounds, flags: flags, lines: lines, tokens: nullTokens)
+                                    }
+                                    start = end
+                                }
+                            }
+                            for c in columns.indices { columns[c].merge(fresh[c]) }
                         }
                     }
                 }
@@ -51,12 +61,12 @@ public struct InferenceState: Sendable {
         options.allowCompactDates ? .all : Candidates.all.subtracting(.dateCompact)
     }
 
-    private static func observeColumn(_ col: inout ColumnInference, column c: Int, width: Int, rows: Int,
+    private static func observeColumn(_ col: inout ColumnInference, column c: Int, width: Int, rows: Range<Int>,
                                       base: UnsafePointer<UInt8>, bounds: UnsafeBufferPointer<Int32>,
                                       flags: UnsafeBufferPointer<UInt8>, lines: UnsafeBufferPointer<Int>,
                                       tokens: NullTokens) {
-        var k = c
-        for r in 0 ..< rows {
+        var k = rows.lowerBound * width + c
+        for r in rows {
             let start = Int(bounds[k]), n = Int(bounds[k + 1]) - start
             if n == 0 {
                 if flags[k] & FieldChunk.quotedFlag != 0 { col.quotedEmptyCount += 1 } else { col.emptyCount += 1 }

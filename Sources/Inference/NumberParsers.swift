@@ -17,6 +17,16 @@ public enum NumberParsers {
 
     @inline(__always)
     static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+        if n <= 18 {
+            // Fast path: plain unsigned digits cannot overflow at this length.
+            var v: Int64 = 0, k = 0
+            while k < n {
+                let d = p[k] &- UInt8(ascii: "0")
+                if d >= 10 { break }
+                v = v &* 10 &+ Int64(d); k += 1
+            }
+            if k == n, n > 0 { return v }
+        }
         let s = NumberShape.scan(p, n)
         guard s.kind == .integer, s.fitsInt64 else { return nil }
         if s.negative { return s.magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(s.magnitude) }

@@ -91,3 +91,27 @@ import Testing
         }
     }
 }
+
+@Suite struct ParallelInferenceTests {
+    @Test func parallelObserveEqualsSequential() {
+        var rng = SeededRNG(seed: 5)
+        let pools = MergePropertyTests.pools
+        var chunks: [FieldChunk] = []
+        var line = 2
+        let cols = (0 ..< 4).map { _ in pools.randomElement(using: &rng)! }
+        for _ in 0 ..< 9 {
+            var c = FieldChunk(columnCount: 4)
+            for _ in 0 ..< 50 {
+                c.appendRow(cols.map { p in Double.random(in: 0 ..< 1, using: &rng) < 0.02 ? "x" : p.randomElement(using: &rng)! }, line: line)
+                line += 1
+            }
+            chunks.append(c)
+        }
+        let names = ["a", "b", "c", "d"]
+        var seq = InferenceState(columnNames: names, options: InferenceOptions())
+        for c in chunks { seq.observe(c) }
+        let par = InferenceState.observe(chunks, columnNames: names, options: InferenceOptions(), threads: 3)
+        #expect(par.finish().report.columns == seq.finish().report.columns)
+        #expect(par.rowCount == 450)
+    }
+}

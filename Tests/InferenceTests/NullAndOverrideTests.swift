@@ -136,6 +136,7 @@ import Testing
         #expect(report.columns[2].fallbackValue == "A1" && report.columns[2].fallbackLine == 2)
         let data = try JSONEncoder().encode(report.columns)
         #expect(try JSONDecoder().decode([ColumnReport].self, from: data) == report.columns)
+        #expect(try JSONDecoder().decode(InferenceReport.self, from: JSONEncoder().encode(report)) == report)
         #expect(report.description.contains("when: date, 0 null, MM/DD/YYYY"))
     }
 }

@@ -25,6 +25,7 @@ import Testing
         #expect(r.type == "string")
         #expect(r.fallbackValue == "007")
         #expect(r.fallbackLine == 4)
+        #expect(r.reason == "'007' at line 4 is not a number (a leading zero keeps codes and IDs as text)")
         #expect(v[2] == .string("007"))
         #expect(infer(["0.5", "00.5"]).report.columns[0].fallbackValue == "00.5")
     }
@@ -111,5 +112,16 @@ import Testing
         #expect(r.type == "date" && r.format == "YYYYMMDD")
         #expect(v == [days(2025, 3, 14), days(1999, 12, 31)])
         #expect(infer(["20250314", "20251399"], options { $0.allowCompactDates = true }).report.columns[0].type == "int64")
+    }
+}
+
+@Suite struct IntegersNeverThroughDoubleTests {
+    @Test func integerAbove2to53InAFloatColumnMakesADecimal() throws {
+        let (r, v) = try inferAndConvert(["1.5", "9007199254740993"])
+        #expect(r.type == "decimal(17,1)")
+        #expect(r.reason.contains("'9007199254740993' at line 3"))
+        #expect(v == [.decimal(15), .decimal(90_071_992_547_409_930)])
+        // 2^53 itself is exact: float64.
+        #expect(infer(["1.5", "9007199254740992"]).report.columns[0].type == "float64")
     }
 }
