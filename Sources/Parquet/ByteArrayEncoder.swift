@@ -29,6 +29,7 @@ struct ByteArrayEncoder: ValueEncoder {
     private var slots: [Int32] = []
     private var mask = 0
     private var indices: [UInt32] = []
+    private var indexEncoder = RLEHybridEncoder(bitWidth: 1)
     private var plain: [UInt8] = []
     private var pageMin: [UInt8]?, pageMax: [UInt8]?
     private var chunkMin: [UInt8]?, chunkMax: [UInt8]?
@@ -58,6 +59,7 @@ struct ByteArrayEncoder: ValueEncoder {
             arrays.offsets.withUnsafeBufferPointer { offs in
               words.withUnsafeBufferPointer { w in
                 let hasNulls = !w.isEmpty
+                let dictionary = useDictionary
                 let base = data.baseAddress
                 var minI = -1, maxI = -1
                 for i in range {
@@ -70,14 +72,9 @@ struct ByteArrayEncoder: ValueEncoder {
                         if compareBytes(p, n, base.map { $0 + offs[minI] }, offs[minI + 1] - offs[minI]) < 0 { minI = i }
                         else if compareBytes(p, n, base.map { $0 + offs[maxI] }, offs[maxI + 1] - offs[maxI]) > 0 { maxI = i }
                     }
-                    if useDictionary {
-                        indices.append(intern(p, n))
-                    } else {
-                        var len = UInt32(n).littleEndian
-                        withUnsafeBytes(of: &len) { plain.append(contentsOf: $0) }
-                        if n > 0 { plain.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
-                    }
+                    if dictionary { indices.append(intern(p, n)) }
                 }
+                if !dictionary { appendPlain(data, offs, w, range) }
                 if minI >= 0 {
                     let lo = UnsafeRawBufferPointer(start: base.map { $0 + offs[minI] }, count: offs[minI + 1] - offs[minI])
                     let hi = UnsafeRawBufferPointer(start: base.map { $0 + offs[maxI] }, count: offs[maxI + 1] - offs[maxI])
@@ -91,6 +88,25 @@ struct ByteArrayEncoder: ValueEncoder {
               }
             }
         }
+    }
+
+    /// PLAIN (4-byte length, then bytes) for the non-null values of `range`, into room made once.
+    private mutating func appendPlain(_ data: UnsafeRawBufferPointer, _ offs: UnsafeBufferPointer<Int>,
+                                      _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
+        let maxBytes = 4 * range.count + offs[range.upperBound] - offs[range.lowerBound]
+        let old = plain.count
+        plain.append(contentsOf: repeatElement(0, count: maxBytes))
+        var k = old
+        plain.withUnsafeMutableBytes { dst in
+            for i in range {
+                if !w.isEmpty && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                let start = offs[i], n = offs[i + 1] - start
+                dst.storeBytes(of: UInt32(n).littleEndian, toByteOffset: k, as: UInt32.self)
+                if n > 0 { (dst.baseAddress! + k + 4).copyMemory(from: data.baseAddress! + start, byteCount: n) }
+                k += 4 + n
+            }
+        }
+        plain.removeLast(old + maxBytes - k)
     }
 
     @inline(__always)
@@ -127,17 +143,20 @@ struct ByteArrayEncoder: ValueEncoder {
         }
     }
 
-    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
+    mutating func takePage(into body: inout [UInt8]) -> Encoding {
         if useDictionary {
             dictionaryUsed = true
             let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dictionaryCount - 1)))
-            var enc = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16)
-            for i in indices { enc.put(i) }
+            if indexEncoder.bitWidth != bw { indexEncoder = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16) }
+            for i in indices { indexEncoder.put(i) }
             indices.removeAll(keepingCapacity: true)
-            return (.rleDictionary, [UInt8(bw)] + enc.finish())
+            body.append(UInt8(bw))
+            indexEncoder.finish(into: &body)
+            return .rleDictionary
         }
-        defer { plain.removeAll(keepingCapacity: true) }
-        return (.plain, plain)
+        body.append(contentsOf: plain)
+        plain.removeAll(keepingCapacity: true)
+        return .plain
     }
 
     mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {
