@@ -9,6 +9,11 @@ import Darwin
 @inline(__always)
 func compareBytes(_ a: UnsafeRawPointer?, _ an: Int, _ b: UnsafeRawPointer?, _ bn: Int) -> Int {
     let n = min(an, bn)
+    // Most strings differ in their first eight bytes: compare those as one big-endian word.
+    if n >= 8, let a, let b {
+        let x = UInt64(bigEndian: a.loadUnaligned(as: UInt64.self)), y = UInt64(bigEndian: b.loadUnaligned(as: UInt64.self))
+        if x != y { return x < y ? -1 : 1 }
+    }
     if n > 0, let a, let b {
         let c = memcmp(a, b, n)
         if c != 0 { return Int(c) }
@@ -72,9 +77,8 @@ struct ByteArrayEncoder: ValueEncoder {
                         if compareBytes(p, n, base.map { $0 + offs[minI] }, offs[minI + 1] - offs[minI]) < 0 { minI = i }
                         else if compareBytes(p, n, base.map { $0 + offs[maxI] }, offs[maxI + 1] - offs[maxI]) > 0 { maxI = i }
                     }
-                    if dictionary { indices.append(intern(p, n)) }
                 }
-                if !dictionary { appendPlain(data, offs, w, range) }
+                if dictionary { appendIndices(base, offs, w, range) } else { appendPlain(data, offs, w, range) }
                 if minI >= 0 {
                     let lo = UnsafeRawBufferPointer(start: base.map { $0 + offs[minI] }, count: offs[minI + 1] - offs[minI])
                     let hi = UnsafeRawBufferPointer(start: base.map { $0 + offs[maxI] }, count: offs[maxI + 1] - offs[maxI])
@@ -88,6 +92,26 @@ struct ByteArrayEncoder: ValueEncoder {
               }
             }
         }
+    }
+
+    /// Dictionary indices for the non-null values of `range`, into room made once.
+    private mutating func appendIndices(_ base: UnsafeRawPointer?, _ offs: UnsafeBufferPointer<Int>,
+                                        _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
+        var idx = indices
+        indices = []
+        let start = idx.count
+        idx.append(contentsOf: repeatElement(0, count: range.count))
+        var k = start
+        idx.withUnsafeMutableBufferPointer { ip in
+            for i in range {
+                if !w.isEmpty && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                let o = offs[i]
+                ip[k] = intern(base.map { $0 + o }, offs[i + 1] - o)
+                k += 1
+            }
+        }
+        idx.removeLast(start + range.count - k)
+        indices = idx
     }
 
     /// PLAIN (4-byte length, then bytes) for the non-null values of `range`, into room made once.

@@ -93,10 +93,26 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
                         if x < lo { lo = x }
                         if x > hi { hi = x }
                     }
-                    if dictionary { indices.append(intern(x)) }
                 }
                 if haveStats { pageMin = lo; pageMax = hi }
-                if dictionary { return }
+                if dictionary {
+                    // Indices go into room made once per slice (no per-value append checks).
+                    var idx = indices
+                    indices = []
+                    let base = idx.count
+                    idx.append(contentsOf: repeatElement(0, count: range.count))
+                    var k = base
+                    idx.withUnsafeMutableBufferPointer { ip in
+                        for i in range {
+                            if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                            ip[k] = intern(buf[i])
+                            k += 1
+                        }
+                    }
+                    idx.removeLast(base + range.count - k)
+                    indices = idx
+                    return
+                }
                 if !hasNulls {
                     // Without nulls, PLAIN is the slice's bytes as they are.
                     plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
