@@ -9,6 +9,11 @@ import Darwin
 @inline(__always)
 func compareBytes(_ a: UnsafeRawPointer?, _ an: Int, _ b: UnsafeRawPointer?, _ bn: Int) -> Int {
     let n = min(an, bn)
+    // Most strings differ in their first eight bytes: compare those as one big-endian word.
+    if n >= 8, let a, let b {
+        let x = UInt64(bigEndian: a.loadUnaligned(as: UInt64.self)), y = UInt64(bigEndian: b.loadUnaligned(as: UInt64.self))
+        if x != y { return x < y ? -1 : 1 }
+    }
     if n > 0, let a, let b {
         let c = memcmp(a, b, n)
         if c != 0 { return Int(c) }
@@ -29,6 +34,7 @@ struct ByteArrayEncoder: ValueEncoder {
     private var slots: [Int32] = []
     private var mask = 0
     private var indices: [UInt32] = []
+    private var indexEncoder = RLEHybridEncoder(bitWidth: 1)
     private var plain: [UInt8] = []
     private var pageMin: [UInt8]?, pageMax: [UInt8]?
     private var chunkMin: [UInt8]?, chunkMax: [UInt8]?
@@ -58,6 +64,7 @@ struct ByteArrayEncoder: ValueEncoder {
             arrays.offsets.withUnsafeBufferPointer { offs in
               words.withUnsafeBufferPointer { w in
                 let hasNulls = !w.isEmpty
+                let dictionary = useDictionary
                 let base = data.baseAddress
                 var minI = -1, maxI = -1
                 for i in range {
@@ -70,14 +77,8 @@ struct ByteArrayEncoder: ValueEncoder {
                         if compareBytes(p, n, base.map { $0 + offs[minI] }, offs[minI + 1] - offs[minI]) < 0 { minI = i }
                         else if compareBytes(p, n, base.map { $0 + offs[maxI] }, offs[maxI + 1] - offs[maxI]) > 0 { maxI = i }
                     }
-                    if useDictionary {
-                        indices.append(intern(p, n))
-                    } else {
-                        var len = UInt32(n).littleEndian
-                        withUnsafeBytes(of: &len) { plain.append(contentsOf: $0) }
-                        if n > 0 { plain.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
-                    }
                 }
+                if dictionary { appendIndices(base, offs, w, range) } else { appendPlain(data, offs, w, range) }
                 if minI >= 0 {
                     let lo = UnsafeRawBufferPointer(start: base.map { $0 + offs[minI] }, count: offs[minI + 1] - offs[minI])
                     let hi = UnsafeRawBufferPointer(start: base.map { $0 + offs[maxI] }, count: offs[maxI + 1] - offs[maxI])
@@ -91,6 +92,45 @@ struct ByteArrayEncoder: ValueEncoder {
               }
             }
         }
+    }
+
+    /// Dictionary indices for the non-null values of `range`, into room made once.
+    private mutating func appendIndices(_ base: UnsafeRawPointer?, _ offs: UnsafeBufferPointer<Int>,
+                                        _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
+        var idx = indices
+        indices = []
+        let start = idx.count
+        idx.append(contentsOf: repeatElement(0, count: range.count))
+        var k = start
+        idx.withUnsafeMutableBufferPointer { ip in
+            for i in range {
+                if !w.isEmpty && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                let o = offs[i]
+                ip[k] = intern(base.map { $0 + o }, offs[i + 1] - o)
+                k += 1
+            }
+        }
+        idx.removeLast(start + range.count - k)
+        indices = idx
+    }
+
+    /// PLAIN (4-byte length, then bytes) for the non-null values of `range`, into room made once.
+    private mutating func appendPlain(_ data: UnsafeRawBufferPointer, _ offs: UnsafeBufferPointer<Int>,
+                                      _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
+        let maxBytes = 4 * range.count + offs[range.upperBound] - offs[range.lowerBound]
+        let old = plain.count
+        plain.append(contentsOf: repeatElement(0, count: maxBytes))
+        var k = old
+        plain.withUnsafeMutableBytes { dst in
+            for i in range {
+                if !w.isEmpty && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                let start = offs[i], n = offs[i + 1] - start
+                dst.storeBytes(of: UInt32(n).littleEndian, toByteOffset: k, as: UInt32.self)
+                if n > 0 { (dst.baseAddress! + k + 4).copyMemory(from: data.baseAddress! + start, byteCount: n) }
+                k += 4 + n
+            }
+        }
+        plain.removeLast(old + maxBytes - k)
     }
 
     @inline(__always)
@@ -127,17 +167,20 @@ struct ByteArrayEncoder: ValueEncoder {
         }
     }
 
-    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
+    mutating func takePage(into body: inout [UInt8]) -> Encoding {
         if useDictionary {
             dictionaryUsed = true
             let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dictionaryCount - 1)))
-            var enc = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16)
-            for i in indices { enc.put(i) }
+            if indexEncoder.bitWidth != bw { indexEncoder = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16) }
+            for i in indices { indexEncoder.put(i) }
             indices.removeAll(keepingCapacity: true)
-            return (.rleDictionary, [UInt8(bw)] + enc.finish())
+            body.append(UInt8(bw))
+            indexEncoder.finish(into: &body)
+            return .rleDictionary
         }
-        defer { plain.removeAll(keepingCapacity: true) }
-        return (.plain, plain)
+        body.append(contentsOf: plain)
+        plain.removeAll(keepingCapacity: true)
+        return .plain
     }
 
     mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {

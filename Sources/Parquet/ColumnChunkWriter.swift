@@ -7,7 +7,7 @@ final class ColumnChunkWriter {
     let layout: PhysicalLayout
     let options: ParquetWriteOptions
     private var encoder: any ValueEncoder
-    private var levels = RLEHybridEncoder(bitWidth: 1)
+    private var levels = DefinitionLevelEncoder()
 
     // Current page.
     private var pageRows = 0
@@ -58,7 +58,7 @@ final class ColumnChunkWriter {
     }
 
     /// Bytes this chunk will take so far (pages done + the open page + the dictionary).
-    var estimatedBytes: Int { pages.count + encoder.pageBytesEstimate + levels.out.count + encoder.dictionaryBytes }
+    var estimatedBytes: Int { pages.count + encoder.pageBytesEstimate + levels.byteCount + encoder.dictionaryBytes }
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
@@ -71,7 +71,7 @@ final class ColumnChunkWriter {
                 if let v = column.validity {
                     pageNulls += v.words.withUnsafeBufferPointer { appendLevels($0, start ..< end) }
                 } else {
-                    levels.put(1, count: end - start)
+                    levels.putRepeated(true, count: end - start)
                 }
             }
             encoder.append(column, start ..< end)
@@ -79,28 +79,15 @@ final class ColumnChunkWriter {
             if encoder.isDictionaryEncoding && encoder.dictionaryBytes > options.dictionaryMaxBytes {
                 try flushPage()
                 encoder.fallBackToPlain()
-            } else if encoder.pageBytesEstimate + levels.out.count >= options.pageMaxBytes {
+            } else if encoder.pageBytesEstimate + levels.byteCount >= options.pageMaxBytes {
                 try flushPage()
             }
             start = end
         }
     }
 
-    /// Definition levels for rows `range` from validity words (all-valid words become one run); returns the nulls.
     private func appendLevels(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
-        var i = range.lowerBound, nulls = 0
-        while i < range.upperBound {
-            if i & 63 == 0 && i + 64 <= range.upperBound {
-                let word = words[i >> 6]
-                if word == ~0 { levels.put(1, count: 64); i += 64; continue }
-                if word == 0 { levels.put(0, count: 64); nulls += 64; i += 64; continue }
-            }
-            let valid = words[i >> 6] & (1 << UInt64(i & 63)) != 0
-            levels.put(valid ? 1 : 0)
-            if !valid { nulls += 1 }
-            i += 1
-        }
-        return nulls
+        levels.put(words: words, range)
     }
 
     private func statistics(_ minMax: (min: [UInt8], max: [UInt8])?, nulls: Int) -> Statistics {
@@ -118,14 +105,14 @@ final class ColumnChunkWriter {
 
     private func flushPage() throws {
         guard pageRows > 0 else { return }
-        let (encoding, values) = encoder.takePage()
         body.removeAll(keepingCapacity: true)
         if field.nullable {
-            let lv = levels.finish()
-            body.append(contentsOf: leBytes(UInt32(lv.count).littleEndian))
-            body.append(contentsOf: lv)
+            body.append(contentsOf: [0, 0, 0, 0]) // length of the levels, patched below
+            levels.finish(into: &body)
+            let n = UInt32(body.count - 4)
+            for k in 0 ..< 4 { body[k] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(k))) }
         }
-        body.append(contentsOf: values)
+        let encoding = encoder.takePage(into: &body)
         compressed.removeAll(keepingCapacity: true)
         try body.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &compressed) }
         let stats = statistics(encoder.takePageMinMax(), nulls: pageNulls)

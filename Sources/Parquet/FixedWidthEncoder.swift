@@ -49,6 +49,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     private var slots: [Int32] = []   // open addressing; -1 = empty
     private var mask = 0
     private var indices: [UInt32] = []
+    private var indexEncoder = RLEHybridEncoder(bitWidth: 1)
     private var plain: [UInt8] = []
     private var pageMin: T?, pageMax: T?
     private var chunkMin: T?, chunkMax: T?
@@ -92,20 +93,45 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
                         if x < lo { lo = x }
                         if x > hi { hi = x }
                     }
-                    if dictionary { indices.append(intern(x)) } else if hasNulls { appendPlain(x) }
                 }
                 if haveStats { pageMin = lo; pageMax = hi }
-                // Without nulls, PLAIN is the slice's bytes as they are.
-                if !dictionary && !hasNulls {
-                    plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
+                if dictionary {
+                    // Indices go into room made once per slice (no per-value append checks).
+                    var idx = indices
+                    indices = []
+                    let base = idx.count
+                    idx.append(contentsOf: repeatElement(0, count: range.count))
+                    var k = base
+                    idx.withUnsafeMutableBufferPointer { ip in
+                        for i in range {
+                            if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+                            ip[k] = intern(buf[i])
+                            k += 1
+                        }
+                    }
+                    idx.removeLast(base + range.count - k)
+                    indices = idx
+                    return
                 }
+                if !hasNulls {
+                    // Without nulls, PLAIN is the slice's bytes as they are.
+                    plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
+                    return
+                }
+                // Compact the non-null values into room made once for the whole slice.
+                let size = MemoryLayout<T>.stride
+                let old = plain.count
+                plain.append(contentsOf: repeatElement(0, count: range.count * size))
+                var k = old
+                plain.withUnsafeMutableBytes { dst in
+                    for i in range where w[i >> 6] & (1 << UInt64(i & 63)) != 0 {
+                        dst.storeBytes(of: buf[i], toByteOffset: k, as: T.self)
+                        k += size
+                    }
+                }
+                plain.removeLast(old + range.count * size - k)
             }
         }
-    }
-
-    @inline(__always)
-    private mutating func appendPlain(_ x: T) {
-        withUnsafeBytes(of: x) { plain.append(contentsOf: $0) }
     }
 
     @inline(__always)
@@ -142,17 +168,20 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     @_specialize(where T == Int64)
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
+    mutating func takePage(into body: inout [UInt8]) -> Encoding {
         if useDictionary {
             dictionaryUsed = true
             let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dict.count - 1)))
-            var enc = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16)
-            for i in indices { enc.put(i) }
+            if indexEncoder.bitWidth != bw { indexEncoder = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16) }
+            for i in indices { indexEncoder.put(i) }
             indices.removeAll(keepingCapacity: true)
-            return (.rleDictionary, [UInt8(bw)] + enc.finish())
+            body.append(UInt8(bw))
+            indexEncoder.finish(into: &body)
+            return .rleDictionary
         }
-        defer { plain.removeAll(keepingCapacity: true) }
-        return (.plain, plain)
+        body.append(contentsOf: plain)
+        plain.removeAll(keepingCapacity: true)
+        return .plain
     }
 
     mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {

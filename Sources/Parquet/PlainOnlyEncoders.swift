@@ -25,9 +25,11 @@ struct BooleanEncoder: ValueEncoder {
         }
     }
 
-    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
-        defer { plain.removeAll(keepingCapacity: true); bitCount = 0 }
-        return (.plain, plain)
+    mutating func takePage(into body: inout [UInt8]) -> Encoding {
+        body.append(contentsOf: plain)
+        plain.removeAll(keepingCapacity: true)
+        bitCount = 0
+        return .plain
     }
 
     mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {
@@ -85,9 +87,10 @@ struct FixedDecimalEncoder: ValueEncoder {
         }
     }
 
-    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8]) {
-        defer { plain.removeAll(keepingCapacity: true) }
-        return (.plain, plain)
+    mutating func takePage(into body: inout [UInt8]) -> Encoding {
+        body.append(contentsOf: plain)
+        plain.removeAll(keepingCapacity: true)
+        return .plain
     }
 
     mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])? {

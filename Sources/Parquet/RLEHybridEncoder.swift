@@ -90,6 +90,13 @@ struct RLEHybridEncoder {
 
     /// Flushes pending values and returns the encoded bytes; the encoder is then reset.
     mutating func finish() -> [UInt8] {
+        var result: [UInt8] = []
+        finish(into: &result)
+        return result
+    }
+
+    /// Flushes pending values, appends the encoded bytes to `dest` and resets (keeping capacity).
+    mutating func finish(into dest: inout [UInt8]) {
         if repeatCount >= 8 {
             writeRLERun()
         } else if numBuffered > 0 {
@@ -99,10 +106,9 @@ struct RLEHybridEncoder {
             writeBitPackedGroup()
         }
         endBitPackedRun()
-        let result = out
+        dest.append(contentsOf: out)
         out.removeAll(keepingCapacity: true)
         numBuffered = 0; repeatCount = 0; previous = 0; groupCount = 0; headerPos = -1
-        return result
     }
 
     /// Bits needed to store values up to `maxValue`.

@@ -13,8 +13,8 @@ protocol ValueEncoder {
     var isDictionaryEncoding: Bool { get }
     /// Whether any page in this chunk used the dictionary.
     var dictionaryUsed: Bool { get }
-    /// The current page's encoded values and their encoding; starts a new page.
-    mutating func takePage() -> (encoding: Encoding, bytes: [UInt8])
+    /// Appends the current page's encoded values to `body` and returns their encoding; starts a new page.
+    mutating func takePage(into body: inout [UInt8]) -> Encoding
     /// The current page's min/max (encoded as Parquet stat bytes), merged into the chunk's; nil when none.
     mutating func takePageMinMax() -> (min: [UInt8], max: [UInt8])?
     /// The chunk's min/max so far.
