@@ -50,8 +50,10 @@ extension Lake {
                 if var k = keyer {
                     let keys = k.keys(batch)
                     keyer = k
-                    if let groups = PartitionKeys.group(keys) {
-                        for g in groups { try writers.write(batch.take(g.rows), partition: Self.partitionName(g.key)) }
+                    if let groups = BatchSplitter.group(keys) {
+                        for g in groups.keys.indices {
+                            try writers.write(BatchSplitter.take(batch, groups, g), partition: Self.partitionName(groups.keys[g]))
+                        }
                     } else {
                         try writers.write(batch, partition: Self.partitionName(keys[0]))
                     }
