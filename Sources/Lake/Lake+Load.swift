@@ -47,9 +47,8 @@ extension Lake {
         do {
             while let batch = try pipeline.next() {
                 guard batch.rowCount > 0 else { continue }
-                if var k = keyer {
-                    let keys = k.keys(batch)
-                    keyer = k
+                if keyer != nil {
+                    let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
                     if let groups = BatchSplitter.group(keys) {
                         for g in groups.keys.indices {
                             try writers.write(BatchSplitter.take(batch, groups, g), partition: Self.partitionName(groups.keys[g]))
@@ -141,7 +140,8 @@ extension Lake {
             try await store.put(key: DatasetLayout.manifestKey(id), data: manifest.encoded())
         } catch {
             publisher.rollback()
-            throw Self.wrap(error, id: id, step: "publishing")
+            if error is LakeError { throw error }
+            throw LakeError.publish(dataset: id.rawValue, step: "publishing", underlying: "\(error) (\(publisher.stateAfterRollback))")
         }
 
         // 5. Stale objects go last: until now every reader could still use them.
@@ -159,11 +159,6 @@ extension Lake {
 
     static func partitionName(_ key: Int64) -> String {
         DatasetLayout.partitionName(days: key == PartitionKeys.nullKey ? nil : key)
-    }
-
-    static func wrap(_ error: Error, id: DatasetID, step: String) -> Error {
-        if error is LakeError { return error }
-        return LakeError.publish(dataset: id.rawValue, step: step, underlying: "\(error) (the previous version is still in place)")
     }
 
     func validate(_ options: LoadOptions, mode: WriteMode, id: DatasetID) throws {
