@@ -35,7 +35,7 @@ extension Lake {
         let staging = try StagingArea(base: stagingBase(id), runId: runId, dataset: id.rawValue)
         defer { staging.finish() }
         let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
-                                        maxFileBytes: options.maxFileBytes, maxOpenWriters: options.maxOpenWriters,
+                                        maxFileBytes: options.maxFileBytes, maxOpenWriters: options.writerCap,
                                         firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
         func report(_ phase: LoadProgress.Phase) {
             options.progress?(LoadProgress(phase: phase, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
