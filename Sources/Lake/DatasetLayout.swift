@@ -1,3 +1,5 @@
+import Columnar
+
 /// The on-store layout, a contract with every downstream reader (pyarrow, DuckDB, polars…):
 ///
 ///     datasets/{id}/data/part-0000.parquet
@@ -17,7 +19,7 @@ public enum DatasetLayout {
 
     /// `date=2024-05-01`, or the Hive null partition.
     public static func partitionName(days: Int64?) -> String {
-        "date=" + (days.map { CivilDateText.format($0) } ?? nullPartitionValue)
+        "date=" + (days.map { CivilDate(daysSinceEpoch: $0).description } ?? nullPartitionValue)
     }
 
     /// The folder under `datasets/{id}/` that holds a partition's files (`data` when unpartitioned).
@@ -61,10 +63,4 @@ public enum DatasetLayout {
         }
         return nil
     }
-}
-
-import Columnar
-
-enum CivilDateText {
-    static func format(_ days: Int64) -> String { CivilDate(daysSinceEpoch: days).description }
 }

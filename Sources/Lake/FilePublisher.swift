@@ -7,6 +7,8 @@ protocol FilePublisher: AnyObject {
     func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws
     /// Undoes what `publish` did, where it can (best effort; called before the manifest is written).
     func rollback()
+    /// For the error message after a rollback: what readers now see.
+    var stateAfterRollback: String { get }
 }
 
 /// LocalStore: each folder (`data` or one `partitions/date=…`) is built complete in staging and
@@ -55,6 +57,10 @@ final class LocalFolderPublisher: FilePublisher {
         done.removeAll()
     }
 
+    var stateAfterRollback: String {
+        atomicity == .perPartition ? "the previous version is back in place" : "some files were already replaced one by one; rerun the load"
+    }
+
     private func linkLiveFiles(of prefix: String, into stagedDir: String) throws {
         let live = try store.path(forKey: prefix)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: live)) ?? []
@@ -73,12 +79,20 @@ final class ObjectPublisher: FilePublisher {
 
     init(store: any ObjectStore, dataset: DatasetID) { self.store = store; self.dataset = dataset }
 
+    private var moved = 0, total = 0
+
     func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws {
+        total = staged.count
         for (i, f) in staged.enumerated() {
             try hook?(.move(i))
             try await store.put(key: DatasetLayout.prefix(dataset) + f.folder + "/" + f.fileName, fromFile: f.path)
+            moved += 1
         }
     }
 
     func rollback() {}
+
+    var stateAfterRollback: String {
+        moved == 0 ? "nothing was changed" : "\(moved) of \(total) files were already replaced, each one whole; rerun the load to finish"
+    }
 }

@@ -52,7 +52,10 @@ extension Lake {
         var out: [DatasetSummary] = []
         for raw in byId.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             guard let id = try? DatasetID(raw) else { continue }
-            if let m = try await manifest(id) {
+            // One damaged manifest must not hide the other datasets: fall back to the listing.
+            let m: Manifest?
+            do { m = try await manifest(id) } catch LakeError.badManifest { m = nil }
+            if let m {
                 out.append(DatasetSummary(id: raw, rows: m.rows, partitions: m.partitions.count, files: m.files.count,
                                           bytes: m.bytes, lastLoad: m.finishedAt, partitionColumn: m.partitionColumn))
             } else {

@@ -35,7 +35,7 @@ extension Lake {
         let staging = try StagingArea(base: stagingBase(id), runId: runId, dataset: id.rawValue)
         defer { staging.finish() }
         let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
-                                        maxFileBytes: options.maxFileBytes, maxOpenWriters: options.maxOpenWriters,
+                                        maxFileBytes: options.maxFileBytes, maxOpenWriters: options.writerCap,
                                         firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
         func report(_ phase: LoadProgress.Phase) {
             options.progress?(LoadProgress(phase: phase, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
@@ -47,11 +47,12 @@ extension Lake {
         do {
             while let batch = try pipeline.next() {
                 guard batch.rowCount > 0 else { continue }
-                if var k = keyer {
-                    let keys = k.keys(batch)
-                    keyer = k
-                    if let groups = PartitionKeys.group(keys) {
-                        for g in groups { try writers.write(batch.take(g.rows), partition: Self.partitionName(g.key)) }
+                if keyer != nil {
+                    let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
+                    if let groups = BatchSplitter.group(keys) {
+                        for g in groups.keys.indices {
+                            try writers.write(BatchSplitter.take(batch, groups, g), partition: Self.partitionName(groups.keys[g]))
+                        }
                     } else {
                         try writers.write(batch, partition: Self.partitionName(keys[0]))
                     }
@@ -139,7 +140,8 @@ extension Lake {
             try await store.put(key: DatasetLayout.manifestKey(id), data: manifest.encoded())
         } catch {
             publisher.rollback()
-            throw Self.wrap(error, id: id, step: "publishing")
+            if error is LakeError { throw error }
+            throw LakeError.publish(dataset: id.rawValue, step: "publishing", underlying: "\(error) (\(publisher.stateAfterRollback))")
         }
 
         // 5. Stale objects go last: until now every reader could still use them.
@@ -157,11 +159,6 @@ extension Lake {
 
     static func partitionName(_ key: Int64) -> String {
         DatasetLayout.partitionName(days: key == PartitionKeys.nullKey ? nil : key)
-    }
-
-    static func wrap(_ error: Error, id: DatasetID, step: String) -> Error {
-        if error is LakeError { return error }
-        return LakeError.publish(dataset: id.rawValue, step: step, underlying: "\(error) (the previous version is still in place)")
     }
 
     func validate(_ options: LoadOptions, mode: WriteMode, id: DatasetID) throws {

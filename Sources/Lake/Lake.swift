@@ -2,8 +2,17 @@ import Columnar
 import Foundation
 import ObjectStore
 
-/// The lake: loads batches into `datasets/{id}/…` with an atomic publish, and answers what
-/// datasets exist (`datasets`, `describe`) and deletes them (`clear`).
+/// The lake: loads batches into `datasets/{id}/…` (see `DatasetLayout`) with a verified,
+/// atomic publish, and answers what datasets exist (`datasets`, `describe`) and deletes them
+/// (`clear`).
+///
+/// Guarantees of `load`, for readers of the store while it runs and after a crash:
+/// - LocalStore (Linux): each partition folder switches from its old files to its new ones in
+///   one step (renameat2 RENAME_EXCHANGE); a failure before the manifest is written swaps every
+///   folder back; `kill -9` leaves each partition whole, old or new (see KillTests).
+/// - Other stores (S3): each object is replaced atomically; a partition with several files may
+///   briefly mix versions, and stale files disappear only after the manifest is written.
+/// - Staging never appears under `datasets/`; a killed run's staging is swept by the next load.
 public final class Lake: Sendable {
     public let store: any ObjectStore
     public let format: any DatasetFileFormat

@@ -19,7 +19,9 @@ public struct LoadOptions: Sendable {
     public var mode: WriteMode?
     /// A file that grows past this continues in the next part number (checked after each batch).
     public var maxFileBytes: Int64
-    /// Files open at once while partitioning (see `StagedFileWriters`).
+    /// Files open at once while partitioning; beyond it the least recently used file is closed
+    /// and its partition continues in a new part (see `StagedFileWriters`). Also held to half the
+    /// process's open-file limit. Each open writer holds its unflushed rows in memory.
     public var maxOpenWriters: Int
     /// Write and verify everything in staging, then discard it instead of publishing.
     public var dryRun: Bool
@@ -28,7 +30,7 @@ public struct LoadOptions: Sendable {
     public var progress: (@Sendable (LoadProgress) -> Void)?
 
     public init(partitionColumn: String? = nil, partitionTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
-                mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 64,
+                mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 512,
                 dryRun: Bool = false, source: SourceInfo? = nil, inletVersion: String = "dev",
                 progress: (@Sendable (LoadProgress) -> Void)? = nil) {
         self.partitionColumn = partitionColumn
@@ -43,6 +45,18 @@ public struct LoadOptions: Sendable {
     }
 
     public var effectiveMode: WriteMode { mode ?? (partitionColumn == nil ? .replace : .replacePartitions) }
+
+    /// `maxOpenWriters`, held to half the soft open-file limit (macOS defaults to 256).
+    var writerCap: Int {
+        var limit = rlimit()
+        #if os(Linux)
+        let resource = Int32(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur > 16 else { return maxOpenWriters }
+        return max(1, min(maxOpenWriters, Int(clamping: limit.rlim_cur / 2)))
+    }
 
     /// `Asia/Tokyo` → TimeZone, with an error that names the bad value.
     public static func timeZone(named name: String) throws -> TimeZone {

@@ -10,8 +10,10 @@ struct PartitionKeys {
     let columnIndex: Int
     let type: DataType
     let timeZone: TimeZone
-    private var hourOffsets: [Int64: Int32] = [:]
+    private static let cacheSize = 1 << 14  // hours: about 22 months
     private static let variesWithinHour = Int32.min
+    private var cachedHours = [Int64](repeating: Int64.min, count: cacheSize)
+    private var cachedOffsets = [Int32](repeating: 0, count: cacheSize)
 
     init(schema: Schema, column: String, timeZone: TimeZone, dataset: String) throws {
         guard let i = schema.index(of: column) else {
@@ -51,39 +53,20 @@ struct PartitionKeys {
     }
 
     /// The zone's UTC offset at an instant. An hour whose start and end share an offset is
-    /// cached (real transitions never happen twice within an hour); otherwise ask per instant.
+    /// cached (real transitions never happen twice within an hour) in a direct-mapped table,
+    /// so unsorted timestamps cost one array read; otherwise ask Foundation per instant.
     mutating func offset(atSecond s: Int64) -> Int32 {
         let hour = floorDiv(s, 3600)
-        if let cached = hourOffsets[hour], cached != Self.variesWithinHour { return cached }
-        if hourOffsets[hour] == nil {
-            if hourOffsets.count > 100_000 { hourOffsets.removeAll(keepingCapacity: true) }
+        let slot = Int(UInt64(bitPattern: hour) & UInt64(Self.cacheSize - 1))
+        if cachedHours[slot] == hour, cachedOffsets[slot] != Self.variesWithinHour { return cachedOffsets[slot] }
+        if cachedHours[slot] != hour {
             let a = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour * 3600)))
             let b = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour * 3600 + 3599)))
-            hourOffsets[hour] = a == b ? Int32(a) : Self.variesWithinHour
+            cachedHours[slot] = hour
+            cachedOffsets[slot] = a == b ? Int32(a) : Self.variesWithinHour
             if a == b { return Int32(a) }
         }
         return Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(s))))
-    }
-
-    /// Splits row indices by key, in order of first appearance; nil when every row shares one key.
-    static func group(_ keys: [Int64]) -> [(key: Int64, rows: [Int])]? {
-        guard let first = keys.first else { return [] }
-        if !keys.contains(where: { $0 != first }) { return nil }
-        var slot: [Int64: Int] = [:]
-        var groups: [(key: Int64, rows: [Int])] = []
-        var lastKey = first, lastSlot = -1
-        for (i, k) in keys.enumerated() {
-            if k != lastKey || lastSlot < 0 {
-                if let s = slot[k] { lastSlot = s } else {
-                    lastSlot = groups.count
-                    slot[k] = lastSlot
-                    groups.append((k, []))
-                }
-                lastKey = k
-            }
-            groups[lastSlot].rows.append(i)
-        }
-        return groups
     }
 }
 

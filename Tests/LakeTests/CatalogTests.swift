@@ -58,6 +58,7 @@ struct CatalogTests {
         } catch {
             #expect("\(error)".contains("dataset 'x': manifest datasets/x/_manifest.json cannot be read"))
         }
+        #expect(try await lake.datasets().map(\.id) == ["x"])
         // A load replaces it.
         _ = try await Fixture.load(lake, "x", [Fixture.batch([(1, "a", nil)])], LoadOptions())
         #expect(try await lake.describe(DatasetID("x")).manifest?.rows == 1)

@@ -61,6 +61,7 @@ struct KillTests {
         let lake = Lake(store: LocalStore(root: root), format: TextTestFormat(), stagingDirectory: nil) { step in
             if case .move = step { usleep(20_000) }
         }
+        FileManager.default.createFile(atPath: root + "/child-ready", contents: nil)
         var version = Int(Date().timeIntervalSince1970 * 1000) % 1_000_000
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -84,7 +85,13 @@ struct KillTests {
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
-            try await Task.sleep(nanoseconds: UInt64.random(in: 300_000_000 ... 1_500_000_000))
+            // Start the clock once the child is loading (starting a test binary can be slow on a busy machine).
+            let started = Date()
+            while !FileManager.default.fileExists(atPath: root + "/child-ready"), Date().timeIntervalSince(started) < 60 {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            try? FileManager.default.removeItem(atPath: root + "/child-ready")
+            try await Task.sleep(nanoseconds: UInt64.random(in: 50_000_000 ... 1_000_000_000))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             #expect(child.terminationReason == .uncaughtSignal, "the child finished before it was killed")

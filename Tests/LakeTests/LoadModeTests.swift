@@ -197,6 +197,39 @@ struct LoadModeTests {
         #expect(r.manifest.rows == 3)
     }
 
+    @Test func aFailingSourceLeavesTheOldVersionAndNoStaging() async throws {
+        struct Broken: Error {}
+        struct FailingSource: BatchSource {
+            var schema: Schema { Fixture.schema }
+            var sent = false
+            mutating func next() throws -> RecordBatch? {
+                if sent { throw Broken() }
+                sent = true
+                return Fixture.batch([(9, "z", "2024-05-01")])
+            }
+        }
+        let lake = Fixture.lake(root)
+        _ = try await Fixture.load(lake, "b", [Fixture.batch([(1, "a", "2024-05-01")])], LoadOptions(partitionColumn: "day"))
+        let before = Fixture.snapshot(root, "b")
+        var src = FailingSource()
+        await #expect(throws: Broken.self) {
+            _ = try await lake.load(datasetId: DatasetID("b"), source: &src, options: LoadOptions(partitionColumn: "day"))
+        }
+        #expect(Fixture.snapshot(root, "b") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/_staging/b") == [".lock"])
+    }
+
+    @Test func partitionColumnStaysInTheFilesAndProgressIsReported() async throws {
+        final class Phases: @unchecked Sendable { var seen: [LoadProgress.Phase] = []; var rows: Int64 = 0 }
+        let phases = Phases()
+        let options = LoadOptions(partitionColumn: "day", progress: { p in phases.seen.append(p.phase); phases.rows = p.rowsWritten })
+        _ = try await Fixture.load(Fixture.lake(root), "c", [Fixture.batch([(1, "a", "2024-05-01")]), Fixture.batch([(2, "b", "2024-05-01")])], options)
+        let rows = try TextTestFormat.rows(ofFileAt: root + "/datasets/c/partitions/date=2024-05-01/part-0000.txt")
+        #expect(rows == [["1", "a", "2024-05-01"], ["2", "b", "2024-05-01"]])
+        #expect(phases.seen == [.writing, .writing, .verifying, .publishing, .cleaning, .done])
+        #expect(phases.rows == 2)
+    }
+
     @Test func staleStagingFromAKilledRunIsSwept() async throws {
         let leftover = root + "/_staging/s/20240101T000000Z-deadbeef/files/data"
         try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)

@@ -75,10 +75,42 @@ struct PartitionKeysTests {
     }
 
     @Test func groupsRowsInOrderOfFirstAppearance() {
-        #expect(PartitionKeys.group([5, 5, 5]) == nil)
-        let g = PartitionKeys.group([3, 1, 3, PartitionKeys.nullKey, 1])!
-        #expect(g.map(\.key) == [3, 1, PartitionKeys.nullKey])
-        #expect(g.map(\.rows) == [[0, 2], [1, 4], [3]])
+        #expect(BatchSplitter.group([5, 5, 5]) == nil)
+        let g = BatchSplitter.group([3, 1, 3, PartitionKeys.nullKey, 1])!
+        #expect(g.keys == [3, 1, PartitionKeys.nullKey])
+        #expect(g.ranges.map { Array(g.order[$0]) } == [[0, 2], [1, 4], [3]])
+        // Keys spread too far for the flat table go through a dictionary, same result.
+        let far = BatchSplitter.group([-1_000_000, 2_000_000, PartitionKeys.nullKey, -1_000_000])!
+        #expect(far.keys == [-1_000_000, 2_000_000, PartitionKeys.nullKey])
+        #expect(far.ranges.map { Array(far.order[$0]) } == [[0, 3], [1], [2]])
+    }
+
+    @Test func splitMatchesTakeForEveryType() throws {
+        let types: [DataType] = [.boolean, .int8, .int16, .int32, .int64, .float32, .float64, .decimal(precision: 20, scale: 3),
+                                 .date, .timestamp(unit: .millisecond, utc: true), .string, .binary]
+        func value(_ t: DataType, _ i: Int) -> Value {
+            if i % 4 == 3 { return .null }
+            switch t {
+            case .boolean: return .boolean(i % 2 == 0)
+            case .int8, .int16, .int32, .int64: return .int(Int64(i))
+            case .float32, .float64: return .float(Double(i) / 2)
+            case .decimal: return .decimal(Int128(i) * 1_000_000_007)
+            case .date: return .date(Int32(i))
+            case .timestamp: return .timestamp(Int64(i) * 1000)
+            case .string: return .string(String(repeating: "é", count: i % 5))
+            case .binary: return .binary(Array(repeating: UInt8(i & 0xFF), count: i % 3))
+            }
+        }
+        let n = 50
+        let schema = Schema(types.enumerated().map { Field("c\($0.offset)", $0.element) })
+        let batch = try RecordBatch(schema: schema, columns: types.map { t in try Column(type: t, values: (0 ..< n).map { value(t, $0) }) })
+        let keys = (0 ..< n).map { Int64(($0 * 7) % 5) }
+        let groups = try #require(BatchSplitter.group(keys))
+        for g in groups.keys.indices {
+            let rows = Array(groups.order[groups.ranges[g]])
+            #expect(rows == (0 ..< n).filter { keys[$0] == groups.keys[g] })
+            #expect(BatchSplitter.take(batch, groups, g) == batch.take(rows))
+        }
     }
 }
 

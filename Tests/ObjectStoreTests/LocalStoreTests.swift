@@ -33,6 +33,24 @@ struct LocalStoreTests {
         #expect(entries(root + "/datasets/a/data") == ["part-0000.parquet"])
     }
 
+    @Test func readersNeverSeeAPartialPut() async throws {
+        let a = [UInt8](repeating: 0x61, count: 1 << 20), b = [UInt8](repeating: 0x62, count: 3 << 19)
+        try await store.put(key: "k/v", data: a)
+        let store = self.store
+        let writer = Task {
+            for i in 0 ..< 40 { try await store.put(key: "k/v", data: i % 2 == 0 ? b : a) }
+        }
+        var reads = 0
+        while !writer.isCancelled, reads < 400 {
+            let got = try await store.get(key: "k/v", range: nil)
+            #expect(got == a || got == b, "read \(got.count) bytes that are neither version")
+            reads += 1
+            if reads % 50 == 0 { await Task.yield() }
+        }
+        try await writer.value
+        #expect(entries(root + "/k") == ["v"])
+    }
+
     @Test func relativeRootsResolveAgainstTheCurrentDirectory() {
         let s = LocalStore(root: "lake")
         #expect(s.root == FileManager.default.currentDirectoryPath + "/lake")
