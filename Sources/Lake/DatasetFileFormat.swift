@@ -15,5 +15,9 @@ public protocol DatasetFileWriter: AnyObject {
     func write(_ batch: RecordBatch) throws
     /// Bytes the file will have if closed now (written plus buffered), for `maxFileBytes`.
     var estimatedFileBytes: Int64 { get }
+    /// Bytes held in memory until the next flush (open row group).
+    var bufferedBytes: Int { get }
+    /// Writes buffered rows out (Parquet: ends the row group) to free memory.
+    func flush() throws
     func close() throws -> Int64
 }

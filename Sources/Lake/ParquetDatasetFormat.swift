@@ -25,5 +25,7 @@ final class ParquetPartWriter: DatasetFileWriter {
 
     func write(_ batch: RecordBatch) throws { try writer.write(batch) }
     var estimatedFileBytes: Int64 { writer.estimatedFileBytes }
+    var bufferedBytes: Int { writer.bufferedBytes }
+    func flush() throws { try writer.flush() }
     func close() throws -> Int64 { try writer.close().rows }
 }

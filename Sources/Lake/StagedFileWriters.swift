@@ -34,6 +34,9 @@ final class StagedFileWriters {
     let maxFileBytes: Int64
     let maxOpenWriters: Int
     let firstPart: (String) -> Int
+    /// Memory all open writers may buffer together; past it the largest buffer is flushed,
+    /// so peak memory does not grow with partition sizes or the input.
+    let bufferBudget: Int
     private var slots: [String: Slot] = [:]
     private var openCount = 0
     private var clock = 0
@@ -41,7 +44,8 @@ final class StagedFileWriters {
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
-         maxOpenWriters: Int, firstPart: @escaping (String) -> Int) {
+         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, firstPart: @escaping (String) -> Int) {
+        self.bufferBudget = bufferBudget
         self.format = format
         self.schema = schema
         self.stagingFolder = stagingFolder
@@ -70,6 +74,17 @@ final class StagedFileWriters {
         rowsWritten += Int64(batch.rowCount)
         slots[folder] = slot
         if slot.writer!.estimatedFileBytes >= maxFileBytes { try close(folder) }
+        try enforceBufferBudget()
+    }
+
+    private func enforceBufferBudget() throws {
+        var open = slots.values.compactMap(\.writer)
+        var total = open.reduce(0) { $0 + $1.bufferedBytes }
+        while total > bufferBudget, let largest = open.max(by: { $0.bufferedBytes < $1.bufferedBytes }), largest.bufferedBytes > 0 {
+            total -= largest.bufferedBytes
+            try largest.flush()
+            open.removeAll { $0 === largest }
+        }
     }
 
     /// Makes sure a folder has at least one file (an empty `data/part-0000` keeps the schema).

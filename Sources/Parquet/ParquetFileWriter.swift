@@ -38,6 +38,15 @@ public final class ParquetFileWriter {
         sink.offset + Int64(columns.reduce(0) { $0 + $1.estimatedBytes })
     }
 
+    /// Encoded bytes held in memory for the open row group.
+    public var bufferedBytes: Int { columns.reduce(0) { $0 + $1.estimatedBytes } }
+
+    /// Writes the open row group now (the caller's memory budget, e.g. many open partitions).
+    public func flush() throws {
+        guard !closed else { throw ParquetError.invalidState("flush after close on \(path)") }
+        try flushRowGroup()
+    }
+
     public func write(_ batch: RecordBatch) throws {
         guard !closed else { throw ParquetError.invalidState("write after close on \(path)") }
         guard batch.schema.fields.count == schema.fields.count else {

@@ -13,6 +13,7 @@ public final class CSVSource: BatchSource {
     public private(set) var typeRejects: [RejectedRow] = []
     public private(set) var rowsOut = 0
     private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
+    private var prefetch: Prefetcher<ConvertedChunk>?
 
     public var schema: Schema { inference.schema }
 
@@ -47,8 +48,11 @@ public final class CSVSource: BatchSource {
     }
 
     public func next() throws -> RecordBatch? {
-        guard let chunk = try reader.nextChunk() else { return nil }
-        let converted = try converter.convert(chunk)
+        if prefetch == nil {
+            let reader = self.reader, converter = self.converter
+            prefetch = Prefetcher { try reader.nextChunk().map { try converter.convert($0) } }
+        }
+        guard let converted = try prefetch!.next() else { return nil }
         typeRejects.append(contentsOf: converted.rejected)
         rowsOut += converted.batch.rowCount
         progress?(reader.bytesRead, rowsOut)

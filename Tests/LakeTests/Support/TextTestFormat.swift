@@ -61,6 +61,9 @@ final class TextTestWriter: DatasetFileWriter {
     }
 
     var estimatedFileBytes: Int64 { bytes }
+    /// Rows go straight to the file, so nothing is ever buffered.
+    var bufferedBytes: Int { 0 }
+    func flush() throws {}
 
     func close() throws -> Int64 {
         try emit("#rows \(rows + footerSkew)\n")
