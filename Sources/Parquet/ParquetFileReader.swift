@@ -97,6 +97,9 @@ public final class ParquetFileReader {
 
     public var rowGroupCount: Int { metadata.rowGroups.count }
 
+    /// The decoded footer, for tests and diagnostics inside the module.
+    var fileMetaData: FileMetaData { metadata }
+
     public func rowGroupRowCount(_ i: Int) -> Int64 { metadata.rowGroups[i].numRows }
 
     /// Reads row group `i`, all columns or those at `columns` (in that order).
