@@ -25,8 +25,8 @@ public final class ParquetFileReader {
             guard fstat(fd, &st) == 0 else { throw ParquetError.io(path: path, message: String(cString: strerror(errno))) }
             fileSize = Int64(st.st_size)
             guard fileSize >= 12 else { throw ParquetError.corrupt("\(path) is \(fileSize) bytes, too small for Parquet") }
-            let head = try Self.pread(fd, path, 0, 4)
-            let tail = try Self.pread(fd, path, fileSize - 8, 8)
+            let head = try Self.readBytes(fd, path, 0, 4)
+            let tail = try Self.readBytes(fd, path, fileSize - 8, 8)
             let magic = Array(tail[4...])
             if magic == Array("PARE".utf8) { throw ParquetError.unsupported(feature: "encrypted footer", column: nil) }
             guard magic == Array("PAR1".utf8), head == Array("PAR1".utf8) else {
@@ -36,7 +36,7 @@ public final class ParquetFileReader {
             guard footerLen > 0, footerLen <= fileSize - 12 else {
                 throw ParquetError.corrupt("\(path) footer length \(footerLen) does not fit the \(fileSize)-byte file")
             }
-            let footer = try Self.pread(fd, path, fileSize - 8 - footerLen, Int(footerLen))
+            let footer = try Self.readBytes(fd, path, fileSize - 8 - footerLen, Int(footerLen))
             let meta = try FileMetaData.decode(footer)
             if meta.hasEncryptionAlgorithm { throw ParquetError.unsupported(feature: "encrypted columns", column: nil) }
             metadata = meta
@@ -83,11 +83,11 @@ public final class ParquetFileReader {
         return (Schema(fields, metadata: kv), leaves)
     }
 
-    private static func pread(_ fd: Int32, _ path: String, _ offset: Int64, _ count: Int) throws -> [UInt8] {
+    private static func readBytes(_ fd: Int32, _ path: String, _ offset: Int64, _ count: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
             if n < 0 { throw ParquetError.io(path: path, message: String(cString: strerror(errno))) }
             if n == 0 { throw ParquetError.corrupt("\(path) ends early at byte \(offset + Int64(done))") }
             done += n
@@ -96,6 +96,9 @@ public final class ParquetFileReader {
     }
 
     public var rowGroupCount: Int { metadata.rowGroups.count }
+
+    /// The decoded footer, for tests and diagnostics inside the module.
+    var fileMetaData: FileMetaData { metadata }
 
     public func rowGroupRowCount(_ i: Int) -> Int64 { metadata.rowGroups[i].numRows }
 
@@ -130,7 +133,7 @@ public final class ParquetFileReader {
             guard start >= 4, length >= 0, start <= fileSize, length <= fileSize - start else {
                 throw ParquetError.corrupt("column '\(field.name)' chunk [\(start), +\(length)) lies outside the file")
             }
-            let bytes = try Self.pread(fd, path, start, Int(length))
+            let bytes = try Self.readBytes(fd, path, start, Int(length))
             let reader = ColumnChunkReader(name: field.name, element: leaves[c],
                                            physical: PhysicalType(rawValue: leaves[c].type ?? -1) ?? .byteArray, nullable: field.nullable)
             let (buf, validity) = try reader.read(chunk: bytes, meta: meta, rows: rows)

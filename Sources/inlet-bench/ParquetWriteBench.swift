@@ -2,7 +2,7 @@ import Columnar
 import Foundation
 import Parquet
 
-/// `inlet-bench parquet-write ROWS OUT.parquet [codec]`: encodes one deterministic mixed batch
+/// `inlet-bench parquet-write ROWS OUT.parquet [codec] [--read-back]`: encodes one deterministic mixed batch
 /// (the same data scripts/bench_parquet_peer.py builds for pyarrow) and prints JSON-ish lines.
 ///
 /// Columns: id int64 (sequential), qty int32 (1000 distinct), price float64, category string
@@ -12,6 +12,7 @@ func runParquetWriteBench(_ args: [String]) throws {
     let rows = args.first.flatMap { Int($0) } ?? 10_000_000
     let out = args.count > 1 ? args[1] : "/tmp/inlet-bench.parquet"
     let codec = args.count > 2 ? ParquetCompression(rawValue: args[2]) ?? .snappy : .snappy
+    let readBack = args.contains("--read-back")
     let t0 = Date()
     let batch = makeBenchBatch(rows: rows)
     let buildSeconds = Date().timeIntervalSince(t0)
@@ -29,6 +30,13 @@ func runParquetWriteBench(_ args: [String]) throws {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     print("{\"bench\": \"parquet-write\", \"impl\": \"inlet\", \"rows\": \(rows), \"codec\": \"\(codec.rawValue)\", \"build_seconds\": \(String(format: "%.3f", buildSeconds))}")
     print("{\"bench\": \"parquet-write\", \"impl\": \"inlet\", \"seconds\": \(String(format: "%.3f", seconds)), \"cpu_seconds\": \(String(format: "%.3f", cpu)), \"bytes\": \(summary.fileBytes), \"row_groups\": \(summary.rowGroups), \"peak_rss_mb\": \(usage.ru_maxrss / 1024)}")
+    if readBack {
+        let t2 = Date(), c2 = cpuSeconds()
+        let reader = try ParquetFileReader(path: out)
+        var rowsRead = 0
+        for g in 0 ..< reader.rowGroupCount { rowsRead += try reader.readRowGroup(g).rowCount }
+        print("{\"bench\": \"parquet-read\", \"impl\": \"inlet\", \"rows\": \(rowsRead), \"seconds\": \(String(format: "%.3f", Date().timeIntervalSince(t2))), \"cpu_seconds\": \(String(format: "%.3f", cpuSeconds() - c2))}")
+    }
 }
 
 /// User + system CPU time of this process (the machine is shared, so wall time alone misleads).

@@ -1,0 +1,50 @@
+import Columnar
+import Foundation
+import Testing
+@testable import Parquet
+
+@Suite struct StatisticsTests {
+    func chunkStats(_ type: DataType, _ values: [Value], nullable: Bool = true) throws -> Statistics? {
+        let schema = Schema([Field("c", type, nullable: nullable)])
+        let batch = try RecordBatch(schema: schema, columns: [Column(type: type, values: values)])
+        let (path, _) = try writeFile([batch], schema: schema)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try ParquetFileReader(path: path).fileMetaData.rowGroups.first?.columns[0].metaData?.statistics
+    }
+
+    func le<T>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v) { Array($0) } }
+
+    @Test func floatsSkipNaNAndNormaliseZeros() throws {
+        let s = try #require(try chunkStats(.float64, [.float(.nan), .float(0.0), .float(3.5), .null, .float(.nan)]))
+        #expect(s.nullCount == 1)
+        #expect(s.minValue == le((-0.0 as Double).bitPattern))
+        #expect(s.maxValue == le((3.5 as Double).bitPattern))
+        let z = try #require(try chunkStats(.float32, [.float(-0.0), .float(-0.0)]))
+        #expect(z.minValue == le((-0.0 as Float).bitPattern) && z.maxValue == le((0.0 as Float).bitPattern))
+    }
+
+    @Test func allNaNOrAllNullOmitsMinMax() throws {
+        let s = try #require(try chunkStats(.float32, [.float(.nan), .float(.nan)]))
+        #expect(s.minValue == nil && s.maxValue == nil && s.nullCount == 0)
+        let n = try #require(try chunkStats(.string, [.null, .null]))
+        #expect(n.minValue == nil && n.nullCount == 2)
+    }
+
+    @Test func stringsCompareAsUnsignedBytes() throws {
+        let s = try #require(try chunkStats(.string, [.string("é"), .string("z"), .string(""), .string("abcdefghij"), .string("abcdefghi")]))
+        #expect(s.minValue == [])
+        #expect(s.maxValue == Array("é".utf8)) // 0xC3 sorts after 'z'
+        #expect(s.min == nil) // legacy fields only for signed orders
+    }
+
+    @Test func integersAndDecimalsCompareSigned() throws {
+        let i = try #require(try chunkStats(.int64, [.int(5), .int(-7), .int(Int64.max)]))
+        #expect(i.minValue == le(Int64(-7)) && i.maxValue == le(Int64.max) && i.min == i.minValue)
+        let d = try #require(try chunkStats(.decimal(precision: 30, scale: 0), [.decimal(-1), .decimal(2), .decimal(-300)]))
+        let width = SchemaMapping.decimalByteWidth(precision: 30)
+        #expect(d.minValue == FixedDecimalEncoder.bigEndian(-300, width: width))
+        #expect(d.maxValue == FixedDecimalEncoder.bigEndian(2, width: width))
+        let b = try #require(try chunkStats(.boolean, [.boolean(true), .boolean(true)], nullable: false))
+        #expect(b.minValue == [1] && b.maxValue == [1] && b.nullCount == 0)
+    }
+}
