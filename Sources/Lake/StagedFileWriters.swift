@@ -44,7 +44,7 @@ final class StagedFileWriters {
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
-         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, firstPart: @escaping (String) -> Int) {
+         maxOpenWriters: Int, bufferBudget: Int = 32 << 20, firstPart: @escaping (String) -> Int) {
         self.bufferBudget = bufferBudget
         self.format = format
         self.schema = schema

@@ -228,12 +228,12 @@ struct ByteArrayEncoder: ValueEncoder {
     mutating func resetChunk() {
         useDictionary = dictionaryEnabled
         dictionaryUsed = false
-        dictData.removeAll(keepingCapacity: true)
+        dictData.removeAll()
         dictOffsets = [0]
-        dictHashes.removeAll(keepingCapacity: true)
+        dictHashes.removeAll()
         if dictionaryEnabled { resetTable(capacity: 1024) }
-        indices.removeAll(keepingCapacity: true)
-        plain.removeAll(keepingCapacity: true)
+        indices.removeAll()
+        plain.removeAll()
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
     }
 }

@@ -169,8 +169,11 @@ final class ColumnChunkWriter {
                                   totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: sink.offset - start,
                                   dataPageOffset: dataOffset, dictionaryPageOffset: dictOffset,
                                   statistics: statistics(encoder.chunkMinMax, nulls: chunkNulls), encodingStats: encodingStats)
-        // Reset for the next row group.
-        pages.removeAll(keepingCapacity: true)
+        // Reset for the next row group, releasing memory: a lake load keeps many writers open,
+        // and a flushed writer must not go on holding its largest row group's buffers.
+        pages = []
+        body = []
+        compressed = []
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
         encoder.resetChunk()

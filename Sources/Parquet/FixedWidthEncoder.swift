@@ -207,10 +207,10 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     mutating func resetChunk() {
         useDictionary = dictionaryEnabled
         dictionaryUsed = false
-        dict.removeAll(keepingCapacity: true)
+        dict.removeAll()
         if dictionaryEnabled { resetTable(capacity: 1024) }
-        indices.removeAll(keepingCapacity: true)
-        plain.removeAll(keepingCapacity: true)
+        indices.removeAll()
+        plain.removeAll()
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
     }
 }
