@@ -17,7 +17,7 @@ extension S3Store {
         let created = try await transport.send(S3Call(method: .POST, key: full, query: [("uploads", "")],
                                                       operation: "CreateMultipartUpload", displayKey: key))
         guard let uploadID = S3XML.value("UploadId", in: Substring(created.text)), !uploadID.isEmpty else {
-            throw transport.makeError(S3Call(method: .POST, operation: "CreateMultipartUpload", displayKey: key),
+            throw transport.makeError(S3Call(method: .POST, key: full, operation: "CreateMultipartUpload"),
                                       status: created.status, code: nil, message: "no UploadId in the response", requestID: nil, attempts: 1)
         }
         do {

@@ -135,7 +135,7 @@ public final class S3Store: ObjectStore, Sendable {
             var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", fullPrefix), ("encoding-type", "url")]
             if let token { query.append(("continuation-token", token)) }
             let r = try await transport.send(S3Call(method: .GET, key: nil, query: query, operation: "ListObjectsV2",
-                                                    displayKey: prefix.isEmpty ? nil : prefix + "*"))
+                                                    displayKey: fullPrefix + "*"))
             let page = S3ListPage(xml: r.text)
             for var object in page.objects where object.key.hasPrefix(storePrefix) {
                 object.key = String(object.key.dropFirst(storePrefix.count))
@@ -143,7 +143,7 @@ public final class S3Store: ObjectStore, Sendable {
             }
             token = page.isTruncated ? page.nextToken : nil
             if page.isTruncated && (token ?? "").isEmpty {
-                throw transport.makeError(S3Call(method: .GET, operation: "ListObjectsV2", displayKey: prefix), status: nil,
+                throw transport.makeError(S3Call(method: .GET, operation: "ListObjectsV2", displayKey: fullPrefix + "*"), status: nil,
                                           code: nil, message: "truncated page without a continuation token", requestID: nil, attempts: 1)
             }
         } while token != nil

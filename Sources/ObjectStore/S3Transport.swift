@@ -15,7 +15,7 @@ struct S3Call: Sendable {
     var body: ByteBuffer?
     /// For messages: "PUT", "GET", "ListObjectsV2", …
     var operation: String
-    /// The key as the caller named it (without the store prefix), for messages.
+    /// For messages when `key` is nil (bucket-level calls): what the call was about.
     var displayKey: String?
 }
 
@@ -160,12 +160,12 @@ final class S3Transport: Sendable {
 
     func makeError(_ call: S3Call, status: Int?, code: String?, message: String?, requestID: String?, attempts: Int) -> S3Error {
         let kind: S3Error.Kind = status.map { S3Error.kind(status: $0, code: code) } ?? .protocolViolation
-        return S3Error(kind: kind, operation: call.operation, bucket: config.bucket, key: call.displayKey,
+        return S3Error(kind: kind, operation: call.operation, bucket: config.bucket, key: call.key ?? call.displayKey,
                        status: status, code: code, message: message.map(redact), requestID: requestID, attempts: attempts)
     }
 
     func transportError(_ call: S3Call, _ error: Error, attempts: Int) -> S3Error {
-        S3Error(kind: .transport, operation: call.operation, bucket: config.bucket, key: call.displayKey,
+        S3Error(kind: .transport, operation: call.operation, bucket: config.bucket, key: call.key ?? call.displayKey,
                 status: nil, code: nil, message: redact("\(error) (endpoint \(config.endpoint.absoluteString))"),
                 requestID: nil, attempts: attempts)
     }

@@ -13,6 +13,7 @@ struct S3SignatureCrossCheckTests {
         var path: String
         var query: [[String]]
         var headers: [[String]]
+        var body: String
         var payloadHash: String
         var epoch: Int
         var token: String?
@@ -54,10 +55,10 @@ struct S3SignatureCrossCheckTests {
             if i % 5 == 0 { headers.append(["Range", "bytes=0-\(i)"]) }
             if i % 7 == 0 { headers.append(["Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg=="]) }
             if i % 6 == 0 { headers.append(["x-amz-meta-note", "  a   b  "]) }
-            let body = Array("body \(i)".utf8)
-            let payload = i % 2 == 0 ? SigV4.emptyPayloadHash : SigV4.hexSHA256(body)
+            let body = i % 2 == 0 ? "" : "body \(i) \u{e9}"
+            let payload = SigV4.hexSHA256(Array(body.utf8))
             cases.append(Case(method: ["GET", "PUT", "POST", "DELETE", "HEAD"][i % 5], host: i % 2 == 0 ? "127.0.0.1:9000" : "bucket.s3.eu-west-1.amazonaws.com",
-                              path: path, query: query, headers: headers, payloadHash: payload,
+                              path: path, query: query, headers: headers, body: body, payloadHash: payload,
                               epoch: 1_700_000_000 + i * 86_399, token: i % 9 == 0 ? "FwoGZXIvYXdzE+/token=" : nil))
         }
         for i in cases.indices {
@@ -90,8 +91,9 @@ struct S3SignatureCrossCheckTests {
                 # botocore's serializer puts keys in the URL with percent_encode(safe='/~'); the S3 signer uses that path as is.
                 url = ("https://" if "amazonaws" in c["host"] else "http://") + c["host"] + percent_encode(c["path"], safe="/~")
                 headers = {name: value for name, value in c["headers"]}
-                headers["X-Amz-Content-SHA256"] = c["payloadHash"]
-                request = AWSRequest(method=c["method"], url=url, headers=headers, params=[tuple(q) for q in c["query"]])
+                # botocore hashes the body itself (S3SigV4Auth replaces any X-Amz-Content-SHA256 given).
+                request = AWSRequest(method=c["method"], url=url, headers=headers, data=c["body"].encode(),
+                                     params=[tuple(q) for q in c["query"]])
                 region = "eu-west-1" if c["host"].endswith("amazonaws.com") else "us-east-1"
                 S3SigV4Auth(Credentials("AKIDEXAMPLE", secret, c.get("token")), "s3", region).add_auth(request)
                 results.append(request.headers["Authorization"])

@@ -14,7 +14,7 @@ struct S3UploadBenchmark {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("bench.bin")
         // Random-looking data, written in 8 MiB blocks.
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         for block in 0..<(mib / 8) { try handle.write(contentsOf: testBytes(count: 8 << 20, seed: UInt64(block + 1))) }
         try handle.close()

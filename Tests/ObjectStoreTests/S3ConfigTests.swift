@@ -51,8 +51,8 @@ import Testing
         #expect(c.credentials.accessKeyID == "minio")
         #expect(c.credentials.secretAccessKey == "minio123")
         #expect(c.addressing == .path)
-        let d = try S3Config.fromEnvironment(["S3_BUCKET": "b1", "MINIO_BUCKET": "b2"].merging(Self.keys) { $1 }, storeURL: "s3:///pre/fix/")
-        #expect(d.bucket == "b1")
+        let d = try S3Config.fromEnvironment(["S3_BUCKET": "bucket-1", "MINIO_BUCKET": "bucket-2"].merging(Self.keys) { $1 }, storeURL: "s3:///pre/fix/")
+        #expect(d.bucket == "bucket-1")
         #expect(d.prefix == "pre/fix")
     }
 
