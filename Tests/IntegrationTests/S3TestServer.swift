@@ -30,15 +30,22 @@ struct S3TestServer: Sendable {
         }
         let port = try freePort()
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-moto-\(port)").path
-        var environment = ["S3_TEST_BUCKET": "inlet-test"]
-        if let python = TestEnvironment.python { environment["PYTHON"] = python }
         let script = TestEnvironment.packageRoot.appendingPathComponent("scripts/start-s3.sh").path
-        let out = try runProcess("/bin/bash", [script, String(port), state], environment: environment)
+        let python = TestEnvironment.python ?? "python3"
+        // system(3), not Process: this runs inside a `static let` initializer that other tests
+        // wait on, and Process needs a dispatch thread to notice the child's exit.
+        let command = "S3_TEST_BUCKET=inlet-test PYTHON='\(python)' /bin/bash '\(script)' \(port) '\(state)' >'\(state).out' 2>'\(state).err'"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let status = system(command)
+        let out = (try? String(contentsOfFile: state + ".out", encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw ProcessFailure(command: command, status: status, stderr: (try? String(contentsOfFile: state + ".err", encoding: .utf8)) ?? "")
+        }
         stateDirectory = state
         atexit {
             guard let state = S3TestServer.stateDirectory else { return }
             let stop = TestEnvironment.packageRoot.appendingPathComponent("scripts/stop-s3.sh").path
-            _ = try? runProcess("/bin/bash", [stop, state])
+            _ = system("/bin/bash '\(stop)' '\(state)' >/dev/null 2>&1; rm -rf '\(state)' '\(state).out' '\(state).err'")
         }
         var exported: [String: String] = [:]
         for line in out.split(separator: "\n") where line.hasPrefix("export ") {
