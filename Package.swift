@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (scripts/setup installs them).
@@ -28,7 +30,15 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"]),
         .target(name: "Delimited", dependencies: ["Columnar"]),
         .target(name: "Inference", dependencies: ["Columnar", "Delimited"]),
-        .target(name: "ObjectStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // AWS Signature V4 as pure functions; kept apart from HTTP so it is tested stage by stage.
+        .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ObjectStore", dependencies: [
+            "SigV4",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "Lake", dependencies: [
             "Columnar", "Parquet", "ObjectStore",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -45,11 +55,11 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
         .testTarget(name: "DelimitedTests", dependencies: ["Delimited"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Delimited", "Columnar"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SigV4"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Sources", "Columnar"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
-        .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
     ],
     swiftLanguageModes: [.v5]
 )
