@@ -31,6 +31,13 @@ public final class S3Store: ObjectStore, Sendable {
         return config.prefix.isEmpty ? key : config.prefix + "/" + key
     }
 
+    /// A presigned URL for `key` (GET by default), valid for `expires` seconds from `date`.
+    public func presignedURL(key: String, method: String = "GET", expires: Int = 3600, at date: Date = Date()) throws -> String {
+        let (host, path) = transport.address(key: try fullKey(key))
+        return transport.signer.presignedURL(method: method, scheme: config.endpoint.scheme ?? "https", host: host,
+                                             path: path, expires: expires, at: date)
+    }
+
     // MARK: Put
 
     public func put(key: String, data: [UInt8]) async throws {
