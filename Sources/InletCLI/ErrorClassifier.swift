@@ -22,6 +22,8 @@ enum ErrorClassifier {
         case let e as TransformError: return (.usage, e.description)
         case let e as LakeError: return (lakeStatus(e), e.description)
         case let e as ObjectStoreError: return (storeStatus(e), e.description)
+        case let e as S3Error: return (.remote, e.description)
+        case let e as S3ConfigError: return (.usage, e.description)
         case let e as ParquetError: return (.failure, e.description)
         case let e as CustomStringConvertible: return (.failure, e.description)
         default: return (.failure, String(describing: error))

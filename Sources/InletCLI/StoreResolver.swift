@@ -8,7 +8,7 @@ enum StoreResolver {
 
     /// The process environment with `.env` (in the working directory) filling gaps, never overriding.
     static var environment: [String: String] {
-        ProcessInfo.processInfo.environment
+        DotEnv.load(path: FileManager.default.currentDirectoryPath + "/.env", into: ProcessInfo.processInfo.environment)
     }
 
     static func location(_ option: String?, env: [String: String] = environment) -> String {
@@ -19,7 +19,7 @@ enum StoreResolver {
         let env = environment
         let loc = location(option, env: env)
         if loc.hasPrefix("s3://") {
-            throw CLIError.usage("S3 stores are not built yet")
+            return try S3Store(config: S3Config.fromEnvironment(env, storeURL: loc))
         }
         if loc.contains("://") {
             throw CLIError.usage("--store '\(loc)': use a folder path or s3://bucket[/prefix]")
@@ -29,6 +29,6 @@ enum StoreResolver {
 
     /// Releases network resources (the S3 client's connection pool).
     static func close(_ store: any ObjectStore) async {
-
+        if let s3 = store as? S3Store { try? await s3.shutdown() }
     }
 }
