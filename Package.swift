@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (scripts/setup installs them).
@@ -43,7 +44,11 @@ let package = Package(
             "Columnar", "Parquet", "ObjectStore",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Sources", dependencies: ["Columnar", "Delimited", "Inference"]),
+        .target(name: "Sources", dependencies: [
+            "Columnar", "Delimited", "Inference",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "InletCLI", dependencies: [
             "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Sources",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,6 +63,8 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SigV4"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Sources", "Columnar"]),
+        // Runs Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
+        .testTarget(name: "DomoTests", dependencies: ["Sources", "Columnar"], exclude: ["Support/domo_emulator.py"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
     ],

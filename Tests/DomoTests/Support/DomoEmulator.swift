@@ -1,0 +1,155 @@
+import Foundation
+@testable import Sources
+
+/// Runs `domo_emulator.py` (stdlib only) on 127.0.0.1 for one test.
+///
+/// Python comes from `INLET_TEST_PYTHON` (scripts/test), the package's `.venv-test`, or `python3`
+/// on PATH. Without any, the client suites are skipped unless `INLET_REQUIRE_INTEGRATION=1`.
+final class DomoEmulator {
+    static let clientId = "abcd-client-7f3e"
+    static let clientSecret = "s3cret-Domo-Value-91x"
+
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    static var required: Bool { ProcessInfo.processInfo.environment["INLET_REQUIRE_INTEGRATION"] == "1" }
+
+    static var python: String? {
+        let env = ProcessInfo.processInfo.environment
+        if let p = env["INLET_TEST_PYTHON"], !p.isEmpty { return p }
+        var candidates = [packageRoot.appendingPathComponent(".venv-test/bin/python").path]
+        for dir in (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":") { candidates.append("\(dir)/python3") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static var available: Bool { python != nil || required }
+
+    let process = Process()
+    let directory: URL
+    let logPath: String
+    let port: Int
+    var host: String { "http://127.0.0.1:\(port)" }
+
+    /// The environment a `DomoClient` reads, pointing at this emulator.
+    var environment: [String: String] {
+        ["DOMO_CLIENT_ID": Self.clientId, "DOMO_CLIENT_SECRET": Self.clientSecret, "DOMO_API_HOST": host]
+    }
+
+    /// `config` follows the keys documented in domo_emulator.py; credentials are filled in.
+    init(_ config: [String: Any]) throws {
+        guard let python = Self.python else { throw EmulatorFailure("no python for the DOMO emulator (set INLET_TEST_PYTHON)") }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-domo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var config = config
+        config["client_id"] = config["client_id"] ?? Self.clientId
+        config["client_secret"] = config["client_secret"] ?? Self.clientSecret
+        let configURL = directory.appendingPathComponent("emulator.json")
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        logPath = directory.appendingPathComponent("requests.log").path
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+
+        let script = Self.packageRoot.appendingPathComponent("Tests/DomoTests/Support/domo_emulator.py").path
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, configURL.path, logPath]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        // The first stdout line is "PORT <n>".
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let more = out.fileHandleForReading.availableData
+            if more.isEmpty { throw EmulatorFailure("DOMO emulator exited before printing its port") }
+            line += more
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
+            throw EmulatorFailure("unexpected emulator output: \(text)")
+        }
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private var logLines: [Substring] {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n")
+    }
+
+    /// Requests the emulator received for `path` (no query string).
+    func count(_ path: String) -> Int {
+        logLines.filter { $0 == "GET \(path)" }.count
+    }
+
+    /// Every access token the emulator issued.
+    var issuedTokens: [String] {
+        logLines.filter { $0.hasPrefix("ISSUED ") }.map { String($0.dropFirst("ISSUED ".count)) }
+    }
+}
+
+struct EmulatorFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Options small enough that retry tests finish quickly.
+func fastOptions(attempts: Int = 3) -> DomoClientOptions {
+    var options = DomoClientOptions()
+    options.authTimeout = 20
+    options.metadataTimeout = 20
+    options.dataIdleTimeout = 20
+    options.maxAttempts = attempts
+    options.initialBackoff = 0.05
+    options.maxBackoff = 0.2
+    return options
+}
+
+/// Runs `body` with a client on `emulator` and always shuts the client down.
+func withClient<T>(_ emulator: DomoEmulator, _ options: DomoClientOptions = fastOptions(),
+                   _ body: (DomoClient) async throws -> T) async throws -> T {
+    let client = try DomoClient(environment: emulator.environment, options: options)
+    do {
+        let result = try await body(client)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// The `DomoError` `body` throws, or nil when it succeeds or throws something else.
+func domoError(_ body: () async throws -> Void) async -> DomoError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as DomoError {
+        return error
+    } catch {
+        return nil
+    }
+}
+
+/// A dataset for the emulator config.
+func emulatedDataset(name: String, columns: [(String, String)], csv: String, extra: [String: Any] = [:]) -> [String: Any] {
+    var ds: [String: Any] = [
+        "name": name,
+        "columns": columns.map { ["name": $0.0, "type": $0.1] },
+        "csv": csv,
+    ]
+    ds.merge(extra) { $1 }
+    return ds
+}
