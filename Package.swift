@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Sources", "Columnar"]),
         // Runs Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
-        .testTarget(name: "DomoTests", dependencies: ["Sources", "Columnar"], exclude: ["Support/domo_emulator.py"]),
+        .testTarget(name: "DomoTests", dependencies: ["Sources", "Columnar", "Parquet"], exclude: ["Support/domo_emulator.py"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
     ],

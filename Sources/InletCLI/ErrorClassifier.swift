@@ -22,6 +22,7 @@ enum ErrorClassifier {
         case let e as TransformError: return (.usage, e.description)
         case let e as LakeError: return (lakeStatus(e), e.description)
         case let e as ObjectStoreError: return (storeStatus(e), e.description)
+        case let e as DomoError: return (e.isRemote ? .remote : .usage, e.description)
         case let e as S3Error: return (.remote, e.description)
         case let e as S3ConfigError: return (.usage, e.description)
         case let e as ParquetError: return (.failure, e.description)

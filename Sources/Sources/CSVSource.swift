@@ -19,10 +19,10 @@ public final class CSVSource: BatchSource {
 
     /// Opens the file and runs pass 1. `overrides` may be computed from the header
     /// (e.g. the Cursor export's known columns); they join `inference.schemaOverrides`.
-    public init(path: String, csv: CSVOptions, inference options: InferenceOptions,
-                overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
-                progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
-        reader = try CSVReader(path: path, options: csv)
+    public convenience init(path: String, csv: CSVOptions, inference options: InferenceOptions,
+                            overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
+                            progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
+        let reader = try CSVReader(path: path, options: csv)
         var options = options
         if let overrides {
             options.schemaOverrides.merge(try overrides(reader.header)) { explicit, _ in explicit }
@@ -35,15 +35,31 @@ public final class CSVSource: BatchSource {
             rows += chunk.rowCount
             progress?(reader.bytesRead, rows)
         }
-        inference = state.finish()
         try reader.rewind()
+        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, progress: progress)
+    }
+
+    /// A file whose column types are already known (e.g. DOMO's metadata): one pass, no
+    /// inference. `checkHeader` sees the header before any row is read.
+    public convenience init(path: String, csv: CSVOptions, declared fields: [Field], options: InferenceOptions = .init(),
+                            checkHeader: (_ header: [String]) throws -> Void,
+                            progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
+        let reader = try CSVReader(path: path, options: csv)
+        try checkHeader(reader.header)
+        self.init(reader: reader, result: InferenceResult(declared: fields, options: options), badRows: csv.badRows, progress: progress)
+    }
+
+    private init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy,
+                 progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?) {
+        self.reader = reader
+        inference = result
         let rowErrors: RowErrorPolicy
-        switch csv.badRows {
+        switch badRows {
         case .fail: rowErrors = .fail
         case .skip: rowErrors = .skip
         case .reject: rowErrors = .collect
         }
-        converter = BatchConverter(result: inference, fileName: reader.fileName, rowErrors: rowErrors)
+        converter = BatchConverter(result: result, fileName: reader.fileName, rowErrors: rowErrors)
         self.progress = progress
     }
 
