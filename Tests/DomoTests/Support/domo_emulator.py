@@ -32,6 +32,8 @@ CONFIG keys:
 
 import base64
 import json
+import os
+import signal
 import socket
 import sys
 import threading
@@ -262,8 +264,17 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
+def exit_when_parent_goes():
+    # The test holds our stdin open; EOF means it stopped us or died, so no emulator outlives it.
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 def main():
     global CONFIG, LOG, FAULTS
+    # Spawned from a test runner thread, we may inherit a mask that blocks SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    threading.Thread(target=exit_when_parent_goes, daemon=True).start()
     with open(sys.argv[1]) as f:
         CONFIG = json.load(f)
     FAULTS = CONFIG.get("faults", [])
