@@ -23,7 +23,8 @@ CONFIG keys:
   token_valid_seconds how long tokens really work (default: expires_in); shorter = "revoked" early
   datasets: {id: {name, columns: [{name, type}], csv, rows?, updatedAt?,
                   transfer: "chunked"|"length", chunk_size, chunk_delay,
-                  drop_after_bytes, drop_times, stall_after_bytes, stall_seconds}}
+                  drop_after_bytes, drop_times, stall_after_bytes, stall_seconds,
+                  repeat_row, repeat_count}}   (csv += repeat_row * repeat_count, built here)
       drop_after_bytes cuts the connection after that many body bytes (on the first drop_times
       exports when drop_times is given, else always).
   faults: [{path, times, status?, retry_after?, body?, content_type?, drop?, delay?}]
@@ -278,6 +279,10 @@ def main():
     with open(sys.argv[1]) as f:
         CONFIG = json.load(f)
     FAULTS = CONFIG.get("faults", [])
+    for ds in CONFIG.get("datasets", {}).values():
+        # Volume tests: the body is built here, so the Swift test process never holds it.
+        if "repeat_row" in ds:
+            ds["csv"] += ds["repeat_row"] * ds.get("repeat_count", 1)
     LOG = open(sys.argv[2], "a")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
