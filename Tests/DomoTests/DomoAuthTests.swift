@@ -3,7 +3,7 @@ import Sources
 import Testing
 
 /// OAuth against the emulator: token use, expiry, renewal on 401, bad credentials, scopes.
-@Suite("DOMO auth", .enabled(if: DomoEmulator.available))
+@Suite("DOMO auth", .serialized, .enabled(if: DomoEmulator.available))
 struct DomoAuthTests {
     static let salesCSV = "id,name\n1,a\n2,b\n"
     static var config: [String: Any] {

@@ -259,7 +259,7 @@ struct DomoConfigTests {
           - name: Sales
             domo_dataset_id: "abc
             minio_dataset_id: sales
-        """, line: 5, entry: nil, containing: "YAML syntax error")
+        """, line: 3, entry: nil, containing: "YAML syntax error")
     }
 
     @Test func loadReadsFileAndReportsMissingFile() throws {

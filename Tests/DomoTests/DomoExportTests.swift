@@ -3,7 +3,7 @@ import Sources
 import Testing
 
 /// The CSV export streamed to a spool file: exact bytes, slow streams, cut-offs, idle timeout.
-@Suite("DOMO export", .enabled(if: DomoEmulator.available))
+@Suite("DOMO export", .serialized, .enabled(if: DomoEmulator.available))
 struct DomoExportTests {
     /// `,,` (null) and `""` (empty string) must survive byte for byte, as must quotes, embedded
     /// newlines, CRLF and non-ASCII text.

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// 429, 5xx and network failures against the emulator.
-@Suite("DOMO retries", .enabled(if: DomoEmulator.available))
+@Suite("DOMO retries", .serialized, .enabled(if: DomoEmulator.available))
 struct DomoRetryTests {
     static func config(faults: [[String: Any]]) -> [String: Any] {
         ["datasets": ["sales-1": emulatedDataset(name: "Sales", columns: [("id", "LONG")], csv: "id\n1\n2\n")],

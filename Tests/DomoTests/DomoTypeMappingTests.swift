@@ -16,7 +16,7 @@ struct DomoTypeMappingTests {
         let fields = try declaredFields(dataset: "ds", columns: columns)
         #expect(fields.map(\.type) == [.int64, .float64, .float64, .date, .timestamp(unit: .microsecond, utc: true), .string, .string])
         #expect(fields.map(\.name) == columns.map(\.name))
-        #expect(fields.allSatisfy(\.nullable))
+        #expect(fields.allSatisfy { $0.nullable })
         let exact = try declaredFields(dataset: "ds", columns: columns, decimals: .exact)
         #expect(exact[2].type == .decimal(precision: 38, scale: 10))
         #expect(DomoColumnType(domoName: "long") == .long)

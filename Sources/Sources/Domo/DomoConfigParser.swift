@@ -65,6 +65,7 @@ struct DomoConfigParser {
         var label = "#\(index + 1)"
         for (key, value) in map where key.string == "name" {
             if case .scalar = value, let s = value.string, !s.isEmpty { label = s }
+            break
         }
 
         var values: [String: (key: Node, value: Node)] = [:]
@@ -189,7 +190,13 @@ struct DomoConfigParser {
 
     private func syntaxError(_ error: YamlError) -> DomoError {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            // The context (e.g. "while scanning a quoted scalar") marks where the broken construct
+            // starts, which is the line to fix; the problem's mark is often the end of the file.
+            if let context {
+                return fail(context.mark.line, nil, "YAML syntax error: \(problem) \(context.text) (detected at line \(mark.line))")
+            }
             return fail(mark.line, nil, "YAML syntax error: \(problem)")
         default:
             return fail(nil, nil, "YAML error: \(error)")

@@ -31,6 +31,8 @@ final class DomoEmulator {
     static var available: Bool { python != nil || required }
 
     let process = Process()
+    /// Our end of the emulator's stdin: closing it makes the emulator exit.
+    private let lifeline = Pipe()
     let directory: URL
     let logPath: String
     let port: Int
@@ -52,13 +54,14 @@ final class DomoEmulator {
         let configURL = directory.appendingPathComponent("emulator.json")
         try JSONSerialization.data(withJSONObject: config).write(to: configURL)
         logPath = directory.appendingPathComponent("requests.log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
 
         let script = Self.packageRoot.appendingPathComponent("Tests/DomoTests/Support/domo_emulator.py").path
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, configURL.path, logPath]
         let out = Pipe()
         process.standardOutput = out
+        process.standardInput = lifeline
         try process.run()
         // The first stdout line is "PORT <n>".
         var line = Data()
@@ -77,8 +80,10 @@ final class DomoEmulator {
     deinit { stop() }
 
     func stop() {
+        try? lifeline.fileHandleForWriting.close()
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a child spawned from a test thread can inherit a mask blocking SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)

@@ -23,7 +23,8 @@ CONFIG keys:
   token_valid_seconds how long tokens really work (default: expires_in); shorter = "revoked" early
   datasets: {id: {name, columns: [{name, type}], csv, rows?, updatedAt?,
                   transfer: "chunked"|"length", chunk_size, chunk_delay,
-                  drop_after_bytes, drop_times, stall_after_bytes, stall_seconds}}
+                  drop_after_bytes, drop_times, stall_after_bytes, stall_seconds,
+                  repeat_row, repeat_count}}   (csv += repeat_row * repeat_count, built here)
       drop_after_bytes cuts the connection after that many body bytes (on the first drop_times
       exports when drop_times is given, else always).
   faults: [{path, times, status?, retry_after?, body?, content_type?, drop?, delay?}]
@@ -32,6 +33,8 @@ CONFIG keys:
 
 import base64
 import json
+import os
+import signal
 import socket
 import sys
 import threading
@@ -262,11 +265,24 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
+def exit_when_parent_goes():
+    # The test holds our stdin open; EOF means it stopped us or died, so no emulator outlives it.
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 def main():
     global CONFIG, LOG, FAULTS
+    # Spawned from a test runner thread, we may inherit a mask that blocks SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    threading.Thread(target=exit_when_parent_goes, daemon=True).start()
     with open(sys.argv[1]) as f:
         CONFIG = json.load(f)
     FAULTS = CONFIG.get("faults", [])
+    for ds in CONFIG.get("datasets", {}).values():
+        # Volume tests: the body is built here, so the Swift test process never holds it.
+        if "repeat_row" in ds:
+            ds["csv"] += ds["repeat_row"] * ds.get("repeat_count", 1)
     LOG = open(sys.argv[2], "a")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
