@@ -1,8 +1,7 @@
 import Columnar
 
 /// Splits a batch into per-partition batches. Rows are ordered by partition once (a stable
-/// counting sort), then each column is gathered with unsafe loops: about 20× faster than one
-/// `RecordBatch.take` per partition on string columns, which copies value by value.
+/// counting sort), then each partition's rows are gathered with `Column.take`.
 enum BatchSplitter {
     /// Rows grouped by key: `order[ranges[g]]` are the rows (ascending) of `keys[g]`,
     /// groups in order of first appearance.
@@ -68,64 +67,7 @@ enum BatchSplitter {
             let rows = UnsafeBufferPointer(rebasing: all[groups.ranges[g]])
             // Every column keeps its type and all get the same length, so this cannot fail.
             // swiftlint:disable:next force_try
-            return try! RecordBatch(schema: batch.schema, columns: batch.columns.map { take($0, rows) })
-        }
-    }
-
-    static func take(_ c: Column, _ rows: UnsafeBufferPointer<Int>) -> Column {
-        var validity: ValidityBitmap?
-        if let v = c.validity {
-            var nv = ValidityBitmap()
-            nv.reserveCapacity(rows.count)
-            for i in rows { nv.append(v[i]) }
-            validity = nv
-        }
-        let s: ColumnStorage
-        switch c.storage {
-        case let .boolean(a): s = .boolean(gather(a, rows))
-        case let .int8(a): s = .int8(gather(a, rows))
-        case let .int16(a): s = .int16(gather(a, rows))
-        case let .int32(a): s = .int32(gather(a, rows))
-        case let .int64(a): s = .int64(gather(a, rows))
-        case let .float32(a): s = .float32(gather(a, rows))
-        case let .float64(a): s = .float64(gather(a, rows))
-        case let .decimal(a): s = .decimal(gather(a, rows))
-        case let .bytes(b): s = .bytes(gather(b, rows))
-        }
-        // swiftlint:disable:next force_try
-        return try! Column(type: c.type, storage: s, validity: validity)
-    }
-
-    @inline(__always)
-    static func gather<T>(_ a: [T], _ rows: UnsafeBufferPointer<Int>) -> [T] {
-        a.withUnsafeBufferPointer { src in
-            [T](unsafeUninitializedCapacity: rows.count) { dst, n in
-                for j in 0 ..< rows.count { (dst.baseAddress! + j).initialize(to: src[rows[j]]) }
-                n = rows.count
-            }
-        }
-    }
-
-    static func gather(_ b: ByteArrays, _ rows: UnsafeBufferPointer<Int>) -> ByteArrays {
-        b.offsets.withUnsafeBufferPointer { o in
-            var total = 0
-            for i in rows { total += o[i + 1] - o[i] }
-            var offsets = [Int](repeating: 0, count: rows.count + 1)
-            var data = [UInt8](repeating: 0, count: total)
-            b.data.withUnsafeBufferPointer { src in
-                data.withUnsafeMutableBufferPointer { dst in
-                    offsets.withUnsafeMutableBufferPointer { off in
-                        var at = 0
-                        for j in 0 ..< rows.count {
-                            let start = o[rows[j]], length = o[rows[j] + 1] - start
-                            if length > 0 { (dst.baseAddress! + at).update(from: src.baseAddress! + start, count: length) }
-                            at += length
-                            off[j + 1] = at
-                        }
-                    }
-                }
-            }
-            return ByteArrays(offsets: offsets, data: data)
+            return try! RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.take(rows) })
         }
     }
 }
