@@ -76,7 +76,7 @@ struct PreviewReport: Encodable {
         for r in renamedHeaders { console.out("renamed header: \(r)") }
         console.out()
         let rows = columns.map { c in
-            [c.name, c.type, String(c.nullCount), c.format ?? "", c.fallbackValue.map { "\(c.reason): '\($0)' at line \(c.fallbackLine ?? 0)" } ?? c.reason]
+            [c.name, c.type, String(c.nullCount), c.format ?? "", c.reason]
         }
         for line in Format.table(["column", "type", "nulls", "format", "why"], rows) { console.out(line) }
         for w in warnings { console.out("warning: \(w)") }
