@@ -50,6 +50,10 @@ final class S3Transport: Sendable {
 
     func shutdown() async throws { try await http.shutdown() }
 
+    /// A store dropped without `shutdown()` (an error path) still releases its connections,
+    /// instead of tripping async-http-client's debug check; a second shutdown is a no-op.
+    deinit { _ = http.shutdown() }
+
     // MARK: Addressing
 
     /// Host header value and raw (unencoded) path for a call.

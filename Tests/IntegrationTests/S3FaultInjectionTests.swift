@@ -70,7 +70,7 @@ struct S3FaultInjectionTests {
             }
             switch counter.next("get") {
             case 1: return .resetDuringResponseBody
-            case 2: return .delay(3) // longer than the read timeout below
+            case 2: return .delay(6) // longer than the read timeout below
             case 3: return .answer(status: 503, code: "SlowDown")
             case 4: return .pass // the get's fourth attempt succeeds
             case 5: return .resetDuringResponseBody // the download, on its first try
@@ -79,7 +79,7 @@ struct S3FaultInjectionTests {
         }
         defer { proxy.stop() }
         var tuning = S3Tuning()
-        tuning.readTimeout = .seconds(1)
+        tuning.readTimeout = .seconds(3) // room for a loaded CI machine; the injected delay is longer
         let store = try server.store(endpoint: proxy.endpoint, tuning: tuning)
         let data = testBytes(count: 2_000_000, seed: 12)
         try await store.put(key: "slow/object.bin", data: data)

@@ -34,6 +34,9 @@ public final class DomoClient: Sendable {
     public var statistics: DomoClientStatistics { stats.snapshot }
 
     /// Closes connections. Required before the client is released.
+    /// A client dropped without `shutdown()` (an error path) still releases its connections.
+    deinit { _ = http.shutdown() }
+
     public func shutdown() async throws {
         try await http.shutdown()
     }
