@@ -75,9 +75,10 @@ struct DomoExportTests {
     }
 
     @Test func slowButSteadyExportOutlastsTheIdleTimeout() async throws {
-        // 1 s idle timeout, ~2.5 s total: the timeout is about silence, not duration.
+        // 2 s idle timeout, ~3.5 s total: the timeout is about silence, not duration.
+        // (0.4 s between chunks leaves a loaded CI machine 1.6 s of slack.)
         var options = fastOptions(attempts: 1)
-        options.dataIdleTimeout = 1
+        options.dataIdleTimeout = 2
         let bigger = Self.csv + String(repeating: "7,x,1,\n", count: 30)
         var config = Self.config(["chunk_size": 40, "chunk_delay": 0.4])
         var ds = (config["datasets"] as! [String: Any])["orders-7"] as! [String: Any]
@@ -87,7 +88,7 @@ struct DomoExportTests {
         let result = try await exportBytes(config, options: options)
         defer { result.emulator.stop() }
         #expect(result.bytes == Data(bigger.utf8))
-        #expect(ContinuousClock.now - started > .seconds(1.5))
+        #expect(ContinuousClock.now - started > .seconds(2))
     }
 
     @Test func stalledExportTimesOut() async throws {
@@ -138,10 +139,11 @@ struct DomoExportTests {
             return
         }
         #expect(id == "orders-7")
-        #expect(received == 50)
+        // A chunked body may lose the tail of its last, partial chunk with the connection.
+        #expect(transfer == "length" ? received == 50 : (40 ... 50).contains(received), "received \(received)")
         #expect(expected == (transfer == "length" ? Int64(Self.csv.utf8.count) : nil))
         #expect(attempts == 2)
-        #expect("\(e)".hasPrefix("DOMO export of dataset orders-7 was cut off after 50"))
+        #expect("\(e)".hasPrefix("DOMO export of dataset orders-7 was cut off after \(received) "))
         #expect(e.isRemote)
         #expect(emulator.count("/v1/datasets/orders-7/data") == 2)
         #expect(!FileManager.default.fileExists(atPath: spool))
