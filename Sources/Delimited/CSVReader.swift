@@ -102,6 +102,15 @@ public final class CSVReader {
     deinit { pipeline?.cancel() }
 
     /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
+    /// Writes a row that a later stage refused (a value breaking its column's type) to the
+    /// rejects file, beside the rows refused here; counts it. Call from the thread that calls
+    /// `nextChunk`. Without `--bad-rows reject` it only counts.
+    public func reject(line: Int, reason: String, text: [UInt8]) throws {
+        guard let rejects else { badRowsSkipped += 1; return }
+        try rejects.write(line: line, reason: reason, row: text)
+        badRowsRejected += 1
+    }
+
     /// policy are counted (and written to the rejects file) as their chunk is returned.
     public func nextChunk() throws -> FieldChunk? {
         if let terminalError { throw terminalError }

@@ -48,8 +48,7 @@ struct CSVLoader {
 
         return LoadOutcome(datasetId: datasetId.rawValue, file: file, inputBytes: size, seconds: Date().timeIntervalSince(started),
                            dryRun: load.dryRun, result: result, report: source.inference.report,
-                           badRowsSkipped: reader.badRowsSkipped + (csv.badRows == .skip ? source.typeRejects.count : 0),
-                           badRowsRejected: reader.badRowsRejected + (csv.badRows == .skip ? 0 : source.typeRejects.count),
+                           badRowsSkipped: reader.badRowsSkipped, badRowsRejected: reader.badRowsRejected,
                            store: store.displayName)
     }
 }

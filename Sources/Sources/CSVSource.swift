@@ -56,8 +56,8 @@ public final class CSVSource: BatchSource {
         let rowErrors: RowErrorPolicy
         switch badRows {
         case .fail: rowErrors = .fail
-        case .skip: rowErrors = .skip
-        case .reject: rowErrors = .collect
+        // Collected either way: `CSVReader.reject` writes them (reject) or counts them (skip).
+        case .skip, .reject: rowErrors = .collect
         }
         converter = BatchConverter(result: result, fileName: reader.fileName, rowErrors: rowErrors)
         self.progress = progress
@@ -66,7 +66,16 @@ public final class CSVSource: BatchSource {
     public func next() throws -> RecordBatch? {
         if prefetch == nil {
             let reader = self.reader, converter = self.converter
-            prefetch = Prefetcher { try reader.nextChunk().map { try converter.convert($0) } }
+            // Type rejects go to the reader's rejects file on the reader's thread.
+            prefetch = Prefetcher {
+                try reader.nextChunk().map { chunk in
+                    let converted = try converter.convert(chunk)
+                    for r in converted.rejected {
+                        try reader.reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8))
+                    }
+                    return converted
+                }
+            }
         }
         guard let converted = try prefetch!.next() else { return nil }
         typeRejects.append(contentsOf: converted.rejected)

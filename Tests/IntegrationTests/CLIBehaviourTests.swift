@@ -99,3 +99,24 @@ import Testing
         #expect(files.allSatisfy { $0.hasPrefix("datasets/cursor-usage/partitions/date=2025-") })
     }
 }
+
+extension CLIBehaviourTests {
+    @Test func badRowsRejectWritesStructuralAndTypeRejects() throws {
+        let csv = try write("r.csv", "id,amount\n1,2.5\n2,3,extra\n3,oops\n4,1.0\n")
+        let rejects = dir.appendingPathComponent("r.rejects.csv").path
+        let r = try runInlet(["upload", csv, "--dataset-id", "r", "--schema", "amount=float64", "--bad-rows", "reject",
+                              "--rejects", rejects, "--store", store, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(result?["rows"] as? Int == 2)
+        #expect(result?["bad_rows_rejected"] as? Int == 2)
+        let text = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(text.hasPrefix("line,reason,row\n3,"), "\(text)")
+        #expect(text.contains("\n4,\"column 'amount'"), "\(text)")
+        #expect(text.contains("oops"), "\(text)")
+
+        let skip = try runInlet(["upload", csv, "--dataset-id", "r", "--schema", "amount=float64", "--bad-rows", "skip", "--store", store, "--json"])
+        let skipped = try JSONSerialization.jsonObject(with: Data(skip.stdout.utf8)) as? [String: Any]
+        #expect(skipped?["bad_rows_skipped"] as? Int == 2, "\(skip.stdout) \(skip.stderr)")
+    }
+}
