@@ -29,16 +29,17 @@ struct DomoAuthTests {
     }
 
     @Test func tokenRenewedBeforeItExpires() async throws {
-        // A 4 s token is renewed at half-life, so after 2.5 s the client asks for a new one itself.
+        // A 16 s token is renewed at half-life, so after 8.5 s the client asks for a new one itself.
+        // (Long enough that the first two calls finish well before half-life on a loaded machine.)
         var config = Self.config
-        config["expires_in"] = 4
+        config["expires_in"] = 16
         let emulator = try DomoEmulator(config)
         defer { emulator.stop() }
         try await withClient(emulator) { client in
             _ = try await client.metadata(datasetId: "sales-1")
             _ = try await client.metadata(datasetId: "sales-1")
             #expect(emulator.count("/oauth/token") == 1)
-            try await Task.sleep(nanoseconds: 2_500_000_000)
+            try await Task.sleep(nanoseconds: 8_500_000_000)
             _ = try await client.metadata(datasetId: "sales-1")
             #expect(client.statistics.renewalsAfterUnauthorized == 0)
         }
