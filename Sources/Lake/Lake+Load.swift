@@ -59,6 +59,7 @@ extension Lake {
                 } else {
                     try writers.write(batch, partition: nil)
                 }
+                try writers.enforceBufferBudget()
                 report(.writing)
             }
             if keyer == nil, mode != .append { try writers.ensureFile(partition: nil) }

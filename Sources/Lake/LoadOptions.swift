@@ -30,7 +30,7 @@ public struct LoadOptions: Sendable {
     public var progress: (@Sendable (LoadProgress) -> Void)?
 
     public init(partitionColumn: String? = nil, partitionTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
-                mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 512,
+                mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 8192,
                 dryRun: Bool = false, source: SourceInfo? = nil, inletVersion: String = "dev",
                 progress: (@Sendable (LoadProgress) -> Void)? = nil) {
         self.partitionColumn = partitionColumn

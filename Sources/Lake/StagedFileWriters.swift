@@ -74,10 +74,11 @@ final class StagedFileWriters {
         rowsWritten += Int64(batch.rowCount)
         slots[folder] = slot
         if slot.writer!.estimatedFileBytes >= maxFileBytes { try close(folder) }
-        try enforceBufferBudget()
     }
 
-    private func enforceBufferBudget() throws {
+    /// Called once per source batch (not per partition write: that would cost open writers ×
+    /// partitions per batch): flushes the largest buffers until all fit the budget.
+    func enforceBufferBudget() throws {
         var open = slots.values.compactMap(\.writer)
         var total = open.reduce(0) { $0 + $1.bufferedBytes }
         while total > bufferBudget, let largest = open.max(by: { $0.bufferedBytes < $1.bufferedBytes }), largest.bufferedBytes > 0 {

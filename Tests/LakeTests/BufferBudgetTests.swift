@@ -19,6 +19,7 @@ import Testing
                                         maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget, firstPart: { _ in 0 })
         for round in 0 ..< 3 {
             for p in ["date=2025-01-01", "date=2025-01-02"] { try writers.write(batch(round * 1000 ..< round * 1000 + 1000), partition: p) }
+            try writers.enforceBufferBudget()
         }
         return try writers.finish().map { try ParquetFileReader(path: $0.path).rowGroupCount }
     }
