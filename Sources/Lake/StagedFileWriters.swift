@@ -79,14 +79,16 @@ final class StagedFileWriters {
     /// Called once per source batch (not per partition write: that would cost open writers ×
     /// partitions per batch): flushes the largest buffers until all fit the budget.
     func enforceBufferBudget() throws {
-        var open = slots.values.compactMap(\.writer)
-        var total = open.reduce(0) { $0 + $1.bufferedBytes }
-        while total > bufferBudget, let largest = open.max(by: { $0.bufferedBytes < $1.bufferedBytes }), largest.bufferedBytes > 0 {
-            total -= largest.bufferedBytes
-            try largest.flush()
-            open.removeAll { $0 === largest }
+        // Each writer's size is read once (it walks every column), largest flushed first.
+        let sized = slots.values.compactMap(\.writer).map { ($0, $0.bufferedBytes) }
+        var total = sized.reduce(0) { $0 + $1.1 }
+        guard total > bufferBudget else { return }
+        for (writer, bytes) in sized.sorted(by: { $0.1 > $1.1 }) where total > bufferBudget && bytes > 0 {
+            try writer.flush()
+            total -= bytes
         }
     }
+
 
     /// Makes sure a folder has at least one file (an empty `data/part-0000` keeps the schema).
     func ensureFile(partition: String?) throws {
