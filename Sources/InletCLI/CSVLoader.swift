@@ -18,7 +18,7 @@ struct CSVLoader {
               inference: InferenceOptions, overrides: ((_ header: [String]) throws -> [String: DataType])?,
               transforms: [any BatchTransform]) async throws -> LoadOutcome {
         let started = Date()
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+        let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
         // The digest reads the file once more, on the other core, while pass 1 runs.
         let digest = Task.detached(priority: .utility) { try FileDigest.sha256(path: file).hex }
 

@@ -28,7 +28,7 @@ struct Preview: AsyncParsableCommand {
     func run() async throws {
         let console = global.console
         try await CommandRunner.run(console) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+            let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
             let scan = Progress(label: "scan", totalBytes: size, console: console)
             let source = try CSVSource(path: file, csv: try csv.csvOptions(inputPath: file), inference: try csv.inferenceOptions()) { b, r in
                 scan.update(bytes: b, rows: Int64(r))
