@@ -9,8 +9,6 @@ public final class CSVSource: BatchSource {
     public let reader: CSVReader
     public let inference: InferenceResult
     private let converter: BatchConverter
-    /// Rows dropped by `--bad-rows skip|reject` because a value broke its column's type.
-    public private(set) var typeRejects: [RejectedRow] = []
     public private(set) var rowsOut = 0
     private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
     private var prefetch: Prefetcher<ConvertedChunk>?
@@ -78,7 +76,6 @@ public final class CSVSource: BatchSource {
             }
         }
         guard let converted = try prefetch!.next() else { return nil }
-        typeRejects.append(contentsOf: converted.rejected)
         rowsOut += converted.batch.rowCount
         progress?(reader.bytesRead, rowsOut)
         return converted.batch
