@@ -18,8 +18,9 @@ struct S3LakeTests {
     var storeURL: String { "s3://\(server.bucket)/\(prefix)" }
 
     static let readBack = #"""
-import csv, sys, pyarrow.fs as pafs, pyarrow.dataset as ds, polars as pl
-endpoint, key, secret, region, bucket, prefix, src = sys.argv[1:]
+import csv, os, sys, pyarrow.fs as pafs, pyarrow.dataset as ds, polars as pl
+endpoint, region, bucket, prefix, src = sys.argv[1:]
+key, secret = os.environ["TEST_S3_KEY"], os.environ["TEST_S3_SECRET"]
 host = endpoint.split("://", 1)[1]
 fs = pafs.S3FileSystem(endpoint_override=host, scheme="http", access_key=key, secret_key=secret, region=region)
 root = f"{bucket}/{prefix}/datasets/orders/partitions"
@@ -36,17 +37,23 @@ assert sorted(df.rows()) == want, "polars S3 read differs"
 print(len(want))
 """#
 
+    /// Rows read back from S3 by pyarrow and polars (credentials through the environment).
+    func readBack(_ csv: String) throws -> String {
+        try runPython(Self.readBack, [server.endpoint, server.region, server.bucket, prefix, csv],
+                      environment: ["TEST_S3_KEY": server.accessKeyID, "TEST_S3_SECRET": server.secretAccessKey])
+    }
+
     @Test func uploadReadBackShowAndClear() throws {
         let csv = TestEnvironment.example("orders.csv")
         let up = try runInlet(["upload", csv, "--dataset-id", "orders", "--partition-col", "order date", "--store", storeURL, "--json"], environment: env)
         #expect(up.status == 0, "\(up.stderr)")
-        let rows = try runPython(Self.readBack, [server.endpoint, server.accessKeyID, server.secretAccessKey, server.region, server.bucket, prefix, csv])
+        let rows = try readBack(csv)
         #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "3000")
 
         // Reloading the same export replaces its partitions in place: same keys, nothing stale left.
         let again = try runInlet(["upload", csv, "--dataset-id", "orders", "--partition-col", "order date", "--store", storeURL, "-q"], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try runPython(Self.readBack, [server.endpoint, server.accessKeyID, server.secretAccessKey, server.region, server.bucket, prefix, csv])
+        #expect(try readBack(csv)
             .trimmingCharacters(in: .whitespacesAndNewlines) == "3000")
 
         let show = try runInlet(["show", "orders", "--store", storeURL], environment: env)

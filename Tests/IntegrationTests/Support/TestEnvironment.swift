@@ -91,9 +91,10 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 
 /// Runs a Python snippet with the test venv's interpreter; `arguments` land in `sys.argv[1...]`.
 @discardableResult
-func runPython(_ script: String, _ arguments: [String] = []) throws -> String {
+/// Secrets go in `environment`, never in `arguments`: a failure message repeats the command line.
+func runPython(_ script: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> String {
     guard let python = TestEnvironment.python else { throw ProcessFailure(command: "python", status: -1, stderr: "no INLET_TEST_PYTHON") }
-    return try runProcess(python, ["-c", script] + arguments)
+    return try runProcess(python, ["-c", script] + arguments, environment: environment)
 }
 
 extension TestEnvironment {
