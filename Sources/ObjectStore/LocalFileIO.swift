@@ -95,16 +95,29 @@ enum LocalFileIO {
         }
     }
 
-    /// Reads `length` bytes at `offset` (fewer only at end of file).
-    static func readRange(path: String, offset: Int64, length: Int) throws -> [UInt8] {
+    /// Reads `range` (clamped to the file) of the regular file at `path`, or nil when there is
+    /// none. The size comes from the open descriptor, never a separate stat of the path: a
+    /// concurrent atomic replace must give all of one version, not the size of one and the
+    /// bytes of the other.
+    static func readRange(path: String, range: Range<Int64>?) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw fail("open") }
+        if fd < 0 {
+            if errno == ENOENT || errno == ENOTDIR || errno == EISDIR { return nil }
+            throw fail("open")
+        }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw fail("fstat") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int64(st.st_size)
+        let lower = min(max(range?.lowerBound ?? 0, 0), size)
+        let upper = min(max(range?.upperBound ?? size, lower), size)
+        let length = Int(upper - lower)
         var out = [UInt8](repeating: 0, count: length)
         var done = 0
         try out.withUnsafeMutableBytes { buf in
             while done < length {
-                let n = pread(fd, buf.baseAddress! + done, length - done, off_t(offset) + off_t(done))
+                let n = pread(fd, buf.baseAddress! + done, length - done, off_t(lower) + off_t(done))
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw fail("read")

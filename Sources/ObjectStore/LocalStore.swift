@@ -41,10 +41,10 @@ public struct LocalStore: ObjectStore {
 
     public func get(key: String, range: Range<Int64>?) async throws -> [UInt8] {
         let path = try self.path(forKey: key)
-        guard let size = regularFileSize(path) else { throw ObjectStoreError.notFound(store: displayName, key: key) }
-        let lower = min(max(range?.lowerBound ?? 0, 0), size)
-        let upper = min(max(range?.upperBound ?? size, lower), size)
-        return try io(key) { try LocalFileIO.readRange(path: path, offset: lower, length: Int(upper - lower)) }
+        guard let bytes = try io(key, { try LocalFileIO.readRange(path: path, range: range) }) else {
+            throw ObjectStoreError.notFound(store: displayName, key: key)
+        }
+        return bytes
     }
 
     public func download(key: String, toFile path: String) async throws {
