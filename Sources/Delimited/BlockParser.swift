@@ -25,10 +25,12 @@ struct BadRow: Sendable {
 }
 
 /// One parsed block: rows in file order, rows dropped, or the error that ends the stream.
-struct ParsedBlock: Sendable {
+struct ParsedBlock: @unchecked Sendable {
     var chunk: FieldChunk
     var badRows: [BadRow]
     var error: CSVError?
+    /// What the pass's `ChunkStage` made of `chunk` on the parse thread (nil without a stage).
+    var staged: Any? = nil
 }
 
 /// Parses one block of complete records (the last block may end without a line end).

@@ -27,6 +27,8 @@ public final class CSVReader {
     private let plan: StreamPlan
     private let options: CSVOptions
     private var pipeline: ChunkPipeline?
+    /// A pass starts on the first `nextChunk` after opening or `rewind`, so a stage set in between applies to it.
+    private var passPending = true
     private var finishedBytes: Int64 = 0
     private var rejects: RejectsWriter?
     /// Rejected rows already written (rewinds must not write them again).
@@ -96,12 +98,14 @@ public final class CSVReader {
                           readSize: max(1, options.readSize), maxRecordBytes: options.maxRecordBytes,
                           maxInFlight: max(1, options.maxInFlight))
         if let rejectPath { rejects = try RejectsWriter(path: rejectPath) }
-        pipeline = ChunkPipeline(plan: plan)
     }
+
+    /// Work run on every chunk on the parse threads (both cores) in the passes that start
+    /// after it is set; `nextStagedChunk()` returns its result beside the chunk.
+    public var stage: ChunkStage?
 
     deinit { pipeline?.cancel() }
 
-    /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
     /// Writes a row that a later stage refused (a value breaking its column's type) to the
     /// rejects file, beside the rows refused here; counts it. Call from the thread that calls
     /// `nextChunk`. Without `--bad-rows reject` it only counts.
@@ -111,9 +115,17 @@ public final class CSVReader {
         badRowsRejected += 1
     }
 
+    /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
     /// policy are counted (and written to the rejects file) as their chunk is returned.
-    public func nextChunk() throws -> FieldChunk? {
+    public func nextChunk() throws -> FieldChunk? { try nextStagedChunk()?.chunk }
+
+    /// `nextChunk()` with what `stage` made of the chunk (nil when no stage is set).
+    public func nextStagedChunk() throws -> (chunk: FieldChunk, staged: Any?)? {
         if let terminalError { throw terminalError }
+        if passPending {
+            passPending = false
+            pipeline = ChunkPipeline(plan: plan, stage: stage)
+        }
         guard let pipeline else { return nil }
         while true {
             guard let item = pipeline.next() else {
@@ -134,11 +146,11 @@ public final class CSVReader {
                         // Hand out the rows before the bad one; the error comes next call.
                         rowsRead += parsed.chunk.rowCount
                         endPass(with: error)
-                        return parsed.chunk
+                        return (parsed.chunk, parsed.staged)
                     }
                 } else if parsed.chunk.rowCount > 0 {
                     rowsRead += parsed.chunk.rowCount
-                    return parsed.chunk
+                    return (parsed.chunk, parsed.staged)
                 }
             }
             if let failure {
@@ -165,7 +177,9 @@ public final class CSVReader {
         rowsRead = 0
         badRowsSkipped = 0
         badRowsRejected = 0
-        pipeline = ChunkPipeline(plan: plan)
+        pipeline = nil
+        finishedBytes = 0
+        passPending = true
     }
 
     private func account(_ bad: [BadRow]) throws {

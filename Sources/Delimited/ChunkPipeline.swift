@@ -17,13 +17,19 @@ struct StreamPlan: Sendable {
     let maxInFlight: Int
 }
 
+/// Work a pass does on each parsed chunk right on the parse thread, so it runs on both
+/// cores in parallel with parsing (e.g. type inference in pass 1, conversion in pass 2).
+/// Its result travels with the chunk to the consumer, still in file order.
+public typealias ChunkStage = @Sendable (FieldChunk) -> Any
+
 /// One pass: a producer thread reads, transcodes and cuts the text into blocks of whole
-/// records; blocks are parsed on the global queue (both cores) and handed out strictly in
-/// file order. At most `maxInFlight` blocks exist at once, so memory stays bounded.
+/// records; blocks are parsed (and staged) on the global queue (both cores) and handed out
+/// strictly in file order. At most `maxInFlight` blocks exist at once, so memory stays bounded.
 final class ChunkPipeline: @unchecked Sendable {
     enum Item { case block(ParsedBlock), failure(CSVError) }
 
     private let plan: StreamPlan
+    private let stage: ChunkStage?
     private let cond = NSCondition()
     private var results: [Int: Item] = [:]
     private var nextToDeliver = 0
@@ -33,8 +39,9 @@ final class ChunkPipeline: @unchecked Sendable {
     private var cancelled = false
     private var bytesConsumed: Int64 = 0
 
-    init(plan: StreamPlan) {
+    init(plan: StreamPlan, stage: ChunkStage? = nil) {
         self.plan = plan
+        self.stage = stage
         let thread = Thread { [self] in
             produce()
             cond.lock(); producerDone = true; producerExited = true; cond.broadcast(); cond.unlock()
@@ -203,9 +210,10 @@ final class ChunkPipeline: @unchecked Sendable {
         block = []
         let settings = plan.settings
         DispatchQueue.global().async { [self] in
-            let parsed = bytes.withUnsafeBufferPointer {
+            var parsed = bytes.withUnsafeBufferPointer {
                 parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds, settings: settings)
             }
+            if let stage, parsed.chunk.rowCount > 0 { parsed.staged = stage(parsed.chunk) }
             deliver(.block(parsed), at: seq)
         }
         return true

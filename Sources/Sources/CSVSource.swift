@@ -11,7 +11,7 @@ public final class CSVSource: BatchSource {
     private let converter: BatchConverter
     public private(set) var rowsOut = 0
     private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
-    private var prefetch: Prefetcher<ConvertedChunk>?
+    private var started = false
 
     public var schema: Schema { inference.schema }
 
@@ -26,13 +26,21 @@ public final class CSVSource: BatchSource {
             options.schemaOverrides.merge(try overrides(reader.header)) { explicit, _ in explicit }
         }
         try Self.checkOverrides(options.schemaOverrides, header: reader.header, file: reader.fileName)
-        var state = InferenceState(columnNames: reader.header, options: options)
+        // Each chunk is observed on its parse thread; the per-chunk states merge here in file order.
+        let blank = InferenceState(columnNames: reader.header, options: options)
+        reader.stage = { chunk in
+            var s = blank
+            s.observe(chunk)
+            return s
+        }
+        var state = blank
         var rows = 0
-        while let chunk = try reader.nextChunk() {
-            state.observe(chunk)
+        while let (chunk, staged) = try reader.nextStagedChunk() {
+            state.merge(staged as! InferenceState)
             rows += chunk.rowCount
             progress?(reader.bytesRead, rows)
         }
+        reader.stage = nil
         try reader.rewind()
         self.init(reader: reader, result: state.finish(), badRows: csv.badRows, progress: progress)
     }
@@ -62,20 +70,19 @@ public final class CSVSource: BatchSource {
     }
 
     public func next() throws -> RecordBatch? {
-        if prefetch == nil {
-            let reader = self.reader, converter = self.converter
-            // Type rejects go to the reader's rejects file on the reader's thread.
-            prefetch = Prefetcher {
-                try reader.nextChunk().map { chunk in
-                    let converted = try converter.convert(chunk)
-                    for r in converted.rejected {
-                        try reader.reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8))
-                    }
-                    return converted
-                }
-            }
+        if !started {
+            started = true
+            // Pass 2 converts on the parse threads, so both cores parse and convert while the
+            // consumer encodes.
+            let converter = self.converter
+            reader.stage = { chunk in Result { try converter.convert(chunk) } }
         }
-        guard let converted = try prefetch!.next() else { return nil }
+        guard let (_, staged) = try reader.nextStagedChunk() else { return nil }
+        let converted = try (staged as! Result<ConvertedChunk, Error>).get()
+        // Type rejects go to the rejects file here, in file order.
+        for r in converted.rejected {
+            try reader.reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8))
+        }
         rowsOut += converted.batch.rowCount
         progress?(reader.bytesRead, rowsOut)
         return converted.batch
