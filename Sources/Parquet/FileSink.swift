@@ -16,7 +16,9 @@ final class FileSink {
             throw ParquetError.io(path: path, message: String(cString: strerror(errno)))
         }
         file = f
-        setvbuf(f, nil, _IOFBF, 1 << 20)
+        // Pages arrive as large writes; the buffer only gathers headers, and a small one keeps
+        // thousands of open partition files cheap.
+        setvbuf(f, nil, _IOFBF, 64 << 10)
     }
 
     func write(_ bytes: [UInt8]) throws {

@@ -1,3 +1,4 @@
+import Dispatch
 import Columnar
 
 /// Streams record batches into one Parquet file, one row group at a time.
@@ -47,7 +48,10 @@ public final class ParquetFileWriter {
         try flushRowGroup()
     }
 
-    public func write(_ batch: RecordBatch) throws {
+    public func write(_ batch: RecordBatch) throws { try write(batch, rows: 0 ..< batch.rowCount) }
+
+    /// Writes the rows `rows` of `batch`.
+    public func write(_ batch: RecordBatch, rows: Range<Int>) throws {
         guard !closed else { throw ParquetError.invalidState("write after close on \(path)") }
         guard batch.schema.fields.count == schema.fields.count else {
             throw ParquetError.schemaMismatch("batch has \(batch.schema.fields.count) columns, file \(path) has \(schema.fields.count)")
@@ -61,13 +65,14 @@ public final class ParquetFileWriter {
             }
         }
         let physical = zip(batch.columns, columns).map { ColumnChunkWriter.physicalColumn($0, layout: $1.layout) }
-        var start = 0
-        let n = batch.rowCount
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= batch.rowCount, "ParquetFileWriter.write: rows \(rows) outside a batch of \(batch.rowCount)")
+        var start = rows.lowerBound
+        let n = rows.upperBound
         // Slices small enough to check the row group's byte budget as it fills.
         let slice = 65_536
         while start < n {
             let end = min(n, start + min(slice, options.rowGroupMaxRows - groupRows))
-            for (w, c) in zip(columns, physical) { try w.write(c, start ..< end) }
+            try encode(physical, start ..< end)
             groupRows += end - start
             rowsWritten += Int64(end - start)
             start = end
@@ -75,6 +80,24 @@ public final class ParquetFileWriter {
                 try flushRowGroup()
             }
         }
+    }
+
+    /// Column chunks are independent, so a large slice encodes its columns on all cores;
+    /// small slices (many small partitions) stay on this thread, where dispatch would cost more.
+    private func encode(_ physical: [Column], _ range: Range<Int>) throws {
+        guard range.count >= 8192, columns.count > 1 else {
+            for (w, c) in zip(columns, physical) { try w.write(c, range) }
+            return
+        }
+        let columns = self.columns
+        let failures = UnsafeMutableBufferPointer<Error?>.allocate(capacity: columns.count)
+        failures.initialize(repeating: nil)
+        defer { failures.deinitialize(); failures.deallocate() }
+        // Each iteration touches only its own writer and its own failure slot.
+        DispatchQueue.concurrentPerform(iterations: columns.count) { i in
+            do { try columns[i].write(physical[i], range) } catch { failures[i] = error }
+        }
+        if let first = failures.lazy.compactMap({ $0 }).first { throw first }
     }
 
     private func flushRowGroup() throws {

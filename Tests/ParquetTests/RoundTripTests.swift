@@ -53,6 +53,33 @@ import Testing
         }
     }
 
+    /// Large slices encode their columns on all cores; a row range of a batch writes just those rows.
+    @Test func largeBatchRangesEncodeInParallelAndRoundTrip() throws {
+        var rng = SeededRandom(seed: 42)
+        let fields = allTypes.enumerated().map { Field("c\($0.offset)", $0.element, nullable: $0.offset % 2 == 0) }
+        let schema = Schema(fields)
+        let n = 30_000
+        let cols: [[Value]] = fields.map { f in
+            (0 ..< n).map { _ in f.nullable && Int.random(in: 0 ..< 5, using: &rng) == 0 ? .null : randomValue(f.type, &rng) }
+        }
+        let batch = try RecordBatch(schema: schema, columns: zip(fields, cols).map { try Column(type: $0.type, values: $1) })
+        var options = ParquetWriteOptions()
+        options.rowGroupMaxRows = 9_000
+        let path = temporaryPath("ranges")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try ParquetFileWriter(path: path, schema: schema, options: options)
+        try w.write(batch, rows: 1_234 ..< 21_234)
+        try w.write(batch, rows: 5 ..< 5)
+        try w.write(batch, rows: 29_990 ..< 30_000)
+        #expect(try w.close().rows == 20_010)
+        let expected = (Array(1_234 ..< 21_234) + Array(29_990 ..< 30_000)).map { r in cols.map { $0[r] } }
+        let got = try readAllRows(path)
+        #expect(got.count == expected.count)
+        let firstBad = zip(got, expected).enumerated().first { !zip($0.element.0, $0.element.1).allSatisfy { sameValue($0, $1) } }?.offset
+        #expect(firstBad == nil, "first differing row \(firstBad ?? -1)")
+        #expect(try ParquetFileReader(path: path).rowGroupCount == 3)
+    }
+
     @Test func zeroRowsFileHasSchemaAndNoRowGroups() throws {
         let schema = Schema([Field("a", .int64), Field("s", .string, nullable: false)])
         let (path, summary) = try writeFile([RecordBatch.empty(schema)], schema: schema)
