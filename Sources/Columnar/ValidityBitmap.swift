@@ -33,3 +33,31 @@ public struct ValidityBitmap: Sendable, Hashable {
         nullCount = 0
     }
 }
+
+extension ValidityBitmap {
+    /// Appends every bit of `other`.
+    public mutating func append(contentsOf other: ValidityBitmap) {
+        let shift = count & 63
+        if shift == 0 {
+            words.append(contentsOf: other.words)
+        } else {
+            // Each source word straddles two destination words.
+            for w in other.words {
+                words[words.count - 1] |= w << UInt64(shift)
+                words.append(w >> UInt64(64 - shift))
+            }
+        }
+        count += other.count
+        nullCount += other.nullCount
+        let needed = (count + 63) / 64
+        if words.count > needed { words.removeLast(words.count - needed) }
+        // Bits past `count` stay zero, as `append(_:)` expects.
+        if count & 63 != 0 { words[words.count - 1] &= (1 << UInt64(count & 63)) - 1 }
+    }
+
+    /// Appends `count` equal bits.
+    public mutating func append(repeating valid: Bool, count n: Int) {
+        guard n > 0 else { return }
+        append(contentsOf: ValidityBitmap(repeating: valid, count: n))
+    }
+}
