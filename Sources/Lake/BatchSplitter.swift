@@ -1,7 +1,7 @@
 import Columnar
 
-/// Splits a batch into per-partition batches. Rows are ordered by partition once (a stable
-/// counting sort), then each partition's rows are gathered with `Column.take`.
+/// Splits a batch by partition: rows are ordered by partition once (a stable counting sort,
+/// one gather per column), so each partition is a contiguous range of the ordered batch.
 enum BatchSplitter {
     /// Rows grouped by key: `order[ranges[g]]` are the rows (ascending) of `keys[g]`,
     /// groups in order of first appearance.
@@ -61,13 +61,12 @@ enum BatchSplitter {
         return Groups(keys: keys, order: order, ranges: ranges)
     }
 
-    /// The rows `order[range]` of `batch`.
-    static func take(_ batch: RecordBatch, _ groups: Groups, _ g: Int) -> RecordBatch {
-        groups.order.withUnsafeBufferPointer { all in
-            let rows = UnsafeBufferPointer(rebasing: all[groups.ranges[g]])
+    /// `batch` with its rows in `order`: group `g` is then the rows `ranges[g]`.
+    static func ordered(_ batch: RecordBatch, _ groups: Groups) -> RecordBatch {
+        groups.order.withUnsafeBufferPointer { rows in
             // Every column keeps its type and all get the same length, so this cannot fail.
             // swiftlint:disable:next force_try
-            return try! RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.take(rows) })
+            try! RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.take(rows) })
         }
     }
 }

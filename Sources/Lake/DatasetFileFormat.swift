@@ -8,11 +8,19 @@ public protocol DatasetFileFormat: Sendable {
     func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter
     /// The row count a finished file's footer declares (the publish check).
     func rowCount(ofFileAt path: String) throws -> Int64
+    /// Rows worth joining before a write: a format whose small writes cost more per row (Parquet:
+    /// pages, statistics, dictionary probes) asks for pieces to be held and joined; 0 = write through.
+    var joinRows: Int { get }
+}
+
+extension DatasetFileFormat {
+    public var joinRows: Int { 0 }
 }
 
 /// One file being written. `close` finishes it (footer included) and returns the rows written.
 public protocol DatasetFileWriter: AnyObject {
-    func write(_ batch: RecordBatch) throws
+    /// Writes the rows `rows` of `batch`.
+    func write(_ batch: RecordBatch, rows: Range<Int>) throws
     /// Bytes the file will have if closed now (written plus buffered), for `maxFileBytes`.
     var estimatedFileBytes: Int64 { get }
     /// Bytes held in memory until the next flush (open row group).

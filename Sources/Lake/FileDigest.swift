@@ -3,8 +3,7 @@ import Foundation
 
 /// Size and SHA-256 of a local file, read in 1 MiB chunks.
 public enum FileDigest {
-    /// With `sync`, also fsyncs the file, so a staged file is durable before it is published.
-    public static func sha256(path: String, sync: Bool = false) throws -> (bytes: Int64, hex: String) {
+    public static func sha256(path: String) throws -> (bytes: Int64, hex: String) {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
@@ -15,7 +14,14 @@ public enum FileDigest {
             hasher.update(data: chunk)
             total += Int64(chunk.count)
         }
-        if sync { try h.synchronize() }
-        return (total, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (total, hex(hasher.finalize()))
+    }
+
+    /// Lowercase hex of `bytes`.
+    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

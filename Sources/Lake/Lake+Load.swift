@@ -50,9 +50,9 @@ extension Lake {
                 if keyer != nil {
                     let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
                     if let groups = BatchSplitter.group(keys) {
-                        for g in groups.keys.indices {
-                            try writers.write(BatchSplitter.take(batch, groups, g), partition: Self.partitionName(groups.keys[g]))
-                        }
+                        // One gather orders the rows by partition; each partition is then a range of it.
+                        let ordered = BatchSplitter.ordered(batch, groups)
+                        try writers.write(ordered, pieces: groups.keys.indices.map { (Self.partitionName(groups.keys[$0]), groups.ranges[$0]) })
                     } else {
                         try writers.write(batch, partition: Self.partitionName(keys[0]))
                     }
@@ -72,8 +72,9 @@ extension Lake {
 
         // 2. Verify footers, hash.
         report(.verifying)
-        var newFiles: [ManifestFile] = []
-        for f in staged {
+        // Files are independent: footers and hashes run on all cores.
+        let format = self.format
+        let newFiles: [ManifestFile] = try mapConcurrently(staged) { f in
             let footer: Int64
             do { footer = try format.rowCount(ofFileAt: f.path) } catch {
                 throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName, detail: "footer cannot be read: \(error)")
@@ -82,10 +83,12 @@ extension Lake {
                 throw LakeError.rowCountMismatch(dataset: id.rawValue, file: f.folder + "/" + f.fileName, expected: f.rows,
                                                  footer: footer == f.rows ? f.writerRows : footer)
             }
-            let digest = try FileDigest.sha256(path: f.path, sync: !options.dryRun)
-            newFiles.append(ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
-                                         rows: f.rows, bytes: digest.bytes, sha256: digest.hex))
+            let digest = try FileDigest.sha256(path: f.path)
+            return ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
+                                rows: f.rows, bytes: digest.bytes, sha256: digest.hex)
         }
+        // Only files renamed into a local lake must survive a power cut; other stores upload them.
+        if !options.dryRun, store is LocalStore { try staging.syncFiles(staged.map(\.path)) }
         try failureHook?(.verified)
         let partitionsWritten = Array(Set(staged.compactMap(\.partition))).sorted()
         func result(_ manifest: Manifest, stale: Int, atomicity: PublishAtomicity) -> LoadResult {

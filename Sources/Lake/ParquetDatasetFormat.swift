@@ -9,6 +9,9 @@ public struct ParquetDatasetFormat: DatasetFileFormat {
 
     public var fileExtension: String { "parquet" }
 
+    /// About one slice of the writer's encode loop.
+    public var joinRows: Int { 65_536 }
+
     public func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter {
         ParquetPartWriter(try ParquetFileWriter(path: path, schema: schema, options: options))
     }
@@ -23,7 +26,7 @@ final class ParquetPartWriter: DatasetFileWriter {
 
     init(_ writer: ParquetFileWriter) { self.writer = writer }
 
-    func write(_ batch: RecordBatch) throws { try writer.write(batch) }
+    func write(_ batch: RecordBatch, rows: Range<Int>) throws { try writer.write(batch, rows: rows) }
     var estimatedFileBytes: Int64 { writer.estimatedFileBytes }
     var bufferedBytes: Int { writer.bufferedBytes }
     func flush() throws { try writer.flush() }

@@ -1,4 +1,5 @@
 import Columnar
+import Dispatch
 import Foundation
 
 /// One finished file in staging.
@@ -16,16 +17,26 @@ struct StagedFile {
 /// Writes batches into per-partition files under a staging folder, rolling over to the next
 /// part number when a file reaches `maxFileBytes`.
 ///
-/// Memory stays bounded: at most `maxOpenWriters` files are open at once. When a new partition
-/// needs a writer beyond that, the least recently used writer is closed (its file is complete)
-/// and, if that partition receives more rows later, they continue in its next part number.
+/// When the format asks for it (`joinRows`), small pieces (a partition's few rows out of a
+/// source batch) are held as columns until the partition has that many rows, then encoded as
+/// one: encoding a few rows at a time costs more per row than the values themselves.
+///
+/// Memory stays bounded: held pieces may take `pendingBudget` bytes and encoded buffers
+/// `bufferBudget`; past either, the largest are encoded or flushed first. At most
+/// `maxOpenWriters` files are open at once; beyond that the least recently used writer is
+/// closed (its file is complete) and later rows of its partition go to its next part number.
 final class StagedFileWriters {
     private struct Slot {
         var writer: (any DatasetFileWriter)?
         var path = ""
         var nextPart: Int
         var lastUse = 0
+        /// Rows handed to the open file's writer.
         var rows: Int64 = 0
+        /// Pieces not yet handed to a writer, in arrival order.
+        var pending: [(batch: RecordBatch, rows: Range<Int>)] = []
+        var pendingRows = 0
+        var pendingBytes = 0
     }
 
     let format: any DatasetFileFormat
@@ -34,18 +45,31 @@ final class StagedFileWriters {
     let maxFileBytes: Int64
     let maxOpenWriters: Int
     let firstPart: (String) -> Int
-    /// Memory all open writers may buffer together; past it the largest buffer is flushed,
-    /// so peak memory does not grow with partition sizes or the input.
+    /// Encoded bytes all open writers may buffer together; past it the largest buffer is
+    /// flushed, so peak memory does not grow with partition sizes or the input.
     let bufferBudget: Int
+    /// Bytes of source batches that held pieces may keep alive; past it, everything held is encoded.
+    let pendingBudget: Int
+    /// A partition's held rows are encoded once there are this many; a piece of fewer than an
+    /// eighth of it is held. 0 writes everything through.
+    let flushRows: Int
     private var slots: [String: Slot] = [:]
     private var openCount = 0
     private var clock = 0
+    /// Bytes of the batches pieces were held from since everything was last encoded: a
+    /// piece keeps its whole batch alive, so this bounds memory even as single partitions drain.
+    private var heldBatchBytes = 0
+    /// Some writer's buffer grew since the budget was last checked.
+    private var writersGrew = false
     private(set) var finished: [StagedFile] = []
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
-         maxOpenWriters: Int, bufferBudget: Int = 32 << 20, firstPart: @escaping (String) -> Int) {
+         maxOpenWriters: Int, bufferBudget: Int = 32 << 20, pendingBudget: Int = 64 << 20, flushRows: Int? = nil,
+         firstPart: @escaping (String) -> Int) {
         self.bufferBudget = bufferBudget
+        self.pendingBudget = pendingBudget
+        self.flushRows = max(0, flushRows ?? format.joinRows)
         self.format = format
         self.schema = schema
         self.stagingFolder = stagingFolder
@@ -56,39 +80,133 @@ final class StagedFileWriters {
 
     var openWriters: Int { openCount }
 
+    /// Writes all of `batch` to the partition's file.
     func write(_ batch: RecordBatch, partition: String?) throws {
-        let folder = DatasetLayout.folder(partition: partition)
-        var slot = slots[folder] ?? Slot(nextPart: firstPart(folder))
-        if slot.writer == nil {
-            if openCount >= maxOpenWriters { try closeLeastRecentlyUsed() }
-            let dir = stagingFolder + "/" + folder
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            slot.path = dir + "/" + DatasetLayout.fileName(part: slot.nextPart, fileExtension: format.fileExtension)
-            slot.writer = try format.makeWriter(path: slot.path, schema: schema)
-            openCount += 1
+        try write(batch, pieces: [(partition, 0 ..< batch.rowCount)])
+    }
+
+    /// Writes each piece's rows of `batch` to its partition's file (a batch ordered by
+    /// partition, one contiguous range per partition).
+    func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: Range<Int>)]) throws {
+        var held = false
+        // A piece's share of the batch's memory: what holding it costs, roughly.
+        let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
+        for (partition, rows) in pieces {
+            let folder = DatasetLayout.folder(partition: partition)
+            var slot = slots[folder] ?? Slot(nextPart: firstPart(folder))
+            clock += 1
+            slot.lastUse = clock
+            if flushRows == 0 || rows.count >= flushRows / 8 {
+                // Large enough to encode well on its own; what is held goes first, keeping row order.
+                slots[folder] = slot
+                try drain(folder)
+                try hand(batch, rows: rows, to: folder)
+                continue
+            }
+            held = true
+            slot.pending.append((batch, rows))
+            slot.pendingRows += rows.count
+            slot.pendingBytes += Int(bytesPerRow * Double(rows.count))
+            slots[folder] = slot
+            if slot.pendingRows >= flushRows { try drain(folder) }
         }
-        clock += 1
-        slot.lastUse = clock
-        try slot.writer!.write(batch)
-        slot.rows += Int64(batch.rowCount)
-        rowsWritten += Int64(batch.rowCount)
-        slots[folder] = slot
-        if slot.writer!.estimatedFileBytes >= maxFileBytes { try close(folder) }
+        if held { heldBatchBytes += batch.bufferBytes }
     }
 
     /// Called once per source batch (not per partition write: that would cost open writers ×
-    /// partitions per batch): flushes the largest buffers until all fit the budget.
+    /// partitions per batch): encodes the largest held pieces, then flushes the largest
+    /// encoded buffers, until both fit their budgets.
     func enforceBufferBudget() throws {
+        if heldBatchBytes > pendingBudget {
+            // Only encoding every held piece releases the batches they keep alive.
+            try drainAll()
+            heldBatchBytes = 0
+        }
+        guard writersGrew else { return }
+        writersGrew = false
         // Each writer's size is read once (it walks every column), largest flushed first.
         let sized = slots.values.compactMap(\.writer).map { ($0, $0.bufferedBytes) }
         var total = sized.reduce(0) { $0 + $1.1 }
         guard total > bufferBudget else { return }
+        var chosen: [any DatasetFileWriter] = []
         for (writer, bytes) in sized.sorted(by: { $0.1 > $1.1 }) where total > bufferBudget && bytes > 0 {
-            try writer.flush()
+            chosen.append(writer)
             total -= bytes
+        }
+        // Flushing compresses and writes each file's row group: independent, so on all cores.
+        try forEachConcurrently(chosen) { try $0.flush() }
+    }
+
+    /// Encodes a partition's held pieces as one batch, or piece by piece when together they
+    /// could carry its file past `maxFileBytes` (so the file rolls over between pieces, as it
+    /// would have unheld). Held bytes overestimate encoded ones, so "fits" is safe.
+    private func drain(_ folder: String) throws {
+        guard var slot = slots[folder], !slot.pending.isEmpty else { return }
+        let pieces = slot.pending
+        let fits = joinedFits(slot)
+        slot.pending = []
+        slot.pendingRows = 0
+        slot.pendingBytes = 0
+        slots[folder] = slot
+        if fits {
+            let batch = RecordBatch.concatenate(pieces, schema: schema)
+            try hand(batch, rows: 0 ..< batch.rowCount, to: folder)
+        } else {
+            for (batch, rows) in pieces { try hand(batch, rows: rows, to: folder) }
         }
     }
 
+    private func joinedFits(_ slot: Slot) -> Bool {
+        Int64(slot.pendingBytes) + (slot.writer?.estimatedFileBytes ?? 0) < maxFileBytes
+    }
+
+    /// Encodes every partition's held pieces. Partitions are independent: their files are
+    /// opened here, then each is joined and encoded on whichever core is free.
+    private func drainAll() throws {
+        // Partitions whose pieces could overflow their file drain one by one (see `drain`).
+        let folders = slots.filter { !$0.value.pending.isEmpty && joinedFits($0.value) }.keys.sorted()
+        guard folders.count > 1 else { return try slots.keys.sorted().forEach(drain) }
+        for f in folders { try openWriter(f) }
+        // Opening past the cap may have closed one of them again: those drain one by one below.
+        let jobs = folders.compactMap { f in slots[f]!.writer.map { (folder: f, writer: $0, pieces: slots[f]!.pending) } }
+        for j in jobs { slots[j.folder]!.pending = []; slots[j.folder]!.pendingRows = 0; slots[j.folder]!.pendingBytes = 0 }
+        let schema = self.schema
+        try forEachConcurrently(jobs) { job in
+            let batch = RecordBatch.concatenate(job.pieces, schema: schema)
+            try job.writer.write(batch, rows: 0 ..< batch.rowCount)
+        }
+        for j in jobs { try wrote(j.pieces.reduce(0) { $0 + $1.rows.count }, to: j.folder) }
+        for f in slots.keys.sorted() { try drain(f) }
+    }
+
+    /// Writes to the folder's open file (opening one when needed).
+    private func hand(_ batch: RecordBatch, rows: Range<Int>, to folder: String) throws {
+        try openWriter(folder)
+        try slots[folder]!.writer!.write(batch, rows: rows)
+        try wrote(rows.count, to: folder)
+    }
+
+    /// Opens the folder's next part file unless one is open, closing the least recently
+    /// used writer first when at the cap.
+    private func openWriter(_ folder: String) throws {
+        guard slots[folder]!.writer == nil else { return }
+        if openCount >= maxOpenWriters { try closeLeastRecentlyUsed() }
+        var slot = slots[folder]!
+        let dir = stagingFolder + "/" + folder
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        slot.path = dir + "/" + DatasetLayout.fileName(part: slot.nextPart, fileExtension: format.fileExtension)
+        slot.writer = try format.makeWriter(path: slot.path, schema: schema)
+        openCount += 1
+        slots[folder] = slot
+    }
+
+    /// Counts rows a writer took; rolls over when its file reaches `maxFileBytes`.
+    private func wrote(_ rows: Int, to folder: String) throws {
+        writersGrew = true
+        slots[folder]!.rows += Int64(rows)
+        rowsWritten += Int64(rows)
+        if slots[folder]!.writer!.estimatedFileBytes >= maxFileBytes { try close(folder) }
+    }
 
     /// Makes sure a folder has at least one file (an empty `data/part-0000` keeps the schema).
     func ensureFile(partition: String?) throws {
@@ -96,9 +214,13 @@ final class StagedFileWriters {
         if slots[folder] == nil { try write(RecordBatch.empty(schema), partition: partition) }
     }
 
-    /// Closes every open file; returns all staged files in folder and part order.
+    /// Encodes what is held and closes every open file; returns all staged files in folder and part order.
     func finish() throws -> [StagedFile] {
-        for folder in slots.keys.sorted() where slots[folder]?.writer != nil { try close(folder) }
+        try drainAll()
+        // Closing writes each file's last row group and footer: independent, so on all cores.
+        let open = slots.filter { $0.value.writer != nil }.keys.sorted()
+        let rows = try mapConcurrently(open.map { slots[$0]!.writer! }) { try $0.close() }
+        for (folder, n) in zip(open, rows) { record(folder, writerRows: n) }
         return finished.sorted { ($0.folder, $0.fileName) < ($1.folder, $1.fileName) }
     }
 
@@ -114,8 +236,13 @@ final class StagedFileWriters {
     }
 
     private func close(_ folder: String) throws {
-        guard var slot = slots[folder], let writer = slot.writer else { return }
-        let rows = try writer.close()
+        guard let writer = slots[folder]?.writer else { return }
+        try record(folder, writerRows: writer.close())
+    }
+
+    /// A closed file joins `finished`; the partition's next file takes the next part number.
+    private func record(_ folder: String, writerRows rows: Int64) {
+        guard var slot = slots[folder], slot.writer != nil else { return }
         slot.writer = nil
         openCount -= 1
         let partition = folder == DatasetLayout.unpartitionedFolder ? nil : String(folder.dropFirst(DatasetLayout.partitionsFolder.count + 1))
@@ -126,4 +253,18 @@ final class StagedFileWriters {
         slot.rows = 0
         slots[folder] = slot
     }
+}
+
+/// `body` over `items` on all cores (each call touches only its own item); the first error
+/// in item order is rethrown after all calls finish.
+func mapConcurrently<T, R>(_ items: [T], _ body: (T) throws -> R) throws -> [R] {
+    let results = UnsafeMutableBufferPointer<Result<R, Error>?>.allocate(capacity: items.count)
+    results.initialize(repeating: nil)
+    defer { results.deinitialize(); results.deallocate() }
+    DispatchQueue.concurrentPerform(iterations: items.count) { i in results[i] = Result { try body(items[i]) } }
+    return try results.map { try $0!.get() }
+}
+
+func forEachConcurrently<T>(_ items: [T], _ body: (T) throws -> Void) throws {
+    _ = try mapConcurrently(items, body)
 }

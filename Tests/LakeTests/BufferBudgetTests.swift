@@ -12,11 +12,17 @@ import Testing
         return try RecordBatch(schema: schema, columns: [Column(type: .int64, values: values.map { .int(Int64($0)) })])
     }
 
-    func stage(budget: Int) throws -> [Int] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("budget-\(UUID().uuidString)").path
+    func folder() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("budget-\(UUID().uuidString)").path
+    }
+
+    /// Three rounds of 1000 rows into two partitions; the row groups of each file.
+    func stage(budget: Int, pendingBudget: Int) throws -> [Int] {
+        let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget, firstPart: { _ in 0 })
+                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget, pendingBudget: pendingBudget,
+                                        firstPart: { _ in 0 })
         for round in 0 ..< 3 {
             for p in ["date=2025-01-01", "date=2025-01-02"] { try writers.write(batch(round * 1000 ..< round * 1000 + 1000), partition: p) }
             try writers.enforceBufferBudget()
@@ -24,11 +30,78 @@ import Testing
         return try writers.finish().map { try ParquetFileReader(path: $0.path).rowGroupCount }
     }
 
-    @Test func tinyBudgetFlushesEveryWrite() throws {
-        #expect(try stage(budget: 1) == [3, 3])
+    @Test func tinyBudgetsEncodeAndFlushEveryRound() throws {
+        #expect(try stage(budget: 1, pendingBudget: 1) == [3, 3])
     }
 
-    @Test func roomyBudgetKeepsOneRowGroupPerFile() throws {
-        #expect(try stage(budget: 64 << 20) == [1, 1])
+    @Test func roomyBudgetsKeepOneRowGroupPerFile() throws {
+        #expect(try stage(budget: 64 << 20, pendingBudget: 64 << 20) == [1, 1])
+    }
+
+    /// Small pieces of many batches are held and encoded together, in arrival order, with
+    /// every row accounted for; large pieces go straight through after what is held.
+    @Test func heldPiecesKeepRowOrderAcrossPartitionsAndFiles() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
+                                        maxFileBytes: 1 << 30, maxOpenWriters: 2, bufferBudget: 1 << 20, pendingBudget: 4096,
+                                        flushRows: 800, firstPart: { _ in 0 })
+        var expected: [String: [Int64]] = [:]
+        var next = 0
+        for round in 0 ..< 40 {
+            // Each batch: a range per partition, sizes from 1 row to well past flushRows / 8.
+            let sizes = [1 + round % 7, 3, 150 + round, 17]
+            let n = sizes.reduce(0, +)
+            let b = try batch(next ..< next + n)
+            var pieces: [(partition: String?, rows: Range<Int>)] = []
+            var at = 0
+            for (p, size) in sizes.enumerated() {
+                let name = "date=2025-01-0\(p + 1)"
+                pieces.append((name, at ..< at + size))
+                expected["partitions/" + name, default: []] += (next + at ..< next + at + size).map(Int64.init)
+                at += size
+            }
+            next += n
+            try writers.write(b, pieces: pieces)
+            try writers.enforceBufferBudget()
+            #expect(writers.openWriters <= 2)
+        }
+        let staged = try writers.finish()
+        #expect(writers.rowsWritten == Int64(next))
+        var read: [String: [Int64]] = [:]
+        for f in staged {
+            #expect(f.rows == f.writerRows)
+            let batches = try ParquetFileReader(path: f.path).readAll()
+            for b in batches {
+                guard case let .int64(v) = b.columns[0].storage else { Issue.record("not int64"); continue }
+                read[f.folder, default: []] += v
+            }
+        }
+        // Files of one folder come back in part order, so concatenation is arrival order.
+        #expect(read == expected)
+    }
+
+    /// Held pieces that could carry a file past its size limit are written one by one, so
+    /// the file still rolls over to the next part.
+    @Test func heldPiecesStillRollOverAtMaxFileBytes() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
+                                        maxFileBytes: 4_000, maxOpenWriters: 8, bufferBudget: 1 << 20, pendingBudget: 1 << 20,
+                                        firstPart: { _ in 0 })
+        for round in 0 ..< 30 {
+            try writers.write(batch(round * 50 ..< round * 50 + 50), partition: "date=2025-01-01")
+            try writers.enforceBufferBudget()
+        }
+        let staged = try writers.finish()
+        #expect(staged.count > 2)
+        #expect(staged.map(\.fileName) == (0 ..< staged.count).map { DatasetLayout.fileName(part: $0, fileExtension: "parquet") })
+        var values: [Int64] = []
+        for f in staged {
+            for b in try ParquetFileReader(path: f.path).readAll() {
+                if case let .int64(v) = b.columns[0].storage { values += v }
+            }
+        }
+        #expect(values == (0 ..< 1500).map(Int64.init))
     }
 }

@@ -51,13 +51,13 @@ final class TextTestWriter: DatasetFileWriter {
         bytes += Int64(d.count)
     }
 
-    func write(_ batch: RecordBatch) throws {
+    func write(_ batch: RecordBatch, rows: Range<Int>) throws {
         var text = ""
-        for i in 0 ..< batch.rowCount {
+        for i in rows {
             text += batch.row(i).map { $0 == .null ? "\\N" : $0.description }.joined(separator: "\t") + "\n"
         }
         try emit(text)
-        rows += Int64(batch.rowCount)
+        self.rows += Int64(rows.count)
     }
 
     var estimatedFileBytes: Int64 { bytes }
