@@ -31,6 +31,9 @@ final class StagedFileWriters {
         var path = ""
         var nextPart: Int
         var lastUse = 0
+        /// The source batch that last wrote here, and whether rows wait in an open row group.
+        var lastBatch = 0
+        var unflushed = false
         /// Rows handed to the open file's writer.
         var rows: Int64 = 0
         /// Pieces not yet handed to a writer, in arrival order.
@@ -56,6 +59,10 @@ final class StagedFileWriters {
     private var slots: [String: Slot] = [:]
     private var openCount = 0
     private var clock = 0
+    private var batchCount = 0
+    /// A writer not written for this many source batches has its row group flushed: with
+    /// sorted input its partition is complete, and its buffers would only sit in memory.
+    let idleBatches = 8
     /// Bytes of the batches pieces were held from since everything was last encoded: a
     /// piece keeps its whole batch alive, so this bounds memory even as single partitions drain.
     private var heldBatchBytes = 0
@@ -65,7 +72,7 @@ final class StagedFileWriters {
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
-         maxOpenWriters: Int, bufferBudget: Int = 32 << 20, pendingBudget: Int = 64 << 20, flushRows: Int? = nil,
+         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, pendingBudget: Int = 64 << 20, flushRows: Int? = nil,
          firstPart: @escaping (String) -> Int) {
         self.bufferBudget = bufferBudget
         self.pendingBudget = pendingBudget
@@ -89,6 +96,7 @@ final class StagedFileWriters {
     /// partition, one contiguous range per partition).
     func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: Range<Int>)]) throws {
         var held = false
+        batchCount += 1
         // A piece's share of the batch's memory: what holding it costs, roughly.
         let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
         for (partition, rows) in pieces {
@@ -96,6 +104,7 @@ final class StagedFileWriters {
             var slot = slots[folder] ?? Slot(nextPart: firstPart(folder))
             clock += 1
             slot.lastUse = clock
+            slot.lastBatch = batchCount
             if flushRows == 0 || rows.count >= flushRows / 8 {
                 // Large enough to encode well on its own; what is held goes first, keeping row order.
                 slots[folder] = slot
@@ -122,19 +131,28 @@ final class StagedFileWriters {
             try drainAll()
             heldBatchBytes = 0
         }
+        let idle = slots.filter { $0.value.unflushed && $0.value.lastBatch + idleBatches <= batchCount }.keys
+        try flush(Array(idle))
         guard writersGrew else { return }
         writersGrew = false
         // Each writer's size is read once (it walks every column), largest flushed first.
-        let sized = slots.values.compactMap(\.writer).map { ($0, $0.bufferedBytes) }
+        let sized = slots.filter { $0.value.unflushed }.map { ($0.key, $0.value.writer!.bufferedBytes) }
         var total = sized.reduce(0) { $0 + $1.1 }
         guard total > bufferBudget else { return }
-        var chosen: [any DatasetFileWriter] = []
-        for (writer, bytes) in sized.sorted(by: { $0.1 > $1.1 }) where total > bufferBudget && bytes > 0 {
-            chosen.append(writer)
+        var chosen: [String] = []
+        for (folder, bytes) in sized.sorted(by: { $0.1 > $1.1 }) where total > bufferBudget {
+            chosen.append(folder)
             total -= bytes
         }
-        // Flushing compresses and writes each file's row group: independent, so on all cores.
-        try forEachConcurrently(chosen) { try $0.flush() }
+        try flush(chosen)
+    }
+
+    /// Ends the open row group of each folder's writer. Flushing compresses and writes each
+    /// file's row group: independent, so on all cores.
+    private func flush(_ folders: [String]) throws {
+        guard !folders.isEmpty else { return }
+        try forEachConcurrently(folders.map { slots[$0]!.writer! }) { try $0.flush() }
+        for f in folders { slots[f]!.unflushed = false }
     }
 
     /// Encodes a partition's held pieces as one batch, or piece by piece when together they
@@ -203,6 +221,7 @@ final class StagedFileWriters {
     /// Counts rows a writer took; rolls over when its file reaches `maxFileBytes`.
     private func wrote(_ rows: Int, to folder: String) throws {
         writersGrew = true
+        slots[folder]!.unflushed = true
         slots[folder]!.rows += Int64(rows)
         rowsWritten += Int64(rows)
         if slots[folder]!.writer!.estimatedFileBytes >= maxFileBytes { try close(folder) }
@@ -244,6 +263,7 @@ final class StagedFileWriters {
     private func record(_ folder: String, writerRows rows: Int64) {
         guard var slot = slots[folder], slot.writer != nil else { return }
         slot.writer = nil
+        slot.unflushed = false
         openCount -= 1
         let partition = folder == DatasetLayout.unpartitionedFolder ? nil : String(folder.dropFirst(DatasetLayout.partitionsFolder.count + 1))
         finished.append(StagedFile(partition: partition, folder: folder,

@@ -68,6 +68,9 @@ struct ByteArrayEncoder: ValueEncoder {
     var isDictionaryEncoding: Bool { useDictionary }
     var dictionaryCount: Int { dictHashes.count }
     var dictionaryBytes: Int { dictData.count + 4 * dictionaryCount }
+    var memoryBytes: Int {
+        dictData.capacity + 8 * (dictOffsets.capacity + dictHashes.capacity) + 4 * (slots.capacity + indices.capacity) + plain.capacity
+    }
     var pageBytesEstimate: Int {
         useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dictionaryCount)) / 8 + 1 : plain.count
     }

@@ -68,6 +68,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
 
     var isDictionaryEncoding: Bool { useDictionary }
     var dictionaryBytes: Int { dict.count * MemoryLayout<T>.size }
+    var memoryBytes: Int { dict.capacity * MemoryLayout<T>.size + 4 * (slots.capacity + indices.capacity) + plain.capacity }
     var pageBytesEstimate: Int {
         useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dict.count)) / 8 + 1 : plain.count
     }

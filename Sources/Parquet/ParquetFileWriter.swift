@@ -39,8 +39,8 @@ public final class ParquetFileWriter {
         sink.offset + Int64(columns.reduce(0) { $0 + $1.estimatedBytes })
     }
 
-    /// Encoded bytes held in memory for the open row group.
-    public var bufferedBytes: Int { columns.reduce(0) { $0 + $1.estimatedBytes } }
+    /// Memory held for the open row group: buffers and dictionaries, not just encoded bytes.
+    public var bufferedBytes: Int { columns.reduce(0) { $0 + $1.memoryBytes } }
 
     /// Writes the open row group now (the caller's memory budget, e.g. many open partitions).
     public func flush() throws {

@@ -8,6 +8,7 @@ struct BooleanEncoder: ValueEncoder {
     private var chunkFalse = false, chunkTrue = false
 
     var pageBytesEstimate: Int { plain.count }
+    var memoryBytes: Int { plain.capacity }
     var dictionaryBytes: Int { 0 }
     var isDictionaryEncoding: Bool { false }
     var dictionaryUsed: Bool { false }
@@ -62,6 +63,7 @@ struct FixedDecimalEncoder: ValueEncoder {
     init(width: Int) { self.width = width }
 
     var pageBytesEstimate: Int { plain.count }
+    var memoryBytes: Int { plain.capacity }
     var dictionaryBytes: Int { 0 }
     var isDictionaryEncoding: Bool { false }
     var dictionaryUsed: Bool { false }

@@ -9,6 +9,9 @@ protocol ValueEncoder {
     var pageBytesEstimate: Int { get }
     /// Size of the dictionary so far (0 when not dictionary-encoding).
     var dictionaryBytes: Int { get }
+    /// Memory held (buffers' capacity, dictionary tables), which can be well above the
+    /// encoded size: e.g. 4 bytes per buffered dictionary index that encodes in a few bits.
+    var memoryBytes: Int { get }
     /// Whether the current page's values are dictionary indices.
     var isDictionaryEncoding: Bool { get }
     /// Whether any page in this chunk used the dictionary.

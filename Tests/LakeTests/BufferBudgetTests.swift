@@ -104,4 +104,27 @@ import Testing
         }
         #expect(values == (0 ..< 1500).map(Int64.init))
     }
+
+    /// A partition not written for `idleBatches` source batches has its row group ended, so
+    /// a finished partition of sorted input does not hold memory until the end of the load.
+    @Test func idlePartitionsEndTheirRowGroup() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
+                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: 64 << 20, pendingBudget: 64 << 20,
+                                        flushRows: 8, firstPart: { _ in 0 })
+        func load(_ partition: String, _ rounds: Int) throws {
+            for _ in 0 ..< rounds {
+                try writers.write(batch(0 ..< 100), partition: partition)
+                try writers.enforceBufferBudget()
+            }
+        }
+        try load("date=2025-01-01", 2)
+        try load("date=2025-01-02", writers.idleBatches - 1)
+        try load("date=2025-01-01", 1) // back before going idle: same row group
+        try load("date=2025-01-02", writers.idleBatches)
+        try load("date=2025-01-01", 1) // after going idle: a new row group
+        let groups = try writers.finish().map { try ParquetFileReader(path: $0.path).rowGroupCount }
+        #expect(groups == [2, 1])
+    }
 }
