@@ -27,10 +27,13 @@ DUCKDB_PARTITIONED = ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", 
 PARTITION_COL = {"usage": "Date", "orders": "due date"}
 
 
-def measure(cmd, repeat, env=None):
-    """Median wall seconds and max peak RSS (MB) over `repeat` runs of `cmd`."""
+def measure(cmd, repeat, env=None, output=None):
+    """Median wall seconds and max peak RSS (MB) over `repeat` runs of `cmd`; `output` is
+    removed before each run, so every run (Inlet's and the peers') writes from scratch."""
     times, rss = [], []
     for _ in range(repeat):
+        if output:
+            fresh(output)
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(p.pid, 0)
@@ -66,7 +69,7 @@ def inlet_upload(csv, kind, partitioned, repeat):
     cmd = [INLET, "upload", csv, "--dataset-id", f"bench-{kind}", "--store", store, "-q"]
     if partitioned:
         cmd += ["--partition-col", PARTITION_COL[kind]]
-    return measure(cmd, repeat)[:2]
+    return measure(cmd, repeat, output=store)[:2]
 
 
 def row(results, name, secs, rss, mb, base=None):
@@ -91,12 +94,12 @@ def bench_upload(args, report):
             row(res, f"inlet ({label})", *base, mb)
             if partitioned:
                 out = fresh(os.path.join(OUT, "peer-out"))
-                t = measure([PY, "-c", DUCKDB_PARTITIONED, csv, out, PARTITION_COL[kind]], args.repeat)[:2]
+                t = measure([PY, "-c", DUCKDB_PARTITIONED, csv, out, PARTITION_COL[kind]], args.repeat, output=out)[:2]
                 row(res, "duckdb PARTITION_BY", *t, mb, base)
             else:
                 for name, code in PEERS.items():
                     out = fresh(os.path.join(OUT, "peer.parquet"))
-                    t = measure([PY, "-c", code, csv, out], args.repeat)[:2]
+                    t = measure([PY, "-c", code, csv, out], args.repeat, output=out)[:2]
                     row(res, name, *t, mb, base)
             report[f"upload/{kind}/{label}"] = res
 
