@@ -183,10 +183,11 @@ final class StagedFileWriters {
     private func drainAll() throws {
         // Partitions whose pieces could overflow their file drain one by one (see `drain`).
         let folders = slots.filter { !$0.value.pending.isEmpty && joinedFits($0.value) }.keys.sorted()
-        guard folders.count > 1 else { return try slots.keys.sorted().forEach(drain) }
+        // Opening them all must not close one just opened (an empty file) to stay under the cap.
+        let toOpen = folders.filter { slots[$0]!.writer == nil }.count
+        guard folders.count > 1, openCount + toOpen <= maxOpenWriters else { return try slots.keys.sorted().forEach(drain) }
         for f in folders { try openWriter(f) }
-        // Opening past the cap may have closed one of them again: those drain one by one below.
-        let jobs = folders.compactMap { f in slots[f]!.writer.map { (folder: f, writer: $0, pieces: slots[f]!.pending) } }
+        let jobs = folders.map { f in (folder: f, writer: slots[f]!.writer!, pieces: slots[f]!.pending) }
         for j in jobs { slots[j.folder]!.pending = []; slots[j.folder]!.pendingRows = 0; slots[j.folder]!.pendingBytes = 0 }
         let schema = self.schema
         try forEachConcurrently(jobs) { job in
