@@ -21,8 +21,9 @@ struct StagedFile {
 /// source batch) are held as columns until the partition has that many rows, then encoded as
 /// one: encoding a few rows at a time costs more per row than the values themselves.
 ///
-/// Memory stays bounded: held pieces may take `pendingBudget` bytes and encoded buffers
-/// `bufferBudget`; past either, the largest are encoded or flushed first. At most
+/// Memory stays bounded: the batches held pieces keep alive may take `pendingBudget` bytes
+/// (past it, every held piece is encoded), and writers' buffers `bufferBudget` (past it, the
+/// largest row groups are flushed; a writer idle for `idleBatches` batches is flushed anyway). At most
 /// `maxOpenWriters` files are open at once; beyond that the least recently used writer is
 /// closed (its file is complete) and later rows of its partition go to its next part number.
 final class StagedFileWriters {
@@ -123,8 +124,8 @@ final class StagedFileWriters {
     }
 
     /// Called once per source batch (not per partition write: that would cost open writers ×
-    /// partitions per batch): encodes the largest held pieces, then flushes the largest
-    /// encoded buffers, until both fit their budgets.
+    /// partitions per batch): encodes every held piece when their batches pass `pendingBudget`,
+    /// flushes idle writers, then flushes the largest buffers until they fit `bufferBudget`.
     func enforceBufferBudget() throws {
         if heldBatchBytes > pendingBudget {
             // Only encoding every held piece releases the batches they keep alive.
