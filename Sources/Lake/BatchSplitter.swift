@@ -61,9 +61,11 @@ enum BatchSplitter {
         return Groups(keys: keys, order: order, ranges: ranges)
     }
 
-    /// `batch` with its rows in `order`: group `g` is then the rows `ranges[g]`.
+    /// `batch` with its rows in `order`: group `g` is then the rows `ranges[g]`. Input sorted by
+    /// the partition column (e.g. time-ordered exports) is already in that order: no copy then.
     static func ordered(_ batch: RecordBatch, _ groups: Groups) -> RecordBatch {
-        groups.order.withUnsafeBufferPointer { rows in
+        if groups.order.indices.elementsEqual(groups.order) { return batch }
+        return groups.order.withUnsafeBufferPointer { rows in
             // Every column keeps its type and all get the same length, so this cannot fail.
             // swiftlint:disable:next force_try
             try! RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.take(rows) })

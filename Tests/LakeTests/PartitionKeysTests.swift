@@ -112,6 +112,18 @@ struct PartitionKeysTests {
             #expect(rows == (0 ..< n).filter { keys[$0] == groups.keys[g] })
             #expect(RecordBatch.concatenate([(ordered, groups.ranges[g])], schema: schema) == batch.take(rows))
         }
+        // Rows already grouped (sorted input) need no reordering: the ranges index the batch itself.
+        let sortedKeys = (0 ..< n).map { Int64($0 / 20) }
+        let sortedGroups = try #require(BatchSplitter.group(sortedKeys))
+        #expect(sortedGroups.ranges == [0 ..< 20, 20 ..< 40, 40 ..< 50])
+        let same = BatchSplitter.ordered(batch, sortedGroups)
+        #expect(same == batch)
+        // Not a copy: the int64 column still shares the source batch's buffer.
+        if case let .int64(a) = batch.columns[4].storage, case let .int64(b) = same.columns[4].storage {
+            #expect(a.withUnsafeBufferPointer { $0.baseAddress } == b.withUnsafeBufferPointer { $0.baseAddress })
+        } else {
+            Issue.record("column 4 should be int64")
+        }
     }
 }
 
