@@ -48,8 +48,7 @@ struct ByteArrayEncoder: ValueEncoder {
     private var dictHashes: [UInt64] = []
     private var slots: [Int32] = []
     private var mask = 0
-    private var indices: [UInt32] = []
-    private var indexEncoder = RLEHybridEncoder(bitWidth: 1)
+    private var indices = DictionaryIndices()
     private var plain: [UInt8] = []
     private var pageMin: [UInt8]?, pageMax: [UInt8]?
     private var chunkMin: [UInt8]?, chunkMax: [UInt8]?
@@ -69,10 +68,10 @@ struct ByteArrayEncoder: ValueEncoder {
     var dictionaryCount: Int { dictHashes.count }
     var dictionaryBytes: Int { dictData.count + 4 * dictionaryCount }
     var memoryBytes: Int {
-        dictData.capacity + 8 * (dictOffsets.capacity + dictHashes.capacity) + 4 * (slots.capacity + indices.capacity) + plain.capacity
+        dictData.capacity + 8 * (dictOffsets.capacity + dictHashes.capacity) + 4 * slots.capacity + indices.memoryBytes + plain.capacity
     }
     var pageBytesEstimate: Int {
-        useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dictionaryCount)) / 8 + 1 : plain.count
+        useDictionary ? indices.byteEstimate(dictionaryCount: dictionaryCount) : plain.count
     }
 
     mutating func append(_ column: Column, _ range: Range<Int>) {
@@ -115,8 +114,8 @@ struct ByteArrayEncoder: ValueEncoder {
     /// Dictionary indices for the non-null values of `range`, into room made once.
     private mutating func appendIndices(_ base: UnsafeRawPointer?, _ offs: UnsafeBufferPointer<Int>,
                                         _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
-        var idx = indices
-        indices = []
+        var idx = indices.values
+        indices.values = []
         let start = idx.count
         idx.append(contentsOf: repeatElement(0, count: range.count))
         var k = start
@@ -129,7 +128,7 @@ struct ByteArrayEncoder: ValueEncoder {
             }
         }
         idx.removeLast(start + range.count - k)
-        indices = idx
+        indices.values = idx
     }
 
     /// PLAIN (4-byte length, then bytes) for the non-null values of `range`, into room made once.
@@ -188,12 +187,7 @@ struct ByteArrayEncoder: ValueEncoder {
     mutating func takePage(into body: inout [UInt8]) -> Encoding {
         if useDictionary {
             dictionaryUsed = true
-            let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dictionaryCount - 1)))
-            if indexEncoder.bitWidth != bw { indexEncoder = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16) }
-            for i in indices { indexEncoder.put(i) }
-            indices.removeAll(keepingCapacity: true)
-            body.append(UInt8(bw))
-            indexEncoder.finish(into: &body)
+            indices.takePage(dictionaryCount: dictionaryCount, into: &body)
             return .rleDictionary
         }
         body.append(contentsOf: plain)
@@ -235,7 +229,7 @@ struct ByteArrayEncoder: ValueEncoder {
         dictOffsets = [0]
         dictHashes.removeAll()
         if dictionaryEnabled { resetTable(capacity: 1024) }
-        indices.removeAll()
+        indices.reset()
         plain.removeAll()
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
     }

@@ -48,8 +48,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     private var dict: [T] = []
     private var slots: [Int32] = []   // open addressing; -1 = empty
     private var mask = 0
-    private var indices: [UInt32] = []
-    private var indexEncoder = RLEHybridEncoder(bitWidth: 1)
+    private var indices = DictionaryIndices()
     private var plain: [UInt8] = []
     private var pageMin: T?, pageMax: T?
     private var chunkMin: T?, chunkMax: T?
@@ -68,9 +67,9 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
 
     var isDictionaryEncoding: Bool { useDictionary }
     var dictionaryBytes: Int { dict.count * MemoryLayout<T>.size }
-    var memoryBytes: Int { dict.capacity * MemoryLayout<T>.size + 4 * (slots.capacity + indices.capacity) + plain.capacity }
+    var memoryBytes: Int { dict.capacity * MemoryLayout<T>.size + 4 * slots.capacity + indices.memoryBytes + plain.capacity }
     var pageBytesEstimate: Int {
-        useDictionary ? indices.count * max(1, RLEHybridEncoder.bitWidth(forMax: dict.count)) / 8 + 1 : plain.count
+        useDictionary ? indices.byteEstimate(dictionaryCount: dict.count) : plain.count
     }
 
     @_specialize(where T == Int32)
@@ -98,8 +97,8 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
                 if haveStats { pageMin = lo; pageMax = hi }
                 if dictionary {
                     // Indices go into room made once per slice (no per-value append checks).
-                    var idx = indices
-                    indices = []
+                    var idx = indices.values
+                    indices.values = []
                     let base = idx.count
                     idx.append(contentsOf: repeatElement(0, count: range.count))
                     var k = base
@@ -111,7 +110,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
                         }
                     }
                     idx.removeLast(base + range.count - k)
-                    indices = idx
+                    indices.values = idx
                     return
                 }
                 if !hasNulls {
@@ -172,12 +171,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     mutating func takePage(into body: inout [UInt8]) -> Encoding {
         if useDictionary {
             dictionaryUsed = true
-            let bw = max(1, RLEHybridEncoder.bitWidth(forMax: max(0, dict.count - 1)))
-            if indexEncoder.bitWidth != bw { indexEncoder = RLEHybridEncoder(bitWidth: bw, capacity: indices.count * bw / 8 + 16) }
-            for i in indices { indexEncoder.put(i) }
-            indices.removeAll(keepingCapacity: true)
-            body.append(UInt8(bw))
-            indexEncoder.finish(into: &body)
+            indices.takePage(dictionaryCount: dict.count, into: &body)
             return .rleDictionary
         }
         body.append(contentsOf: plain)
@@ -210,7 +204,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         dictionaryUsed = false
         dict.removeAll()
         if dictionaryEnabled { resetTable(capacity: 1024) }
-        indices.removeAll()
+        indices.reset()
         plain.removeAll()
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
     }
