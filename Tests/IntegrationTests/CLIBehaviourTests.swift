@@ -31,6 +31,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store), "a usage error must not create the lake")
     }
 
+    /// On a terminal (a pty from util-linux `script`) errors are coloured; NO_COLOR turns that off.
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() throws {
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script) else { return }
+        let bad = try write("ragged.csv", "a,b\n1,2\n3\n")
+        let command = "'\(TestEnvironment.inletBinary)' upload '\(bad)' --dataset-id x --store '\(store)'"
+        func run(_ environment: [String: String]) throws -> String {
+            try spawn(script, ["-qec", command, "/dev/null"], environment: environment).stdout
+        }
+        let coloured = try run(["NO_COLOR": "", "TERM": "xterm"])
+        #expect(coloured.contains("\u{1B}[31merror:\u{1B}[0m"), "\(coloured)")
+        #expect(coloured.contains("ragged.csv:3"))
+        let plain = try run(["NO_COLOR": "1", "TERM": "xterm"])
+        #expect(!plain.contains("\u{1B}["), "\(plain)")
+        #expect(plain.contains("error: "))
+        // Not a terminal: never coloured, whatever NO_COLOR says.
+        let piped = try spawn(TestEnvironment.inletBinary, ["upload", bad, "--dataset-id", "x", "--store", store],
+                              environment: ["NO_COLOR": "", "TERM": "xterm"])
+        #expect(!piped.stderr.contains("\u{1B}["))
+        #expect(piped.stderr.contains("error: "))
+    }
+
     @Test func badDataExitsThreeNamingFileAndLine() throws {
         let csv = try write("bad.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
         let r = try runInlet(["upload", csv, "--dataset-id", "bad", "--store", store])
