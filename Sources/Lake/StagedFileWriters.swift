@@ -22,11 +22,13 @@ struct StagedFile {
 /// one: encoding a few rows at a time costs more per row than the values themselves.
 ///
 /// Memory stays bounded: the batches held pieces keep alive may take `pendingBudget` bytes
-/// (past it, every held piece is encoded), and writers' buffers `bufferBudget` (past it, the
-/// largest row groups are flushed; a writer idle for `idleBatches` batches is flushed anyway). At most
+/// (past it, every held piece is encoded), writers' buffers `bufferBudget` together (past it,
+/// the largest row groups are flushed) and `writerBudget` each; a partition idle for `idleBatches`
+/// batches has its held pieces encoded and its row group flushed. At most
 /// `maxOpenWriters` files are open at once; beyond that the least recently used writer is
 /// closed (its file is complete) and later rows of its partition go to its next part number.
 final class StagedFileWriters {
+    private typealias Piece = (batch: RecordBatch, rows: Range<Int>, batchNumber: Int)
     private struct Slot {
         var writer: (any DatasetFileWriter)?
         var path = ""
@@ -37,8 +39,8 @@ final class StagedFileWriters {
         var unflushed = false
         /// Rows handed to the open file's writer.
         var rows: Int64 = 0
-        /// Pieces not yet handed to a writer, in arrival order.
-        var pending: [(batch: RecordBatch, rows: Range<Int>)] = []
+        /// Pieces not yet handed to a writer, in arrival order, with the number of their source batch.
+        var pending: [Piece] = []
         var pendingRows = 0
         var pendingBytes = 0
     }
@@ -49,9 +51,12 @@ final class StagedFileWriters {
     let maxFileBytes: Int64
     let maxOpenWriters: Int
     let firstPart: (String) -> Int
-    /// Encoded bytes all open writers may buffer together; past it the largest buffer is
+    /// Bytes all open writers may buffer together; past it the largest buffer is
     /// flushed, so peak memory does not grow with partition sizes or the input.
     let bufferBudget: Int
+    /// Bytes one writer may buffer: its row group ends there. This bounds a single file's
+    /// memory well below `bufferBudget` (still row groups of 10^5 rows and more).
+    let writerBudget: Int
     /// Bytes of source batches that held pieces may keep alive; past it, everything held is encoded.
     let pendingBudget: Int
     /// A partition's held rows are encoded once there are this many; a piece of fewer than an
@@ -61,11 +66,13 @@ final class StagedFileWriters {
     private var openCount = 0
     private var clock = 0
     private var batchCount = 0
-    /// A writer not written for this many source batches has its row group flushed: with
-    /// sorted input its partition is complete, and its buffers would only sit in memory.
-    let idleBatches = 8
-    /// Bytes of the batches pieces were held from since everything was last encoded: a
-    /// piece keeps its whole batch alive, so this bounds memory even as single partitions drain.
+    /// A partition not written for this many source batches has its held pieces encoded and
+    /// its row group flushed: with sorted input it is complete, and would only sit in memory.
+    let idleBatches = 2
+    /// Source batches some held piece keeps alive (a piece keeps its whole batch), by batch
+    /// number: their bytes and how many held pieces point into them.
+    private var heldBatches: [Int: (bytes: Int, pieces: Int)] = [:]
+    /// The sum of `heldBatches`' bytes, compared with `pendingBudget`.
     private var heldBatchBytes = 0
     /// Some writer's buffer grew since the budget was last checked.
     private var writersGrew = false
@@ -73,9 +80,10 @@ final class StagedFileWriters {
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
-         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, pendingBudget: Int = 64 << 20, flushRows: Int? = nil,
-         firstPart: @escaping (String) -> Int) {
+         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, writerBudget: Int = 16 << 20,
+         pendingBudget: Int = 64 << 20, flushRows: Int? = nil, firstPart: @escaping (String) -> Int) {
         self.bufferBudget = bufferBudget
+        self.writerBudget = writerBudget
         self.pendingBudget = pendingBudget
         self.flushRows = max(0, flushRows ?? format.joinRows)
         self.format = format
@@ -87,6 +95,8 @@ final class StagedFileWriters {
     }
 
     var openWriters: Int { openCount }
+    /// Bytes of the source batches held pieces keep alive.
+    var heldBytes: Int { heldBatchBytes }
 
     /// Writes all of `batch` to the partition's file.
     func write(_ batch: RecordBatch, partition: String?) throws {
@@ -96,7 +106,6 @@ final class StagedFileWriters {
     /// Writes each piece's rows of `batch` to its partition's file (a batch ordered by
     /// partition, one contiguous range per partition).
     func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: Range<Int>)]) throws {
-        var held = false
         batchCount += 1
         // A piece's share of the batch's memory: what holding it costs, roughly.
         let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
@@ -113,35 +122,45 @@ final class StagedFileWriters {
                 try hand(batch, rows: rows, to: folder)
                 continue
             }
-            held = true
-            slot.pending.append((batch, rows))
+            slot.pending.append((batch, rows, batchCount))
             slot.pendingRows += rows.count
             slot.pendingBytes += Int(bytesPerRow * Double(rows.count))
             slots[folder] = slot
+            heldBatches[batchCount, default: (batch.bufferBytes, 0)].pieces += 1
+            if heldBatches[batchCount]!.pieces == 1 { heldBatchBytes += batch.bufferBytes }
             if slot.pendingRows >= flushRows { try drain(folder) }
         }
-        if held { heldBatchBytes += batch.bufferBytes }
+    }
+
+    /// Pieces leave the hold (they are being encoded): a batch no piece points into is released.
+    private func release(_ pieces: [Piece]) {
+        for p in pieces {
+            heldBatches[p.batchNumber]!.pieces -= 1
+            if heldBatches[p.batchNumber]!.pieces == 0 {
+                heldBatchBytes -= heldBatches.removeValue(forKey: p.batchNumber)!.bytes
+            }
+        }
     }
 
     /// Called once per source batch (not per partition write: that would cost open writers ×
     /// partitions per batch): encodes every held piece when their batches pass `pendingBudget`,
-    /// flushes idle writers, then flushes the largest buffers until they fit `bufferBudget`.
+    /// drains and flushes idle partitions, then flushes writers past `writerBudget` and the
+    /// largest buffers until they fit `bufferBudget`.
     func enforceBufferBudget() throws {
-        if heldBatchBytes > pendingBudget {
-            // Only encoding every held piece releases the batches they keep alive.
-            try drainAll()
-            heldBatchBytes = 0
-        }
-        let idle = slots.filter { $0.value.unflushed && $0.value.lastBatch + idleBatches <= batchCount }.keys
-        try flush(Array(idle))
+        // Only encoding every held piece surely releases the batches they keep alive.
+        if heldBatchBytes > pendingBudget { try drainAll() }
+        let idle = slots.filter { ($0.value.unflushed || !$0.value.pending.isEmpty) && $0.value.lastBatch + idleBatches <= batchCount }
+            .keys.sorted()
+        for f in idle { try drain(f) }
+        try flush(idle.filter { slots[$0]!.unflushed })
         guard writersGrew else { return }
         writersGrew = false
         // Each writer's size is read once (it walks every column), largest flushed first.
         let sized = slots.filter { $0.value.unflushed }.map { ($0.key, $0.value.writer!.bufferedBytes) }
+            .sorted { $0.1 > $1.1 }
         var total = sized.reduce(0) { $0 + $1.1 }
-        guard total > bufferBudget else { return }
         var chosen: [String] = []
-        for (folder, bytes) in sized.sorted(by: { $0.1 > $1.1 }) where total > bufferBudget {
+        for (folder, bytes) in sized where bytes > writerBudget || total > bufferBudget {
             chosen.append(folder)
             total -= bytes
         }
@@ -167,11 +186,12 @@ final class StagedFileWriters {
         slot.pendingRows = 0
         slot.pendingBytes = 0
         slots[folder] = slot
+        release(pieces)
         if fits {
-            let batch = RecordBatch.concatenate(pieces, schema: schema)
+            let batch = RecordBatch.concatenate(pieces.map { ($0.batch, $0.rows) }, schema: schema)
             try hand(batch, rows: 0 ..< batch.rowCount, to: folder)
         } else {
-            for (batch, rows) in pieces { try hand(batch, rows: rows, to: folder) }
+            for p in pieces { try hand(p.batch, rows: p.rows, to: folder) }
         }
     }
 
@@ -189,10 +209,13 @@ final class StagedFileWriters {
         guard folders.count > 1, openCount + toOpen <= maxOpenWriters else { return try slots.keys.sorted().forEach(drain) }
         for f in folders { try openWriter(f) }
         let jobs = folders.map { f in (folder: f, writer: slots[f]!.writer!, pieces: slots[f]!.pending) }
-        for j in jobs { slots[j.folder]!.pending = []; slots[j.folder]!.pendingRows = 0; slots[j.folder]!.pendingBytes = 0 }
+        for j in jobs {
+            slots[j.folder]!.pending = []; slots[j.folder]!.pendingRows = 0; slots[j.folder]!.pendingBytes = 0
+            release(j.pieces)
+        }
         let schema = self.schema
         try forEachConcurrently(jobs) { job in
-            let batch = RecordBatch.concatenate(job.pieces, schema: schema)
+            let batch = RecordBatch.concatenate(job.pieces.map { ($0.batch, $0.rows) }, schema: schema)
             try job.writer.write(batch, rows: 0 ..< batch.rowCount)
         }
         for j in jobs { try wrote(j.pieces.reduce(0) { $0 + $1.rows.count }, to: j.folder) }

@@ -17,12 +17,12 @@ import Testing
     }
 
     /// Three rounds of 1000 rows into two partitions; the row groups of each file.
-    func stage(budget: Int, pendingBudget: Int) throws -> [Int] {
+    func stage(budget: Int, writerBudget: Int = 16 << 20, pendingBudget: Int) throws -> [Int] {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget, pendingBudget: pendingBudget,
-                                        firstPart: { _ in 0 })
+                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget, writerBudget: writerBudget,
+                                        pendingBudget: pendingBudget, firstPart: { _ in 0 })
         for round in 0 ..< 3 {
             for p in ["date=2025-01-01", "date=2025-01-02"] { try writers.write(batch(round * 1000 ..< round * 1000 + 1000), partition: p) }
             try writers.enforceBufferBudget()
@@ -36,6 +36,38 @@ import Testing
 
     @Test func roomyBudgetsKeepOneRowGroupPerFile() throws {
         #expect(try stage(budget: 64 << 20, pendingBudget: 64 << 20) == [1, 1])
+    }
+
+    /// One writer past its own budget ends its row group though all writers fit theirs.
+    @Test func aWriterPastItsOwnBudgetFlushes() throws {
+        #expect(try stage(budget: 64 << 20, writerBudget: 1, pendingBudget: 1) == [3, 3])
+    }
+
+    /// A batch stays held while any partition holds a piece of it, and is released when the
+    /// last such piece is encoded; a partition that goes idle has its held pieces encoded.
+    @Test func heldBatchesAreReleasedPieceByPiece() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
+                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: 64 << 20, pendingBudget: 64 << 20,
+                                        flushRows: 80, firstPart: { _ in 0 })
+        // Batch 1: 2 rows each for two partitions, both held (fewer than 80 / 8).
+        let first = try batch(0 ..< 4)
+        try writers.write(first, pieces: [("date=2025-01-01", 0 ..< 2), ("date=2025-01-02", 2 ..< 4)])
+        try writers.enforceBufferBudget()
+        #expect(writers.heldBytes == first.bufferBytes)
+        // 2025-01-01 fills up to 80 held rows and drains; 2025-01-02 still holds a piece of batch 1.
+        try writers.write(batch(4 ..< 82), pieces: [("date=2025-01-01", 0 ..< 78)])
+        #expect(writers.heldBytes == first.bufferBytes)
+        // 2025-01-02 goes idle: its piece is encoded and nothing is held any more.
+        for round in 0 ..< writers.idleBatches {
+            try writers.write(batch(100 * round + 100 ..< 100 * round + 150), partition: "date=2025-01-01")
+            try writers.enforceBufferBudget()
+        }
+        #expect(writers.heldBytes == 0)
+        let staged = try writers.finish()
+        #expect(staged.map(\.rows) == [2 + 78 + 50 * Int64(writers.idleBatches), 2])
+        #expect(staged.map(\.writerRows) == staged.map(\.rows))
     }
 
     /// Small pieces of many batches are held and encoded together, in arrival order, with
