@@ -38,6 +38,10 @@ final class ChunkPipeline: @unchecked Sendable {
     private var producerExited = false
     private var cancelled = false
     private var bytesConsumed: Int64 = 0
+    /// Block buffers already parsed, for the producer's next blocks (under `cond`). Reusing
+    /// a few buffers instead of allocating one per block keeps RSS from drifting up with the
+    /// input: freed multi-MiB buffers were scattered over malloc's arenas and stayed resident.
+    private var spareBlocks: [[UInt8]] = []
 
     init(plan: StreamPlan, stage: ChunkStage? = nil) {
         self.plan = plan
@@ -181,9 +185,22 @@ final class ChunkPipeline: @unchecked Sendable {
     }
 
     private func newBlock(reserving extra: Int) -> [UInt8] {
-        var b: [UInt8] = []
-        b.reserveCapacity(max(plan.blockByteLimit, extra) + 4 * plan.readSize + 2 * scanPadding)
+        let capacity = max(plan.blockByteLimit, extra) + 4 * plan.readSize + 2 * scanPadding
+        cond.lock()
+        var b = spareBlocks.popLast() ?? []
+        cond.unlock()
+        b.removeAll(keepingCapacity: true)
+        b.reserveCapacity(capacity)
         return b
+    }
+
+    /// Takes back a block buffer its parse job is done with.
+    private func recycle(_ block: inout [UInt8]) {
+        var spare: [UInt8] = []
+        swap(&spare, &block)
+        cond.lock()
+        if spareBlocks.count <= plan.maxInFlight { spareBlocks.append(spare) }
+        cond.unlock()
     }
 
     /// Scans read up to 32 bytes past the end: keep that much capacity.
@@ -206,16 +223,25 @@ final class ChunkPipeline: @unchecked Sendable {
         guard let seq = reserveSlot() else { return false }
         let startLine = line
         line += lineEnds
-        let bytes = block
-        block = []
+        // Handed over in a box so the job holds the only reference and can recycle it.
+        let box = BlockBox()
+        swap(&box.bytes, &block)
         let settings = plan.settings
         DispatchQueue.global().async { [self] in
+            var bytes: [UInt8] = []
+            swap(&bytes, &box.bytes)
             var parsed = bytes.withUnsafeBufferPointer {
                 parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds, settings: settings)
             }
+            recycle(&bytes)
             if let stage, parsed.chunk.rowCount > 0 { parsed.staged = stage(parsed.chunk) }
             deliver(.block(parsed), at: seq)
         }
         return true
     }
+}
+
+/// Moves a block to its parse job without a second reference (see `ChunkPipeline.recycle`).
+private final class BlockBox: @unchecked Sendable {
+    var bytes: [UInt8] = []
 }
