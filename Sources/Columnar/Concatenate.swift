@@ -21,29 +21,44 @@ extension Column {
     /// The rows `rows` of each part, end to end; all parts must have `type`. One allocation
     /// per buffer, whatever the number of parts.
     public static func concatenate(_ parts: [(column: Column, rows: Range<Int>)], type: DataType) -> Column {
+        concatenate(parts.map { ($0.column, RowSelection.range($0.rows)) }, type: type)
+    }
+
+    /// The selected rows of each part, end to end: ranges are copied in bulk, row lists
+    /// gathered, straight into one allocation per buffer.
+    public static func concatenate(_ parts: [(column: Column, rows: RowSelection)], type: DataType) -> Column {
         guard let first = parts.first else {
             var empty = ColumnBuilder(type: type)
             return empty.finish()
         }
-        if parts.count == 1, first.rows == 0 ..< first.column.count { return first.column }
+        if parts.count == 1, case let .range(r) = first.rows, r == 0 ..< first.column.count { return first.column }
         let total = parts.reduce(0) { $0 + $1.rows.count }
         var validity: ValidityBitmap?
         if parts.contains(where: { $0.column.validity != nil }) {
             var v = ValidityBitmap()
             v.reserveCapacity(total)
             for (c, rows) in parts {
-                if let cv = c.validity { for i in rows { v.append(cv[i]) } } else { v.append(repeating: true, count: rows.count) }
+                if let cv = c.validity { rows.forEach { v.append(cv[$0]) } } else { v.append(repeating: true, count: rows.count) }
             }
             validity = v
         }
         func join<T>(_ extract: (ColumnStorage) -> [T]?) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(total)
-            for (c, rows) in parts {
-                guard let a = extract(c.storage) else { preconditionFailure("Column.concatenate: mixed storage") }
-                out.append(contentsOf: a[rows])
+            [T](unsafeUninitializedCapacity: total) { out, n in
+                var at = out.baseAddress!
+                for (c, rows) in parts {
+                    guard let a = extract(c.storage) else { preconditionFailure("Column.concatenate: mixed storage") }
+                    a.withUnsafeBufferPointer { src in
+                        switch rows {
+                        case let .range(r):
+                            at.initialize(from: src.baseAddress! + r.lowerBound, count: r.count)
+                            at += r.count
+                        case let .indices(list):
+                            for i in list { at.initialize(to: src[i]); at += 1 }
+                        }
+                    }
+                }
+                n = total
             }
-            return out
         }
         let storage: ColumnStorage
         switch first.column.storage {
@@ -67,18 +82,84 @@ extension Column {
     }
 }
 
+/// Which rows of a column or batch to take: a contiguous range, or row numbers in the order
+/// wanted (e.g. one partition's rows of a batch, shared with the batch's row order).
+public enum RowSelection: Equatable, Sendable {
+    case range(Range<Int>)
+    case indices(ArraySlice<Int>)
+
+    /// A range when the rows are consecutive and ascending (sorted input): bulk copies, or none.
+    public init(_ rows: ArraySlice<Int>) {
+        if let first = rows.first, rows.last! - first == rows.count - 1, rows.elementsEqual(first ..< first + rows.count) {
+            self = .range(first ..< first + rows.count)
+        } else if rows.isEmpty {
+            self = .range(0 ..< 0)
+        } else {
+            self = .indices(rows)
+        }
+    }
+
+    public var count: Int {
+        switch self {
+        case let .range(r): r.count
+        case let .indices(list): list.count
+        }
+    }
+
+    @inline(__always)
+    func forEach(_ body: (Int) -> Void) {
+        switch self {
+        case let .range(r): for i in r { body(i) }
+        case let .indices(list): for i in list { body(i) }
+        }
+    }
+}
+
 extension ByteArrays {
     /// Values `rows` of each part, end to end: their bytes joined, their offsets shifted.
     public static func concatenate(_ parts: [(arrays: ByteArrays, rows: Range<Int>)]) -> ByteArrays {
-        var offsets: [Int] = [0]
-        var data: [UInt8] = []
-        offsets.reserveCapacity(parts.reduce(1) { $0 + $1.rows.count })
-        data.reserveCapacity(parts.reduce(0) { $0 + $1.arrays.offsets[$1.rows.upperBound] - $1.arrays.offsets[$1.rows.lowerBound] })
-        for (b, rows) in parts where !rows.isEmpty {
-            let from = b.offsets[rows.lowerBound]
-            let shift = data.count - from
-            data.append(contentsOf: b.data[from ..< b.offsets[rows.upperBound]])
-            offsets.append(contentsOf: b.offsets[rows.lowerBound + 1 ... rows.upperBound].lazy.map { $0 + shift })
+        concatenate(parts.map { ($0.arrays, RowSelection.range($0.rows)) })
+    }
+
+    /// The selected values of each part, end to end, in one data and one offsets buffer.
+    public static func concatenate(_ parts: [(arrays: ByteArrays, rows: RowSelection)]) -> ByteArrays {
+        var values = 0, bytes = 0
+        for (b, rows) in parts {
+            values += rows.count
+            switch rows {
+            case let .range(r): bytes += r.isEmpty ? 0 : b.offsets[r.upperBound] - b.offsets[r.lowerBound]
+            case let .indices(list): for i in list { bytes += b.offsets[i + 1] - b.offsets[i] }
+            }
+        }
+        var at = 0, k = 0
+        var offsets = [Int](unsafeUninitializedCapacity: values + 1) { off, n in off[0] = 0; n = values + 1 }
+        let data = [UInt8](unsafeUninitializedCapacity: bytes) { dst, n in
+            offsets.withUnsafeMutableBufferPointer { off in
+                for (b, rows) in parts {
+                    b.offsets.withUnsafeBufferPointer { o in
+                        b.data.withUnsafeBufferPointer { src in
+                            switch rows {
+                            case let .range(r):
+                                guard !r.isEmpty else { return }
+                                let from = o[r.lowerBound], length = o[r.upperBound] - from
+                                if length > 0 { (dst.baseAddress! + at).initialize(from: src.baseAddress! + from, count: length) }
+                                let shift = at - from
+                                for i in r { k += 1; off[k] = o[i + 1] + shift }
+                                at += length
+                            case let .indices(list):
+                                for i in list {
+                                    let from = o[i], length = o[i + 1] - from
+                                    if length > 0 { (dst.baseAddress! + at).initialize(from: src.baseAddress! + from, count: length) }
+                                    at += length
+                                    k += 1
+                                    off[k] = at
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            n = bytes
         }
         return ByteArrays(offsets: offsets, data: data)
     }
@@ -90,7 +171,12 @@ extension RecordBatch {
 
     /// The rows `rows` of each part (all of `schema`), end to end.
     public static func concatenate(_ parts: [(batch: RecordBatch, rows: Range<Int>)], schema: Schema) -> RecordBatch {
-        if parts.count == 1, parts[0].rows == 0 ..< parts[0].batch.rowCount { return parts[0].batch }
+        concatenate(parts.map { ($0.batch, RowSelection.range($0.rows)) }, schema: schema)
+    }
+
+    /// The selected rows of each part (all of `schema`), end to end.
+    public static func concatenate(_ parts: [(batch: RecordBatch, rows: RowSelection)], schema: Schema) -> RecordBatch {
+        if parts.count == 1, parts[0].rows == .range(0 ..< parts[0].batch.rowCount) { return parts[0].batch }
         let columns = schema.fields.indices.map { i in
             Column.concatenate(parts.map { ($0.batch.columns[i], $0.rows) }, type: schema.fields[i].type)
         }

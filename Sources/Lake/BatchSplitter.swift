@@ -1,7 +1,7 @@
 import Columnar
 
-/// Splits a batch by partition: rows are ordered by partition once (a stable counting sort,
-/// one gather per column), so each partition is a contiguous range of the ordered batch.
+/// Splits a batch by partition: a stable counting sort of the row numbers, so each
+/// partition's rows are one slice of `order` (no values are copied here).
 enum BatchSplitter {
     /// Rows grouped by key: `order[ranges[g]]` are the rows (ascending) of `keys[g]`,
     /// groups in order of first appearance.
@@ -59,16 +59,5 @@ enum BatchSplitter {
             starts[g] += 1
         }
         return Groups(keys: keys, order: order, ranges: ranges)
-    }
-
-    /// `batch` with its rows in `order`: group `g` is then the rows `ranges[g]`. Input sorted by
-    /// the partition column (e.g. time-ordered exports) is already in that order: no copy then.
-    static func ordered(_ batch: RecordBatch, _ groups: Groups) -> RecordBatch {
-        if groups.order.indices.elementsEqual(groups.order) { return batch }
-        return groups.order.withUnsafeBufferPointer { rows in
-            // Every column keeps its type and all get the same length, so this cannot fail.
-            // swiftlint:disable:next force_try
-            try! RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.take(rows) })
-        }
     }
 }

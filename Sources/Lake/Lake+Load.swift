@@ -50,9 +50,11 @@ extension Lake {
                 if keyer != nil {
                     let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
                     if let groups = BatchSplitter.group(keys) {
-                        // One gather orders the rows by partition; each partition is then a range of it.
-                        let ordered = BatchSplitter.ordered(batch, groups)
-                        try writers.write(ordered, pieces: groups.keys.indices.map { (Self.partitionName(groups.keys[$0]), groups.ranges[$0]) })
+                        // Each partition's rows are selected, not copied: they are gathered once,
+                        // when encoded (sorted input: ranges of the batch, no gather at all).
+                        try writers.write(batch, pieces: groups.keys.indices.map {
+                            (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
+                        })
                     } else {
                         try writers.write(batch, partition: Self.partitionName(keys[0]))
                     }

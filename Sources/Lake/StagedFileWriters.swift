@@ -28,8 +28,12 @@ struct StagedFile {
 /// `maxOpenWriters` files are open at once; beyond that the least recently used writer is
 /// closed (its file is complete) and later rows of its partition go to its next part number.
 final class StagedFileWriters {
-    private typealias Piece = (batch: RecordBatch, rows: Range<Int>, batchNumber: Int)
-    private struct Slot {
+    private typealias Piece = (batch: RecordBatch, rows: RowSelection, batchNumber: Int)
+
+    /// One partition folder's state. A class: the per-batch scans and in-place appends to
+    /// `pending` must not copy it (a struct in the dictionary was copied on every change).
+    private final class Slot {
+        let folder: String
         var writer: (any DatasetFileWriter)?
         var path = ""
         var nextPart: Int
@@ -43,6 +47,17 @@ final class StagedFileWriters {
         var pending: [Piece] = []
         var pendingRows = 0
         var pendingBytes = 0
+
+        init(folder: String, nextPart: Int) {
+            self.folder = folder
+            self.nextPart = nextPart
+        }
+
+        /// Takes the held pieces out.
+        func takePending() -> [Piece] {
+            defer { pending = []; pendingRows = 0; pendingBytes = 0 }
+            return pending
+        }
     }
 
     let format: any DatasetFileFormat
@@ -100,36 +115,51 @@ final class StagedFileWriters {
 
     /// Writes all of `batch` to the partition's file.
     func write(_ batch: RecordBatch, partition: String?) throws {
-        try write(batch, pieces: [(partition, 0 ..< batch.rowCount)])
+        try write(batch, pieces: [(partition, RowSelection.range(0 ..< batch.rowCount))])
     }
 
-    /// Writes each piece's rows of `batch` to its partition's file (a batch ordered by
-    /// partition, one contiguous range per partition).
+    /// Writes each piece's rows of `batch` to its partition's file.
     func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: Range<Int>)]) throws {
+        try write(batch, pieces: pieces.map { ($0.partition, RowSelection.range($0.rows)) })
+    }
+
+    /// Writes each piece's rows of `batch` to its partition's file. Rows listed by number
+    /// are gathered once: straight from `batch` when the piece is large, or together with the
+    /// partition's other held pieces when it is small.
+    func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: RowSelection)]) throws {
         batchCount += 1
         // A piece's share of the batch's memory: what holding it costs, roughly.
         let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
         for (partition, rows) in pieces {
-            let folder = DatasetLayout.folder(partition: partition)
-            var slot = slots[folder] ?? Slot(nextPart: firstPart(folder))
+            let slot = slot(DatasetLayout.folder(partition: partition))
             clock += 1
             slot.lastUse = clock
             slot.lastBatch = batchCount
             if flushRows == 0 || rows.count >= flushRows / 8 {
                 // Large enough to encode well on its own; what is held goes first, keeping row order.
-                slots[folder] = slot
-                try drain(folder)
-                try hand(batch, rows: rows, to: folder)
+                try drain(slot)
+                try hand(batch, rows: rows, to: slot)
                 continue
             }
             slot.pending.append((batch, rows, batchCount))
             slot.pendingRows += rows.count
             slot.pendingBytes += Int(bytesPerRow * Double(rows.count))
-            slots[folder] = slot
             heldBatches[batchCount, default: (batch.bufferBytes, 0)].pieces += 1
             if heldBatches[batchCount]!.pieces == 1 { heldBatchBytes += batch.bufferBytes }
-            if slot.pendingRows >= flushRows { try drain(folder) }
+            if slot.pendingRows >= flushRows { try drain(slot) }
         }
+    }
+
+    private func slot(_ folder: String) -> Slot {
+        if let s = slots[folder] { return s }
+        let s = Slot(folder: folder, nextPart: firstPart(folder))
+        slots[folder] = s
+        return s
+    }
+
+    /// Slots in folder order (deterministic file order for drains and closes).
+    private func sortedSlots(where keep: (Slot) -> Bool) -> [Slot] {
+        slots.values.filter(keep).sorted { $0.folder < $1.folder }
     }
 
     /// Pieces leave the hold (they are being encoded): a batch no piece points into is released.
@@ -149,49 +179,43 @@ final class StagedFileWriters {
     func enforceBufferBudget() throws {
         // Only encoding every held piece surely releases the batches they keep alive.
         if heldBatchBytes > pendingBudget { try drainAll() }
-        let idle = slots.filter { ($0.value.unflushed || !$0.value.pending.isEmpty) && $0.value.lastBatch + idleBatches <= batchCount }
-            .keys.sorted()
-        for f in idle { try drain(f) }
-        try flush(idle.filter { slots[$0]!.unflushed })
+        let idle = sortedSlots { ($0.unflushed || !$0.pending.isEmpty) && $0.lastBatch + idleBatches <= batchCount }
+        for s in idle { try drain(s) }
+        try flush(idle.filter(\.unflushed))
         guard writersGrew else { return }
         writersGrew = false
         // Each writer's size is read once (it walks every column), largest flushed first.
-        let sized = slots.filter { $0.value.unflushed }.map { ($0.key, $0.value.writer!.bufferedBytes) }
-            .sorted { $0.1 > $1.1 }
+        let sized = slots.values.filter(\.unflushed).map { ($0, $0.writer!.bufferedBytes) }.sorted { $0.1 > $1.1 }
         var total = sized.reduce(0) { $0 + $1.1 }
-        var chosen: [String] = []
-        for (folder, bytes) in sized where bytes > writerBudget || total > bufferBudget {
-            chosen.append(folder)
+        var chosen: [Slot] = []
+        for (slot, bytes) in sized where bytes > writerBudget || total > bufferBudget {
+            chosen.append(slot)
             total -= bytes
         }
         try flush(chosen)
     }
 
-    /// Ends the open row group of each folder's writer. Flushing compresses and writes each
+    /// Ends the open row group of each slot's writer. Flushing compresses and writes each
     /// file's row group: independent, so on all cores.
-    private func flush(_ folders: [String]) throws {
-        guard !folders.isEmpty else { return }
-        try forEachConcurrently(folders.map { slots[$0]!.writer! }) { try $0.flush() }
-        for f in folders { slots[f]!.unflushed = false }
+    private func flush(_ chosen: [Slot]) throws {
+        guard !chosen.isEmpty else { return }
+        try forEachConcurrently(chosen.map { $0.writer! }) { try $0.flush() }
+        for s in chosen { s.unflushed = false }
     }
 
     /// Encodes a partition's held pieces as one batch, or piece by piece when together they
     /// could carry its file past `maxFileBytes` (so the file rolls over between pieces, as it
     /// would have unheld). Held bytes overestimate encoded ones, so "fits" is safe.
-    private func drain(_ folder: String) throws {
-        guard var slot = slots[folder], !slot.pending.isEmpty else { return }
-        let pieces = slot.pending
+    private func drain(_ slot: Slot) throws {
+        guard !slot.pending.isEmpty else { return }
         let fits = joinedFits(slot)
-        slot.pending = []
-        slot.pendingRows = 0
-        slot.pendingBytes = 0
-        slots[folder] = slot
+        let pieces = slot.takePending()
         release(pieces)
         if fits {
             let batch = RecordBatch.concatenate(pieces.map { ($0.batch, $0.rows) }, schema: schema)
-            try hand(batch, rows: 0 ..< batch.rowCount, to: folder)
+            try hand(batch, rows: .range(0 ..< batch.rowCount), to: slot)
         } else {
-            for p in pieces { try hand(p.batch, rows: p.rows, to: folder) }
+            for p in pieces { try hand(p.batch, rows: p.rows, to: slot) }
         }
     }
 
@@ -199,57 +223,84 @@ final class StagedFileWriters {
         Int64(slot.pendingBytes) + (slot.writer?.estimatedFileBytes ?? 0) < maxFileBytes
     }
 
-    /// Encodes every partition's held pieces. Partitions are independent: their files are
-    /// opened here, then each is joined and encoded on whichever core is free.
+    /// Encodes every partition's held pieces. Partitions are independent: each is opened
+    /// (a new file and folder cost the file system real time), joined and encoded on
+    /// whichever core is free.
     private func drainAll() throws {
         // Partitions whose pieces could overflow their file drain one by one (see `drain`).
-        let folders = slots.filter { !$0.value.pending.isEmpty && joinedFits($0.value) }.keys.sorted()
+        let jobs = sortedSlots { !$0.pending.isEmpty && joinedFits($0) }
         // Opening them all must not close one just opened (an empty file) to stay under the cap.
-        let toOpen = folders.filter { slots[$0]!.writer == nil }.count
-        guard folders.count > 1, openCount + toOpen <= maxOpenWriters else { return try slots.keys.sorted().forEach(drain) }
-        for f in folders { try openWriter(f) }
-        let jobs = folders.map { f in (folder: f, writer: slots[f]!.writer!, pieces: slots[f]!.pending) }
-        for j in jobs {
-            slots[j.folder]!.pending = []; slots[j.folder]!.pendingRows = 0; slots[j.folder]!.pendingBytes = 0
-            release(j.pieces)
+        let toOpen = jobs.filter { $0.writer == nil }
+        guard jobs.count > 1, openCount + toOpen.count <= maxOpenWriters else {
+            return try sortedSlots { !$0.pending.isEmpty }.forEach(drain)
         }
-        let schema = self.schema
-        try forEachConcurrently(jobs) { job in
-            let batch = RecordBatch.concatenate(job.pieces.map { ($0.batch, $0.rows) }, schema: schema)
-            try job.writer.write(batch, rows: 0 ..< batch.rowCount)
+        for s in toOpen { s.path = nextPath(s) }
+        let work = jobs.map { (slot: $0, writer: $0.writer, path: $0.path, pieces: $0.takePending()) }
+        for w in work { release(w.pieces) }
+        let (schema, format) = (self.schema, self.format)
+        // Each job returns the writer it opened even when writing failed, so `abandon` closes it.
+        let results = try mapConcurrently(work) { job -> (writer: (any DatasetFileWriter)?, error: Error?) in
+            var writer = job.writer
+            do {
+                if writer == nil { writer = try Self.makeWriter(format: format, path: job.path, schema: schema) }
+                let batch = RecordBatch.concatenate(job.pieces.map { ($0.batch, $0.rows) }, schema: schema)
+                try writer!.write(batch, rows: 0 ..< batch.rowCount)
+                return (writer, nil)
+            } catch { return (writer, error) }
         }
-        for j in jobs { try wrote(j.pieces.reduce(0) { $0 + $1.rows.count }, to: j.folder) }
-        for f in slots.keys.sorted() { try drain(f) }
+        for (w, r) in zip(work, results) where w.writer == nil && r.writer != nil {
+            w.slot.writer = r.writer
+            openCount += 1
+        }
+        if let error = results.lazy.compactMap(\.error).first { throw error }
+        for w in work { try wrote(w.pieces.reduce(0) { $0 + $1.rows.count }, to: w.slot) }
+        for s in sortedSlots(where: { !$0.pending.isEmpty }) { try drain(s) }
     }
 
-    /// Writes to the folder's open file (opening one when needed).
-    private func hand(_ batch: RecordBatch, rows: Range<Int>, to folder: String) throws {
-        try openWriter(folder)
-        try slots[folder]!.writer!.write(batch, rows: rows)
-        try wrote(rows.count, to: folder)
+    /// Writes to the slot's open file (opening one when needed).
+    private func hand(_ batch: RecordBatch, rows: RowSelection, to slot: Slot) throws {
+        try openWriter(slot)
+        switch rows {
+        case let .range(r): try slot.writer!.write(batch, rows: r)
+        case .indices:
+            let gathered = RecordBatch.concatenate([(batch, rows)], schema: schema)
+            try slot.writer!.write(gathered, rows: 0 ..< gathered.rowCount)
+        }
+        try wrote(rows.count, to: slot)
     }
 
-    /// Opens the folder's next part file unless one is open, closing the least recently
+    /// The path of the slot's next part file.
+    private func nextPath(_ slot: Slot) -> String {
+        stagingFolder + "/" + slot.folder + "/" + DatasetLayout.fileName(part: slot.nextPart, fileExtension: format.fileExtension)
+    }
+
+    /// Opens the slot's next part file unless one is open, closing the least recently
     /// used writer first when at the cap.
-    private func openWriter(_ folder: String) throws {
-        guard slots[folder]!.writer == nil else { return }
+    private func openWriter(_ slot: Slot) throws {
+        guard slot.writer == nil else { return }
         if openCount >= maxOpenWriters { try closeLeastRecentlyUsed() }
-        var slot = slots[folder]!
-        let dir = stagingFolder + "/" + folder
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        slot.path = dir + "/" + DatasetLayout.fileName(part: slot.nextPart, fileExtension: format.fileExtension)
-        slot.writer = try format.makeWriter(path: slot.path, schema: schema)
+        slot.path = nextPath(slot)
+        slot.writer = try Self.makeWriter(format: format, path: slot.path, schema: schema)
         openCount += 1
-        slots[folder] = slot
+    }
+
+    /// Creates the file's folder (one mkdir; its parents only when missing) and a writer.
+    /// Safe to call from several threads at once.
+    private static func makeWriter(format: any DatasetFileFormat, path: String, schema: Schema) throws -> any DatasetFileWriter {
+        let dir = (path as NSString).deletingLastPathComponent
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        return try format.makeWriter(path: path, schema: schema)
     }
 
     /// Counts rows a writer took; rolls over when its file reaches `maxFileBytes`.
-    private func wrote(_ rows: Int, to folder: String) throws {
+    private func wrote(_ rows: Int, to slot: Slot) throws {
         writersGrew = true
-        slots[folder]!.unflushed = true
-        slots[folder]!.rows += Int64(rows)
+        slot.unflushed = true
+        slot.rows += Int64(rows)
         rowsWritten += Int64(rows)
-        if slots[folder]!.writer!.estimatedFileBytes >= maxFileBytes { try close(folder) }
+        if slot.writer!.estimatedFileBytes >= maxFileBytes { try close(slot) }
     }
 
     /// Makes sure a folder has at least one file (an empty `data/part-0000` keeps the schema).
@@ -262,41 +313,41 @@ final class StagedFileWriters {
     func finish() throws -> [StagedFile] {
         try drainAll()
         // Closing writes each file's last row group and footer: independent, so on all cores.
-        let open = slots.filter { $0.value.writer != nil }.keys.sorted()
-        let rows = try mapConcurrently(open.map { slots[$0]!.writer! }) { try $0.close() }
-        for (folder, n) in zip(open, rows) { record(folder, writerRows: n) }
+        let open = sortedSlots { $0.writer != nil }
+        let rows = try mapConcurrently(open.map { $0.writer! }) { try $0.close() }
+        for (slot, n) in zip(open, rows) { record(slot, writerRows: n) }
         return finished.sorted { ($0.folder, $0.fileName) < ($1.folder, $1.fileName) }
     }
 
     /// Best-effort close after a failure (the staging folder is deleted next).
     func abandon() {
-        for folder in slots.keys { _ = try? slots[folder]?.writer?.close(); slots[folder]?.writer = nil }
+        for s in slots.values { _ = try? s.writer?.close(); s.writer = nil }
         openCount = 0
     }
 
     private func closeLeastRecentlyUsed() throws {
-        guard let victim = slots.filter({ $0.value.writer != nil }).min(by: { $0.value.lastUse < $1.value.lastUse })?.key else { return }
+        guard let victim = slots.values.filter({ $0.writer != nil }).min(by: { $0.lastUse < $1.lastUse }) else { return }
         try close(victim)
     }
 
-    private func close(_ folder: String) throws {
-        guard let writer = slots[folder]?.writer else { return }
-        try record(folder, writerRows: writer.close())
+    private func close(_ slot: Slot) throws {
+        guard let writer = slot.writer else { return }
+        try record(slot, writerRows: writer.close())
     }
 
     /// A closed file joins `finished`; the partition's next file takes the next part number.
-    private func record(_ folder: String, writerRows rows: Int64) {
-        guard var slot = slots[folder], slot.writer != nil else { return }
+    private func record(_ slot: Slot, writerRows rows: Int64) {
+        guard slot.writer != nil else { return }
         slot.writer = nil
         slot.unflushed = false
         openCount -= 1
+        let folder = slot.folder
         let partition = folder == DatasetLayout.unpartitionedFolder ? nil : String(folder.dropFirst(DatasetLayout.partitionsFolder.count + 1))
         finished.append(StagedFile(partition: partition, folder: folder,
                                    fileName: (slot.path as NSString).lastPathComponent, path: slot.path,
                                    rows: slot.rows, writerRows: rows))
         slot.nextPart += 1
         slot.rows = 0
-        slots[folder] = slot
     }
 }
 

@@ -41,10 +41,31 @@ import Testing
         }
     }
 
+    /// Row lists (scattered, descending, repeated) mixed with ranges give the rows a per-row
+    /// copy would, in the listed order.
+    @Test func rowListsAndRangesJoinToTheSameRows() throws {
+        let a = try batch(0 ..< 200), b = try batch(1000 ..< 1130)
+        let scattered = Array(stride(from: 0, to: 200, by: 3))
+        let parts: [(batch: RecordBatch, rows: RowSelection)] = [
+            (a, .indices(scattered[...])), (b, .range(3 ..< 66)), (b, .indices([129, 64, 63, 0, 0, 1][...])),
+            (a, .indices([][...])), (a, .range(150 ..< 151)), (b, .indices(scattered[5 ..< 20])),
+        ]
+        let joined = RecordBatch.concatenate(parts, schema: a.schema)
+        var expected: [[Value]] = []
+        for (batch, rows) in parts { rows.forEach { expected.append(batch.row($0)) } }
+        #expect(joined.rowCount == expected.count)
+        #expect((0 ..< joined.rowCount).map { joined.row($0) } == expected)
+        // A consecutive ascending list is recognised as a range; anything else stays a list.
+        #expect(RowSelection([4, 5, 6][...]) == .range(4 ..< 7))
+        #expect(RowSelection([4, 6, 5][...]) == .indices([4, 6, 5][...]))
+        #expect(RowSelection([4, 6][...]) == .indices([4, 6][...]))
+        #expect(RowSelection([][...]) == .range(0 ..< 0))
+    }
+
     @Test func wholeSinglePartIsReturnedAsIsAndNothingGivesEmpty() throws {
         let a = try batch(0 ..< 10)
         #expect(RecordBatch.concatenate([(a, 0 ..< 10)], schema: a.schema) == a)
-        let none = RecordBatch.concatenate([], schema: a.schema)
+        let none = RecordBatch.concatenate([] as [(batch: RecordBatch, rows: Range<Int>)], schema: a.schema)
         #expect(none.rowCount == 0)
         #expect(none.schema == a.schema)
     }
