@@ -228,7 +228,7 @@ struct DomoRunner: Sendable {
         }
         options.inletVersion = InletVersion.number
         options.source = SourceInfo(fileName: "domo:\(d.domoDatasetId)", size: bytes, sha256: try FileDigest.sha256(path: spool).hex)
-        var parquet = ParquetWriteOptions()
+        var parquet = ParquetDatasetFormat.lakeOptions
         parquet.createdBy = InletVersion.createdBy
         parquet.keyValueMetadata["inlet.source"] = "domo:\(d.domoDatasetId)"
         let lake = Lake(store: store, format: ParquetDatasetFormat(options: parquet))

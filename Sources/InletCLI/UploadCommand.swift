@@ -54,7 +54,7 @@ struct LoadCommandOptions: ParsableArguments {
     }
 
     func parquetOptions() -> ParquetWriteOptions {
-        var o = ParquetWriteOptions()
+        var o = ParquetDatasetFormat.lakeOptions
         o.compression = ParquetCompression(rawValue: compression) ?? .snappy
         o.createdBy = InletVersion.createdBy
         return o

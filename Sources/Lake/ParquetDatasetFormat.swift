@@ -5,7 +5,17 @@ import Parquet
 public struct ParquetDatasetFormat: DatasetFileFormat {
     public let options: ParquetWriteOptions
 
-    public init(options: ParquetWriteOptions = .init()) { self.options = options }
+    public init(options: ParquetWriteOptions = Self.lakeOptions) { self.options = options }
+
+    /// Row groups end at about 8 MiB encoded (10^5 rows and more of typical exports; DuckDB
+    /// writes 122,880 rows): a writer then holds a few tens of MiB, not 128 MiB's worth.
+    /// Measured on encoded bytes, which do not depend on the allocator: the same input gives
+    /// the same file.
+    public static var lakeOptions: ParquetWriteOptions {
+        var o = ParquetWriteOptions()
+        o.rowGroupMaxBytes = 8 << 20
+        return o
+    }
 
     public var fileExtension: String { "parquet" }
 

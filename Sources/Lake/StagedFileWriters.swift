@@ -23,8 +23,9 @@ struct StagedFile {
 ///
 /// Memory stays bounded: the batches held pieces keep alive may take `pendingBudget` bytes
 /// (past it, every held piece is encoded), writers' buffers `bufferBudget` together (past it,
-/// the largest row groups are flushed) and `writerBudget` each; a partition idle for `idleBatches`
-/// batches has its held pieces encoded and its row group flushed. At most
+/// the largest row groups are flushed; a single file's row groups end at the format's own size);
+/// a partition idle for `idleBatches` batches has its held pieces encoded and its row group
+/// flushed. At most
 /// `maxOpenWriters` files are open at once; beyond that the least recently used writer is
 /// closed (its file is complete) and later rows of its partition go to its next part number.
 final class StagedFileWriters {
@@ -69,9 +70,6 @@ final class StagedFileWriters {
     /// Bytes all open writers may buffer together; past it the largest buffer is
     /// flushed, so peak memory does not grow with partition sizes or the input.
     let bufferBudget: Int
-    /// Bytes one writer may buffer: its row group ends there. This bounds a single file's
-    /// memory well below `bufferBudget` (still row groups of 10^5 rows and more).
-    let writerBudget: Int
     /// Bytes of source batches that held pieces may keep alive; past it, everything held is encoded.
     let pendingBudget: Int
     /// A partition's held rows are encoded once there are this many; a piece of fewer than an
@@ -95,10 +93,9 @@ final class StagedFileWriters {
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
-         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, writerBudget: Int = 16 << 20,
-         pendingBudget: Int = 64 << 20, flushRows: Int? = nil, firstPart: @escaping (String) -> Int) {
+         maxOpenWriters: Int, bufferBudget: Int = 64 << 20, pendingBudget: Int = 64 << 20,
+         flushRows: Int? = nil, firstPart: @escaping (String) -> Int) {
         self.bufferBudget = bufferBudget
-        self.writerBudget = writerBudget
         self.pendingBudget = pendingBudget
         self.flushRows = max(0, flushRows ?? format.joinRows)
         self.format = format
@@ -174,8 +171,8 @@ final class StagedFileWriters {
 
     /// Called once per source batch (not per partition write: that would cost open writers ×
     /// partitions per batch): encodes every held piece when their batches pass `pendingBudget`,
-    /// drains and flushes idle partitions, then flushes writers past `writerBudget` and the
-    /// largest buffers until they fit `bufferBudget`.
+    /// drains and flushes idle partitions, then flushes the largest buffers until they fit
+    /// `bufferBudget`.
     func enforceBufferBudget() throws {
         // Only encoding every held piece surely releases the batches they keep alive.
         if heldBatchBytes > pendingBudget { try drainAll() }
@@ -188,7 +185,7 @@ final class StagedFileWriters {
         let sized = slots.values.filter(\.unflushed).map { ($0, $0.writer!.bufferedBytes) }.sorted { $0.1 > $1.1 }
         var total = sized.reduce(0) { $0 + $1.1 }
         var chosen: [Slot] = []
-        for (slot, bytes) in sized where bytes > writerBudget || total > bufferBudget {
+        for (slot, bytes) in sized where total > bufferBudget {
             chosen.append(slot)
             total -= bytes
         }

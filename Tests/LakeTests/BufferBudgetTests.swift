@@ -17,11 +17,11 @@ import Testing
     }
 
     /// Three rounds of 1000 rows into two partitions; the row groups of each file.
-    func stage(budget: Int, writerBudget: Int = 16 << 20, pendingBudget: Int) throws -> [Int] {
+    func stage(budget: Int, pendingBudget: Int) throws -> [Int] {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget, writerBudget: writerBudget,
+                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget,
                                         pendingBudget: pendingBudget, firstPart: { _ in 0 })
         for round in 0 ..< 3 {
             for p in ["date=2025-01-01", "date=2025-01-02"] { try writers.write(batch(round * 1000 ..< round * 1000 + 1000), partition: p) }
@@ -36,11 +36,6 @@ import Testing
 
     @Test func roomyBudgetsKeepOneRowGroupPerFile() throws {
         #expect(try stage(budget: 64 << 20, pendingBudget: 64 << 20) == [1, 1])
-    }
-
-    /// One writer past its own budget ends its row group though all writers fit theirs.
-    @Test func aWriterPastItsOwnBudgetFlushes() throws {
-        #expect(try stage(budget: 64 << 20, writerBudget: 1, pendingBudget: 1) == [3, 3])
     }
 
     /// A batch stays held while any partition holds a piece of it, and is released when the
