@@ -27,6 +27,10 @@ public final class CSVReader {
     private let plan: StreamPlan
     private let options: CSVOptions
     private var pipeline: ChunkPipeline?
+    /// How the last complete pass cut the file, for the next pass to read the same blocks.
+    private var replay: PassReplay?
+    /// The last pass to finish read the blocks of the one before (see `PassReplay`).
+    private(set) var lastPassReplayed = false
     /// A pass starts on the first `nextChunk` after opening or `rewind`, so a stage set in between applies to it.
     private var passPending = true
     private var finishedBytes: Int64 = 0
@@ -124,12 +128,14 @@ public final class CSVReader {
         if let terminalError { throw terminalError }
         if passPending {
             passPending = false
-            pipeline = ChunkPipeline(plan: plan, stage: stage)
+            pipeline = ChunkPipeline(plan: plan, stage: stage, replay: replay)
         }
         guard let pipeline else { return nil }
         while true {
             guard let item = pipeline.next() else {
                 finishedBytes = pipeline.bytesRead
+                if let cuts = pipeline.replayable { replay = cuts }
+                lastPassReplayed = pipeline.didReplay
                 self.pipeline = nil
                 try rejects?.flush()
                 return nil

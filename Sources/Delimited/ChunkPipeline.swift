@@ -17,6 +17,24 @@ struct StreamPlan: Sendable {
     let maxInFlight: Int
 }
 
+/// Where one block of a completed pass began and ended: enough to cut the same blocks again
+/// without scanning for record ends or counting lines.
+struct BlockCut: Sendable {
+    let bytes: Int
+    let startLine: Int
+    let lineEnds: Int
+}
+
+/// How a completed pass over a UTF-8 file cut it, so the next pass over the unchanged file
+/// can read the same blocks as they are: the bytes were validated and the records split
+/// once already. Used only while the file's identity (inode, size, mtime) is unchanged.
+struct PassReplay: Sendable {
+    let identity: FileIdentity
+    /// File offset of the first data byte (after the BOM, skipped lines and header).
+    let dataOffset: Int64
+    let blocks: [BlockCut]
+}
+
 /// Work a pass does on each parsed chunk right on the parse thread, so it runs on both
 /// cores in parallel with parsing (e.g. type inference in pass 1, conversion in pass 2).
 /// Its result travels with the chunk to the consumer, still in file order.
@@ -30,6 +48,12 @@ final class ChunkPipeline: @unchecked Sendable {
 
     private let plan: StreamPlan
     private let stage: ChunkStage?
+    private let replay: PassReplay?
+    /// Blocks cut so far (producer thread), and the whole pass's cuts once it ended cleanly.
+    private var cuts: [BlockCut] = []
+    private var completedPass: PassReplay?
+    /// This pass read a previous pass's blocks instead of cutting its own.
+    private var replayed = false
     private let cond = NSCondition()
     private var results: [Int: Item] = [:]
     private var nextToDeliver = 0
@@ -43,9 +67,10 @@ final class ChunkPipeline: @unchecked Sendable {
     /// input: freed multi-MiB buffers were scattered over malloc's arenas and stayed resident.
     private var spareBlocks: [[UInt8]] = []
 
-    init(plan: StreamPlan, stage: ChunkStage? = nil) {
+    init(plan: StreamPlan, stage: ChunkStage? = nil, replay: PassReplay? = nil) {
         self.plan = plan
         self.stage = stage
+        self.replay = replay
         let thread = Thread { [self] in
             produce()
             cond.lock(); producerDone = true; producerExited = true; cond.broadcast(); cond.unlock()
@@ -55,6 +80,15 @@ final class ChunkPipeline: @unchecked Sendable {
     }
 
     var bytesRead: Int64 { cond.lock(); defer { cond.unlock() }; return bytesConsumed }
+
+    /// The cuts of this pass when it read the whole file without error and they can be
+    /// replayed (UTF-8 that had to be valid, so decoded offsets are file offsets).
+    var replayable: PassReplay? { cond.lock(); defer { cond.unlock() }; return completedPass }
+
+    var didReplay: Bool { cond.lock(); defer { cond.unlock() }; return replayed }
+
+    /// UTF-8 failing on invalid bytes: what a pass decodes is the file's bytes as they are.
+    private var decodesToItself: Bool { plan.encoding.encoding == .utf8 && plan.encodingErrors == .fail }
 
     /// The next item in file order, or nil at the end.
     func next() -> Item? {
@@ -102,6 +136,7 @@ final class ChunkPipeline: @unchecked Sendable {
 
     private func produce() {
         do {
+            if let replay, try runReplay(replay) { return }
             try runProducer()
         } catch let error as CSVError {
             fail(error)
@@ -110,8 +145,32 @@ final class ChunkPipeline: @unchecked Sendable {
         }
     }
 
+    /// Reads the blocks a previous pass cut, as they are: no validation, no record splitting,
+    /// no line counting. False (nothing done) when the file is no longer the one cut.
+    private func runReplay(_ replay: PassReplay) throws -> Bool {
+        let input = try FileInput(path: plan.path)
+        guard input.identity == replay.identity else { return false }
+        try input.seek(to: replay.dataOffset)
+        cond.lock(); bytesConsumed = replay.dataOffset; replayed = true; cond.unlock()
+        let changed = CSVError(file: plan.path, line: 0, kind: .io("the file changed while it was being read; load it again once it is complete"))
+        for cut in replay.blocks {
+            var block = newBlock(reserving: cut.bytes)
+            block.append(contentsOf: repeatElement(0, count: cut.bytes))
+            let n = try block.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: cut.bytes) }
+            cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
+            if stop { return true }
+            guard n == cut.bytes else { throw changed }
+            block.append(contentsOf: repeatElement(0, count: scanPadding))
+            guard emit(block, startLine: cut.startLine, lineEnds: cut.lineEnds) else { return true }
+        }
+        // Bytes read unvalidated must be the ones validated: the file may not have changed meanwhile.
+        guard input.identity == replay.identity else { throw changed }
+        return true
+    }
+
     private func runProducer() throws {
         let input = try FileInput(path: plan.path)
+        let identity = decodesToItself ? input.identity : nil
         let bomLength = plan.encoding.hadBOM ? EncodingDetector.bom(of: plan.encoding.encoding).count : 0
         var transcoder = try makeTranscoder(plan.encoding.encoding, policy: plan.encodingErrors, startOffset: Int64(bomLength))
         var splitter = RecordSplitter(delimiter: plan.settings.delimiter, quote: plan.settings.quote)
@@ -161,7 +220,11 @@ final class ChunkPipeline: @unchecked Sendable {
                 return
             }
             if final {
-                if !block.isEmpty { _ = emit(&block, line: &line) }
+                if !block.isEmpty { guard emit(&block, line: &line) else { return } }
+                if let identity, input.identity == identity {
+                    let pass = PassReplay(identity: identity, dataOffset: Int64(bomLength + plan.dataStartOffset), blocks: cuts)
+                    cond.lock(); completedPass = pass; cond.unlock()
+                }
                 return
             }
             if block.count > plan.maxRecordBytes {
@@ -219,13 +282,23 @@ final class ChunkPipeline: @unchecked Sendable {
 
     /// Hands a block of whole records to a parse job; false when cancelled.
     private func emit(_ block: inout [UInt8], line: inout Int) -> Bool {
+        let count = block.count
         let lineEnds = padForParse(&block)
-        guard let seq = reserveSlot() else { return false }
+        if decodesToItself { cuts.append(BlockCut(bytes: count, startLine: line, lineEnds: lineEnds)) }
         let startLine = line
         line += lineEnds
+        var padded: [UInt8] = []
+        swap(&padded, &block)
+        return emit(padded, startLine: startLine, lineEnds: lineEnds)
+    }
+
+    /// Hands a padded block starting at `startLine` and holding `lineEnds` line ends to a
+    /// parse job; false when cancelled.
+    private func emit(_ block: consuming [UInt8], startLine: Int, lineEnds: Int) -> Bool {
+        guard let seq = reserveSlot() else { return false }
         // Handed over in a box so the job holds the only reference and can recycle it.
         let box = BlockBox()
-        swap(&box.bytes, &block)
+        box.bytes = block
         let settings = plan.settings
         DispatchQueue.global().async { [self] in
             var bytes: [UInt8] = []

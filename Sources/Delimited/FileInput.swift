@@ -22,6 +22,22 @@ final class FileInput {
         return fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
     }
 
+    /// What tells this version of the file from a changed one: device, inode, size and
+    /// modification time (ns). nil when fstat fails.
+    var identity: FileIdentity? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                            modifiedSeconds: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
+    }
+
+    /// Moves the read position to `offset`.
+    func seek(to offset: Int64) throws {
+        if lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            throw CSVError(file: path, line: 0, kind: .io("seek failed: \(String(cString: strerror(errno)))"))
+        }
+    }
+
     /// Fills `buffer[0..<count]` as far as the file allows; returns the bytes read (0 at end).
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
         var total = 0
@@ -51,6 +67,14 @@ final class FileInput {
         bytes.removeLast(count - n)
         return bytes
     }
+}
+
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modifiedSeconds: Int64
+    let modifiedNanoseconds: Int64
 }
 
 @inline(__always)
