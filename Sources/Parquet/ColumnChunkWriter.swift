@@ -21,6 +21,15 @@ final class ColumnChunkWriter {
     private var pageEncodingCounts: [Int32: Int32] = [:]
     private var body: [UInt8] = []
     private var compressed: [UInt8] = []
+    // Whether the dictionary pays: judged once per chunk on its first values; chunks in a row
+    // that did without it (ids, timestamps, free text are as distinct in the next row group).
+    private var dictionaryJudged = false
+    private var plainChunks = 0
+    private var skippedDictionary = false
+    /// Non-null values a chunk sees before the dictionary is judged.
+    static let dictionaryTrialValues = 8192
+    /// A chunk that skipped the dictionary because its predecessors did without it retries every this many chunks.
+    static let dictionaryRetryChunks = 8
 
     init(field: Field, options: ParquetWriteOptions) {
         self.field = field
@@ -79,7 +88,7 @@ final class ColumnChunkWriter {
             }
             encoder.append(column, start ..< end)
             pageRows += end - start
-            if encoder.isDictionaryEncoding && encoder.dictionaryBytes > options.dictionaryMaxBytes {
+            if encoder.isDictionaryEncoding && (encoder.dictionaryBytes > options.dictionaryMaxBytes || dictionaryIsUseless()) {
                 try flushPage()
                 encoder.fallBackToPlain()
             } else if encoder.pageBytesEstimate + levels.byteCount >= options.pageMaxBytes {
@@ -87,6 +96,17 @@ final class ColumnChunkWriter {
             }
             start = end
         }
+    }
+
+    /// Judged once, on a chunk's first `dictionaryTrialValues` values: when 90% of them are
+    /// distinct, the dictionary repeats the values and adds an index to each (parquet-mr
+    /// gives up on a dictionary that does not shrink its first page, for the same reason).
+    private func dictionaryIsUseless() -> Bool {
+        guard !dictionaryJudged else { return false }
+        let values = chunkRows + pageRows - chunkNulls - pageNulls
+        guard values >= Self.dictionaryTrialValues else { return false }
+        dictionaryJudged = true
+        return encoder.dictionaryCount * 10 >= values * 9
     }
 
     private func appendLevels(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
@@ -172,6 +192,10 @@ final class ColumnChunkWriter {
                                   totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: sink.offset - start,
                                   dataPageOffset: dataOffset, dictionaryPageOffset: dictOffset,
                                   statistics: statistics(encoder.chunkMinMax, nulls: chunkNulls), encodingStats: encodingStats)
+        // A chunk too short to be judged still tells whether its successors need a dictionary.
+        let values = chunkRows - chunkNulls
+        let wasUseless = encoder.isDictionaryEncoding && values >= Self.dictionaryTrialValues / 8 && encoder.dictionaryCount * 10 >= values * 9
+        let withoutDictionary = wasUseless || !encoder.isDictionaryEncoding && (encoder.dictionaryUsed || skippedDictionary)
         // Reset for the next row group, releasing memory: a lake load keeps many writers open,
         // and a flushed writer must not go on holding its largest row group's buffers.
         pages = []
@@ -179,7 +203,12 @@ final class ColumnChunkWriter {
         compressed = []
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
+        plainChunks = withoutDictionary ? plainChunks + 1 : 0
         encoder.resetChunk()
+        dictionaryJudged = false
+        // Building ~1 MiB of dictionary only to drop it costs time on every row group.
+        skippedDictionary = plainChunks > 0 && plainChunks % Self.dictionaryRetryChunks != 0
+        if skippedDictionary { encoder.fallBackToPlain() }
         return ColumnChunk(fileOffset: start, metaData: meta)
     }
 }

@@ -9,6 +9,8 @@ protocol ValueEncoder {
     var pageBytesEstimate: Int { get }
     /// Size of the dictionary so far (0 when not dictionary-encoding).
     var dictionaryBytes: Int { get }
+    /// Distinct values in the dictionary so far.
+    var dictionaryCount: Int { get }
     /// Memory held (buffers' capacity, dictionary tables), which can be well above the
     /// encoded size: e.g. 4 bytes per buffered dictionary index that encodes in a few bits.
     var memoryBytes: Int { get }
@@ -28,6 +30,10 @@ protocol ValueEncoder {
     func dictionaryPage() -> (count: Int, bytes: [UInt8])?
     /// Clears everything for the next row group.
     mutating func resetChunk()
+}
+
+extension ValueEncoder {
+    var dictionaryCount: Int { 0 }
 }
 
 /// Multiplicative hashing shared by the dictionaries.

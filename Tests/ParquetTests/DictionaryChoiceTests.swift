@@ -1,0 +1,58 @@
+import Columnar
+import Foundation
+import Testing
+@testable import Parquet
+
+/// A dictionary is kept only where it pays: a column whose first values are nearly all
+/// distinct goes PLAIN, and its next row groups do not build a dictionary to drop it, except
+/// for a retry every `dictionaryRetryChunks`. Values read back the same either way.
+@Suite struct DictionaryChoiceTests {
+    /// Which row groups of column `c` carry a dictionary page.
+    func dictionaryPages(_ path: String, column c: Int) throws -> [Bool] {
+        let r = try ParquetFileReader(path: path)
+        return r.fileMetaData.rowGroups.map { ($0.columns[c].metaData?.dictionaryPageOffset ?? 0) > 0 }
+    }
+
+    @Test func distinctColumnsGoPlainAndRepeatedOnesKeepTheirDictionary() throws {
+        let schema = Schema([Field("id", .int64, nullable: false), Field("name", .string), Field("code", .int32, nullable: false)])
+        let rows = 12_000, groups = 10
+        var id = ColumnBuilder(type: .int64), name = ColumnBuilder(type: .string), code = ColumnBuilder(type: .int32)
+        for i in 0 ..< rows * groups {
+            id.append(Int64(i) * 7_919)
+            if i % 5 == 0 { name.appendNull() } else { name.append(string: "customer \(i)") }
+            code.append(Int32(i % 12))
+        }
+        let batch = try RecordBatch(schema: schema, columns: [id.finish(), name.finish(), code.finish()])
+        var options = ParquetWriteOptions()
+        options.rowGroupMaxRows = rows
+        let (path, summary) = try writeFile([batch], schema: schema, options: options)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(summary.rowGroups == groups)
+        // The first chunk tries a dictionary (its first page has one), the next seven skip it,
+        // the ninth retries; a repeated column keeps its dictionary throughout.
+        let retry = ColumnChunkWriter.dictionaryRetryChunks
+        let expected = (0 ..< groups).map { $0 % retry == 0 }
+        #expect(try dictionaryPages(path, column: 0) == expected)
+        #expect(try dictionaryPages(path, column: 1) == expected)
+        #expect(try dictionaryPages(path, column: 2) == Array(repeating: true, count: groups))
+        let back = try ParquetFileReader(path: path).readAll()
+        #expect(RecordBatch.concatenate(back.map { ($0, 0 ..< $0.rowCount) }, schema: schema) == batch)
+    }
+
+    /// A column that turns repetitive after a distinct start gets its dictionary back at the retry.
+    @Test func aRetryFindsADictionaryThatPaysAgain() throws {
+        let schema = Schema([Field("v", .int64, nullable: false)])
+        let rows = 10_000, groups = 12
+        var v = ColumnBuilder(type: .int64)
+        for i in 0 ..< rows * groups { v.append(i < rows ? Int64(i) : Int64(i % 3)) }
+        var options = ParquetWriteOptions()
+        options.rowGroupMaxRows = rows
+        let batch = try RecordBatch(schema: schema, columns: [v.finish()])
+        let (path, _) = try writeFile([batch], schema: schema, options: options)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let retry = ColumnChunkWriter.dictionaryRetryChunks
+        #expect(try dictionaryPages(path, column: 0) == (0 ..< groups).map { $0 == 0 || $0 >= retry })
+        let back = try ParquetFileReader(path: path).readAll()
+        #expect(RecordBatch.concatenate(back.map { ($0, 0 ..< $0.rowCount) }, schema: schema) == batch)
+    }
+}
