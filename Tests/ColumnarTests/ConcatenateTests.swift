@@ -62,6 +62,21 @@ import Testing
         #expect(RowSelection([][...]) == .range(0 ..< 0))
     }
 
+    /// Gathered strings are copied by length class (under 4, 4-7, 8-16, 17-32, longer): every
+    /// length must come back byte for byte, next to neighbours of other lengths.
+    @Test func stringsOfEveryLengthGatherIntact() throws {
+        func text(_ n: Int) -> String {
+            let bytes: [UInt8] = (0 ..< n).map { UInt8(65 + ($0 * 7 + n) % 26) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let texts: [String] = (0 ..< 80).map(text)
+        let column = try Column(type: .string, values: texts.map { Value.string($0) })
+        let order = Array((0 ..< 80).reversed()) + Array(stride(from: 1, to: 80, by: 3))
+        let gathered = Column.concatenate([(column, RowSelection.indices(order[...]))], type: .string)
+        let expected: [Value] = order.map { Value.string(texts[$0]) }
+        #expect((0 ..< gathered.count).map { gathered.value(at: $0) } == expected)
+    }
+
     @Test func wholeSinglePartIsReturnedAsIsAndNothingGivesEmpty() throws {
         let a = try batch(0 ..< 10)
         #expect(RecordBatch.concatenate([(a, 0 ..< 10)], schema: a.schema) == a)
