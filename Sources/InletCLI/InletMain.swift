@@ -61,11 +61,17 @@ public struct InletMain: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 return 0
             }
+            let console = Console(json: false, quiet: false, verbose: false)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // One style for every error: the parser's "Error: …" becomes Console's "error: …",
+                // followed by its usage hint.
+                var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let first = lines.isEmpty ? "\(error)" : lines.removeFirst()
+                console.error(first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first)
+                if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
                 return ExitStatus.usage.rawValue
             }
-            FileHandle.standardError.write(Data(("error: \(error)\n").utf8))
+            console.error("\(error)")
             return ExitStatus.failure.rawValue
         }
     }
