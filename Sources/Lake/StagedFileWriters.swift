@@ -181,8 +181,10 @@ final class StagedFileWriters {
         try flush(idle.filter(\.unflushed))
         guard writersGrew else { return }
         writersGrew = false
-        // Each writer's size is read once (it walks every column), largest flushed first.
-        let sized = slots.values.filter(\.unflushed).map { ($0, $0.writer!.bufferedBytes) }.sorted { $0.1 > $1.1 }
+        // Each writer's size is read once (it walks every column), largest flushed first; ties
+        // by folder, since dictionary order changes from run to run and the output must not.
+        let sized = slots.values.filter(\.unflushed).map { ($0, $0.writer!.bufferedBytes) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.folder < $1.0.folder }
         var total = sized.reduce(0) { $0 + $1.1 }
         var chosen: [Slot] = []
         for (slot, bytes) in sized where total > bufferBudget {

@@ -68,7 +68,7 @@ struct ByteArrayEncoder: ValueEncoder {
     var dictionaryCount: Int { dictHashes.count }
     var dictionaryBytes: Int { dictData.count + 4 * dictionaryCount }
     var memoryBytes: Int {
-        dictData.capacity + 8 * (dictOffsets.capacity + dictHashes.capacity) + 4 * slots.capacity + indices.memoryBytes + plain.capacity
+        dictData.count + 8 * (dictOffsets.count + dictHashes.count) + 4 * slots.count + indices.memoryBytes + plain.count
     }
     var pageBytesEstimate: Int {
         useDictionary ? indices.byteEstimate(dictionaryCount: dictionaryCount) : plain.count

@@ -70,7 +70,7 @@ final class ColumnChunkWriter {
     var estimatedBytes: Int { pages.count + encoder.pageBytesEstimate + levels.byteCount + encoder.dictionaryBytes }
 
     /// Memory held for the open row group (what a caller's memory budget must count).
-    var memoryBytes: Int { pages.capacity + body.capacity + compressed.capacity + levels.byteCount + encoder.memoryBytes }
+    var memoryBytes: Int { pages.count + body.count + compressed.count + levels.byteCount + encoder.memoryBytes }
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {

@@ -12,7 +12,7 @@ struct DictionaryIndices {
     }
 
     /// Memory held: 4 bytes per buffered index (they encode in a few bits) and the encoder's output buffer.
-    var memoryBytes: Int { 4 * values.capacity + encoder.out.capacity }
+    var memoryBytes: Int { 4 * values.count + encoder.out.count }
 
     /// Appends the open page's body to `body` and starts a new page.
     mutating func takePage(dictionaryCount: Int, into body: inout [UInt8]) {

@@ -68,7 +68,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     var isDictionaryEncoding: Bool { useDictionary }
     var dictionaryBytes: Int { dict.count * MemoryLayout<T>.size }
     var dictionaryCount: Int { dict.count }
-    var memoryBytes: Int { dict.capacity * MemoryLayout<T>.size + 4 * slots.capacity + indices.memoryBytes + plain.capacity }
+    var memoryBytes: Int { dict.count * MemoryLayout<T>.size + 4 * slots.count + indices.memoryBytes + plain.count }
     var pageBytesEstimate: Int {
         useDictionary ? indices.byteEstimate(dictionaryCount: dict.count) : plain.count
     }

@@ -8,7 +8,7 @@ struct BooleanEncoder: ValueEncoder {
     private var chunkFalse = false, chunkTrue = false
 
     var pageBytesEstimate: Int { plain.count }
-    var memoryBytes: Int { plain.capacity }
+    var memoryBytes: Int { plain.count }
     var dictionaryBytes: Int { 0 }
     var isDictionaryEncoding: Bool { false }
     var dictionaryUsed: Bool { false }
@@ -63,7 +63,7 @@ struct FixedDecimalEncoder: ValueEncoder {
     init(width: Int) { self.width = width }
 
     var pageBytesEstimate: Int { plain.count }
-    var memoryBytes: Int { plain.capacity }
+    var memoryBytes: Int { plain.count }
     var dictionaryBytes: Int { 0 }
     var isDictionaryEncoding: Bool { false }
     var dictionaryUsed: Bool { false }

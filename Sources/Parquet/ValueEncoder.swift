@@ -11,8 +11,11 @@ protocol ValueEncoder {
     var dictionaryBytes: Int { get }
     /// Distinct values in the dictionary so far.
     var dictionaryCount: Int { get }
-    /// Memory held (buffers' capacity, dictionary tables), which can be well above the
+    /// Memory held (buffers' contents, dictionary tables), which can be well above the
     /// encoded size: e.g. 4 bytes per buffered dictionary index that encodes in a few bits.
+    /// Counted from element counts, not capacities: capacities come from malloc's usable
+    /// sizes, which vary run to run, and budget flushes decided on them made the same input
+    /// give different row groups. Growth slack (under 2×) is left out.
     var memoryBytes: Int { get }
     /// Whether the current page's values are dictionary indices.
     var isDictionaryEncoding: Bool { get }

@@ -30,6 +30,41 @@ import Testing
         return try writers.finish().map { try ParquetFileReader(path: $0.path).rowGroupCount }
     }
 
+    /// Budget flushes are decided on counted bytes, never on allocation sizes: the same input
+    /// under memory pressure gives byte-identical files (capacities from malloc made runs differ).
+    @Test func sameInputGivesSameFilesUnderBudgetPressure() throws {
+        let schema = Schema([Field("v", .int64), Field("s", .string)])
+        func stageAll() throws -> [String: Data] {
+            let dir = folder()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: schema, stagingFolder: dir,
+                                            maxFileBytes: 1 << 30, maxOpenWriters: 1000, bufferBudget: 200_000, pendingBudget: 100_000,
+                                            firstPart: { _ in 0 })
+            var next = 0
+            for _ in 0 ..< 30 {
+                let n = 4000
+                let v = try Column(type: .int64, values: (next ..< next + n).map { .int(Int64($0 &* 2_654_435_761 % 1_000_003)) })
+                let s = try Column(type: .string, values: (next ..< next + n).map { .string("row \($0 % 977) of \($0 % 13)") })
+                let batch = try RecordBatch(schema: schema, columns: [v, s])
+                // 150 partitions, rows scattered among them.
+                var byPartition: [Int: [Int]] = [:]
+                for r in 0 ..< n { byPartition[(r * 7 + next) % 150, default: []].append(r) }
+                try writers.write(batch, pieces: byPartition.keys.sorted().map { p in
+                    ("date=2025-01-\(p)", RowSelection(byPartition[p]![...]))
+                })
+                try writers.enforceBufferBudget()
+                next += n
+            }
+            var files: [String: Data] = [:]
+            for f in try writers.finish() { files[f.folder + "/" + f.fileName] = try Data(contentsOf: URL(fileURLWithPath: f.path)) }
+            return files
+        }
+        let first = try stageAll(), second = try stageAll()
+        #expect(first.count == 150)
+        let differing = first.keys.filter { first[$0] != second[$0] }.sorted()
+        #expect(differing.isEmpty, "\(differing.count) files differ, e.g. \(differing.prefix(3))")
+    }
+
     @Test func tinyBudgetsEncodeAndFlushEveryRound() throws {
         #expect(try stage(budget: 1, pendingBudget: 1) == [3, 3])
     }
