@@ -31,6 +31,15 @@ struct ParsedBlock: @unchecked Sendable {
     var error: CSVError?
     /// What the pass's `ChunkStage` made of `chunk` on the parse thread (nil without a stage).
     var staged: Any? = nil
+    /// Rows parsed: `chunk.rowCount`, kept when a staged chunk's buffers are released.
+    var rows: Int
+
+    init(chunk: FieldChunk, badRows: [BadRow], error: CSVError?) {
+        self.chunk = chunk
+        self.badRows = badRows
+        self.error = error
+        rows = chunk.rowCount
+    }
 }
 
 /// Parses one block of complete records (the last block may end without a line end).

@@ -108,6 +108,11 @@ public final class CSVReader {
     /// after it is set; `nextStagedChunk()` returns its result beside the chunk.
     public var stage: ChunkStage?
 
+    /// With a stage set: the chunk's buffers are released once staged, and `nextStagedChunk`
+    /// returns an empty chunk beside the stage's result (`rowsRead` still counts the rows).
+    /// For passes that need only what the stage made of each chunk.
+    public var releaseStagedChunks = false
+
     deinit { pipeline?.cancel() }
 
     /// Writes a row that a later stage refused (a value breaking its column's type) to the
@@ -128,7 +133,7 @@ public final class CSVReader {
         if let terminalError { throw terminalError }
         if passPending {
             passPending = false
-            pipeline = ChunkPipeline(plan: plan, stage: stage, replay: replay)
+            pipeline = ChunkPipeline(plan: plan, stage: stage, releaseStagedChunks: releaseStagedChunks && stage != nil, replay: replay)
         }
         guard let pipeline else { return nil }
         while true {
@@ -148,14 +153,14 @@ public final class CSVReader {
                 try account(parsed.badRows)
                 if let error = parsed.error {
                     failure = error
-                    if parsed.chunk.rowCount > 0 {
+                    if parsed.rows > 0 {
                         // Hand out the rows before the bad one; the error comes next call.
-                        rowsRead += parsed.chunk.rowCount
+                        rowsRead += parsed.rows
                         endPass(with: error)
                         return (parsed.chunk, parsed.staged)
                     }
-                } else if parsed.chunk.rowCount > 0 {
-                    rowsRead += parsed.chunk.rowCount
+                } else if parsed.rows > 0 {
+                    rowsRead += parsed.rows
                     return (parsed.chunk, parsed.staged)
                 }
             }

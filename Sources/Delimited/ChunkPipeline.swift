@@ -49,6 +49,7 @@ final class ChunkPipeline: @unchecked Sendable {
     private let plan: StreamPlan
     private let stage: ChunkStage?
     private let replay: PassReplay?
+    private let releaseStagedChunks: Bool
     /// Blocks cut so far (producer thread), and the whole pass's cuts once it ended cleanly.
     private var cuts: [BlockCut] = []
     private var completedPass: PassReplay?
@@ -67,9 +68,10 @@ final class ChunkPipeline: @unchecked Sendable {
     /// input: freed multi-MiB buffers were scattered over malloc's arenas and stayed resident.
     private var spareBlocks: [[UInt8]] = []
 
-    init(plan: StreamPlan, stage: ChunkStage? = nil, replay: PassReplay? = nil) {
+    init(plan: StreamPlan, stage: ChunkStage? = nil, releaseStagedChunks: Bool = false, replay: PassReplay? = nil) {
         self.plan = plan
         self.stage = stage
+        self.releaseStagedChunks = releaseStagedChunks
         self.replay = replay
         let thread = Thread { [self] in
             produce()
@@ -307,7 +309,11 @@ final class ChunkPipeline: @unchecked Sendable {
                 parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds, settings: settings)
             }
             recycle(&bytes)
-            if let stage, parsed.chunk.rowCount > 0 { parsed.staged = stage(parsed.chunk) }
+            if let stage, parsed.rows > 0 {
+                parsed.staged = stage(parsed.chunk)
+                // Freed here, on the thread that allocated them, instead of after delivery.
+                if releaseStagedChunks { parsed.chunk = FieldChunk(columnCount: settings.columnCount) }
+            }
             deliver(.block(parsed), at: seq)
         }
         return true

@@ -33,12 +33,12 @@ public final class CSVSource: BatchSource {
             s.observe(chunk)
             return s
         }
+        // Both passes need only what the stage made of each chunk.
+        reader.releaseStagedChunks = true
         var state = blank
-        var rows = 0
-        while let (chunk, staged) = try reader.nextStagedChunk() {
+        while let (_, staged) = try reader.nextStagedChunk() {
             state.merge(staged as! InferenceState)
-            rows += chunk.rowCount
-            progress?(reader.bytesRead, rows)
+            progress?(reader.bytesRead, reader.rowsRead)
         }
         reader.stage = nil
         try reader.rewind()
@@ -76,6 +76,7 @@ public final class CSVSource: BatchSource {
             // consumer encodes.
             let converter = self.converter
             reader.stage = { chunk in Result { try converter.convert(chunk) } }
+            reader.releaseStagedChunks = true
         }
         guard let (_, staged) = try reader.nextStagedChunk() else { return nil }
         let converted = try (staged as! Result<ConvertedChunk, Error>).get()

@@ -40,4 +40,22 @@ import Testing
         }
         #expect(rows == 5_000)
     }
+
+    /// A pass that needs only the stage's results lets the chunk's buffers go on the parse
+    /// thread: the chunks handed out are empty, the rows are still counted.
+    @Test func releasedChunksKeepTheirStageResultsAndRowCounts() throws {
+        let text = "id\n" + (1 ... 3_000).map { "\($0)\n" }.joined()
+        var options = CSVOptions()
+        options.chunkRows = 101
+        let reader = try CSVReader(path: Fixture.file(text), options: options)
+        reader.stage = { chunk in chunk.rowCount }
+        reader.releaseStagedChunks = true
+        var staged = 0
+        while let (chunk, rows) = try reader.nextStagedChunk() {
+            #expect(chunk.rowCount == 0)
+            staged += try #require(rows as? Int)
+        }
+        #expect(staged == 3_000)
+        #expect(reader.rowsRead == 3_000)
+    }
 }
