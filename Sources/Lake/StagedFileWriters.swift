@@ -127,6 +127,9 @@ final class StagedFileWriters {
         batchCount += 1
         // A piece's share of the batch's memory: what holding it costs, roughly.
         let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
+        // Held row lists keep the batch's row order (one Int per row) alive beside its columns.
+        let listed = pieces.contains { if case .indices = $0.rows { true } else { false } }
+        let holdCost = batch.bufferBytes + (listed ? 8 * batch.rowCount : 0)
         for (partition, rows) in pieces {
             let slot = slot(DatasetLayout.folder(partition: partition))
             clock += 1
@@ -141,8 +144,8 @@ final class StagedFileWriters {
             slot.pending.append((batch, rows, batchCount))
             slot.pendingRows += rows.count
             slot.pendingBytes += Int(bytesPerRow * Double(rows.count))
-            heldBatches[batchCount, default: (batch.bufferBytes, 0)].pieces += 1
-            if heldBatches[batchCount]!.pieces == 1 { heldBatchBytes += batch.bufferBytes }
+            heldBatches[batchCount, default: (holdCost, 0)].pieces += 1
+            if heldBatches[batchCount]!.pieces == 1 { heldBatchBytes += holdCost }
             if slot.pendingRows >= flushRows { try drain(slot) }
         }
     }
