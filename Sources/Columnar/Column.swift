@@ -101,67 +101,9 @@ public struct Column: Sendable, Hashable {
         self = b.finish()
     }
 
-    /// The rows at `indices`, in that order (used to split a batch by partition).
+    /// The rows at `indices`, in that order (filters, rows dropped as bad): the same gather
+    /// as `concatenate` of a row list.
     public func take(_ indices: [Int]) -> Column {
-        indices.withUnsafeBufferPointer { take($0) }
-    }
-
-    /// The rows at `rows`, in that order: one bulk gather per buffer, no per-value copies.
-    public func take(_ rows: UnsafeBufferPointer<Int>) -> Column {
-        var validity: ValidityBitmap?
-        if let v = self.validity {
-            var nv = ValidityBitmap()
-            nv.reserveCapacity(rows.count)
-            for i in rows { nv.append(v[i]) }
-            validity = nv
-        }
-        let s: ColumnStorage
-        switch storage {
-        case let .boolean(a): s = .boolean(Self.gather(a, rows))
-        case let .int8(a): s = .int8(Self.gather(a, rows))
-        case let .int16(a): s = .int16(Self.gather(a, rows))
-        case let .int32(a): s = .int32(Self.gather(a, rows))
-        case let .int64(a): s = .int64(Self.gather(a, rows))
-        case let .float32(a): s = .float32(Self.gather(a, rows))
-        case let .float64(a): s = .float64(Self.gather(a, rows))
-        case let .decimal(a): s = .decimal(Self.gather(a, rows))
-        case let .bytes(b): s = .bytes(Self.gather(b, rows))
-        }
-        // Same type and one length for storage and validity, so this cannot fail.
-        // swiftlint:disable:next force_try
-        return try! Column(type: type, storage: s, validity: validity)
-    }
-
-    @inline(__always)
-    static func gather<T>(_ a: [T], _ rows: UnsafeBufferPointer<Int>) -> [T] {
-        a.withUnsafeBufferPointer { src in
-            [T](unsafeUninitializedCapacity: rows.count) { dst, n in
-                for j in 0 ..< rows.count { (dst.baseAddress! + j).initialize(to: src[rows[j]]) }
-                n = rows.count
-            }
-        }
-    }
-
-    static func gather(_ b: ByteArrays, _ rows: UnsafeBufferPointer<Int>) -> ByteArrays {
-        b.offsets.withUnsafeBufferPointer { o in
-            var total = 0
-            for i in rows { total += o[i + 1] - o[i] }
-            var offsets = [Int](repeating: 0, count: rows.count + 1)
-            var data = [UInt8](repeating: 0, count: total)
-            b.data.withUnsafeBufferPointer { src in
-                data.withUnsafeMutableBufferPointer { dst in
-                    offsets.withUnsafeMutableBufferPointer { off in
-                        var at = 0
-                        for j in 0 ..< rows.count {
-                            let start = o[rows[j]], length = o[rows[j] + 1] - start
-                            if length > 0 { (dst.baseAddress! + at).update(from: src.baseAddress! + start, count: length) }
-                            at += length
-                            off[j + 1] = at
-                        }
-                    }
-                }
-            }
-            return ByteArrays(offsets: offsets, data: data)
-        }
+        Column.concatenate([(self, RowSelection.indices(indices[...]))], type: type)
     }
 }

@@ -109,14 +109,6 @@ public enum RowSelection: Equatable, Sendable {
         case let .indices(list): list.count
         }
     }
-
-    @inline(__always)
-    func forEach(_ body: (Int) -> Void) {
-        switch self {
-        case let .range(r): for i in r { body(i) }
-        case let .indices(list): for i in list { body(i) }
-        }
-    }
 }
 
 extension ByteArrays {

@@ -52,7 +52,12 @@ import Testing
         ]
         let joined = RecordBatch.concatenate(parts, schema: a.schema)
         var expected: [[Value]] = []
-        for (batch, rows) in parts { rows.forEach { expected.append(batch.row($0)) } }
+        for (batch, rows) in parts {
+            switch rows {
+            case let .range(r): for i in r { expected.append(batch.row(i)) }
+            case let .indices(list): for i in list { expected.append(batch.row(i)) }
+            }
+        }
         #expect(joined.rowCount == expected.count)
         #expect((0 ..< joined.rowCount).map { joined.row($0) } == expected)
         // A consecutive ascending list is recognised as a range; anything else stays a list.
