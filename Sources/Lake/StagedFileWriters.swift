@@ -115,11 +115,6 @@ final class StagedFileWriters {
         try write(batch, pieces: [(partition, RowSelection.range(0 ..< batch.rowCount))])
     }
 
-    /// Writes each piece's rows of `batch` to its partition's file.
-    func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: Range<Int>)]) throws {
-        try write(batch, pieces: pieces.map { ($0.partition, RowSelection.range($0.rows)) })
-    }
-
     /// Writes each piece's rows of `batch` to its partition's file. Rows listed by number
     /// are gathered once: straight from `batch` when the piece is large, or together with the
     /// partition's other held pieces when it is small.
@@ -214,11 +209,16 @@ final class StagedFileWriters {
         let pieces = slot.takePending()
         release(pieces)
         if fits {
-            let batch = RecordBatch.concatenate(pieces.map { ($0.batch, $0.rows) }, schema: schema)
+            let batch = Self.join(pieces, schema: schema)
             try hand(batch, rows: .range(0 ..< batch.rowCount), to: slot)
         } else {
             for p in pieces { try hand(p.batch, rows: p.rows, to: slot) }
         }
+    }
+
+    /// Held pieces as one batch: each gathered once, straight into the joined buffers.
+    private static func join(_ pieces: [Piece], schema: Schema) -> RecordBatch {
+        RecordBatch.concatenate(pieces.map { ($0.batch, $0.rows) }, schema: schema)
     }
 
     private func joinedFits(_ slot: Slot) -> Bool {
@@ -245,7 +245,7 @@ final class StagedFileWriters {
             var writer = job.writer
             do {
                 if writer == nil { writer = try Self.makeWriter(format: format, path: job.path, schema: schema) }
-                let batch = RecordBatch.concatenate(job.pieces.map { ($0.batch, $0.rows) }, schema: schema)
+                let batch = Self.join(job.pieces, schema: schema)
                 try writer!.write(batch, rows: 0 ..< batch.rowCount)
                 return (writer, nil)
             } catch { return (writer, error) }

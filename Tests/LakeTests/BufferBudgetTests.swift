@@ -16,13 +16,19 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("budget-\(UUID().uuidString)").path
     }
 
+    /// Parquet writers of one int64 column `v` (or `schema`) into `dir`, parts numbered from 0.
+    func makeWriters(_ dir: String, schema: Schema = Schema([Field("v", .int64)]), maxFileBytes: Int64 = 1 << 30,
+                 maxOpenWriters: Int = 8, bufferBudget: Int, pendingBudget: Int, flushRows: Int? = nil) -> StagedFileWriters {
+        StagedFileWriters(format: ParquetDatasetFormat(), schema: schema, stagingFolder: dir, maxFileBytes: maxFileBytes,
+                          maxOpenWriters: maxOpenWriters, bufferBudget: bufferBudget, pendingBudget: pendingBudget,
+                          flushRows: flushRows, firstPart: { _ in 0 })
+    }
+
     /// Three rounds of 1000 rows into two partitions; the row groups of each file.
     func stage(budget: Int, pendingBudget: Int) throws -> [Int] {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: budget,
-                                        pendingBudget: pendingBudget, firstPart: { _ in 0 })
+        let writers = makeWriters(dir, bufferBudget: budget, pendingBudget: pendingBudget)
         for round in 0 ..< 3 {
             for p in ["date=2025-01-01", "date=2025-01-02"] { try writers.write(batch(round * 1000 ..< round * 1000 + 1000), partition: p) }
             try writers.enforceBufferBudget()
@@ -37,9 +43,7 @@ import Testing
         func stageAll() throws -> [String: Data] {
             let dir = folder()
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: schema, stagingFolder: dir,
-                                            maxFileBytes: 1 << 30, maxOpenWriters: 1000, bufferBudget: 200_000, pendingBudget: 100_000,
-                                            firstPart: { _ in 0 })
+            let writers = makeWriters(dir, schema: schema, maxOpenWriters: 1000, bufferBudget: 200_000, pendingBudget: 100_000)
             var next = 0
             for _ in 0 ..< 30 {
                 let n = 4000
@@ -78,16 +82,14 @@ import Testing
     @Test func heldBatchesAreReleasedPieceByPiece() throws {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: 64 << 20, pendingBudget: 64 << 20,
-                                        flushRows: 80, firstPart: { _ in 0 })
+        let writers = makeWriters(dir, bufferBudget: 64 << 20, pendingBudget: 64 << 20, flushRows: 80)
         // Batch 1: 2 rows each for two partitions, both held (fewer than 80 / 8).
         let first = try batch(0 ..< 4)
-        try writers.write(first, pieces: [("date=2025-01-01", 0 ..< 2), ("date=2025-01-02", 2 ..< 4)])
+        try writers.write(first, pieces: [("date=2025-01-01", .range(0 ..< 2)), ("date=2025-01-02", .range(2 ..< 4))])
         try writers.enforceBufferBudget()
         #expect(writers.heldBytes == first.bufferBytes)
         // 2025-01-01 fills up to 80 held rows and drains; 2025-01-02 still holds a piece of batch 1.
-        try writers.write(batch(4 ..< 82), pieces: [("date=2025-01-01", 0 ..< 78)])
+        try writers.write(batch(4 ..< 82), pieces: [("date=2025-01-01", .range(0 ..< 78))])
         #expect(writers.heldBytes == first.bufferBytes)
         // 2025-01-02 goes idle: its piece is encoded and nothing is held any more.
         for round in 0 ..< writers.idleBatches {
@@ -105,9 +107,7 @@ import Testing
     @Test func heldPiecesKeepRowOrderAcrossPartitionsAndFiles() throws {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 2, bufferBudget: 1 << 20, pendingBudget: 4096,
-                                        flushRows: 800, firstPart: { _ in 0 })
+        let writers = makeWriters(dir, maxOpenWriters: 2, bufferBudget: 1 << 20, pendingBudget: 4096, flushRows: 800)
         var expected: [String: [Int64]] = [:]
         var next = 0
         for round in 0 ..< 40 {
@@ -115,11 +115,11 @@ import Testing
             let sizes = [1 + round % 7, 3, 150 + round, 17]
             let n = sizes.reduce(0, +)
             let b = try batch(next ..< next + n)
-            var pieces: [(partition: String?, rows: Range<Int>)] = []
+            var pieces: [(partition: String?, rows: RowSelection)] = []
             var at = 0
             for (p, size) in sizes.enumerated() {
                 let name = "date=2025-01-0\(p + 1)"
-                pieces.append((name, at ..< at + size))
+                pieces.append((name, .range(at ..< at + size)))
                 expected["partitions/" + name, default: []] += (next + at ..< next + at + size).map(Int64.init)
                 at += size
             }
@@ -150,9 +150,7 @@ import Testing
     @Test func heldPiecesStillRollOverAtMaxFileBytes() throws {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 4_000, maxOpenWriters: 8, bufferBudget: 1 << 20, pendingBudget: 1 << 20,
-                                        firstPart: { _ in 0 })
+        let writers = makeWriters(dir, maxFileBytes: 4_000, bufferBudget: 1 << 20, pendingBudget: 1 << 20)
         for round in 0 ..< 30 {
             try writers.write(batch(round * 50 ..< round * 50 + 50), partition: "date=2025-01-01")
             try writers.enforceBufferBudget()
@@ -174,9 +172,7 @@ import Testing
     @Test func idlePartitionsEndTheirRowGroup() throws {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let writers = StagedFileWriters(format: ParquetDatasetFormat(), schema: Schema([Field("v", .int64)]), stagingFolder: dir,
-                                        maxFileBytes: 1 << 30, maxOpenWriters: 8, bufferBudget: 64 << 20, pendingBudget: 64 << 20,
-                                        flushRows: 8, firstPart: { _ in 0 })
+        let writers = makeWriters(dir, bufferBudget: 64 << 20, pendingBudget: 64 << 20, flushRows: 8)
         func load(_ partition: String, _ rounds: Int) throws {
             for _ in 0 ..< rounds {
                 try writers.write(batch(0 ..< 100), partition: partition)
