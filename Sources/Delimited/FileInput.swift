@@ -17,10 +17,7 @@ final class FileInput {
 
     deinit { close(fd) }
 
-    var size: Int64 {
-        var st = stat()
-        return fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
-    }
+    var size: Int64 { identity?.size ?? 0 }
 
     /// What tells this version of the file from a changed one: device, inode, size and
     /// modification time (ns). nil when fstat fails.

@@ -65,9 +65,9 @@ public struct InletMain: AsyncParsableCommand {
             if code == .validationFailure {
                 // One style for every error: the parser's "Error: …" becomes Console's "error: …",
                 // followed by its usage hint.
-                var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                let first = lines.isEmpty ? "\(error)" : lines.removeFirst()
-                console.error(first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first)
+                var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                let first = lines.removeFirst()  // split always yields at least one piece
+                console.error(String(first.hasPrefix("Error: ") ? first.dropFirst("Error: ".count) : first))
                 if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
                 return ExitStatus.usage.rawValue
             }
