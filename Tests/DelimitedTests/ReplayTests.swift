@@ -17,6 +17,14 @@ import Testing
         return o
     }
 
+    /// A fixture whose modification time lies in the past, so a rewrite is seen even when it
+    /// falls in the same coarse file-system clock tick as the file's creation.
+    func agedFile(_ text: String) throws -> String {
+        let path = Fixture.file(text)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: path)
+        return path
+    }
+
     /// Rewrites the file's bytes in place (same inode, as an editor or exporter appending
     /// would), so a reader's open descriptor sees the change.
     func overwriteInPlace(_ path: String, _ text: String) throws {
@@ -59,7 +67,7 @@ import Testing
     }
 
     @Test func aFileChangedBetweenPassesIsReadAfresh() throws {
-        let path = Fixture.file(text)
+        let path = try agedFile(text)
         let reader = try CSVReader(path: path, options: options())
         _ = try pass(reader)
         // Same size, other bytes (and a new modification time): the old cuts no longer apply.
@@ -74,7 +82,7 @@ import Testing
     }
 
     @Test func aFileChangedDuringTheReplayIsAnError() throws {
-        let path = Fixture.file(text)
+        let path = try agedFile(text)
         let reader = try CSVReader(path: path, options: options())
         _ = try pass(reader)
         try reader.rewind()
