@@ -44,6 +44,7 @@ final class LocalFolderPublisher: FilePublisher {
                 done.append((prefix, stagedDir, result))
             }
         }
+        try store.syncParents(of: done.map(\.prefix))
     }
 
     func rollback() {

@@ -49,9 +49,10 @@ final class StagingArea {
 
     deinit { finish() }
 
-    /// Makes the staged files durable before they are published: an fsync per file for a few
-    /// files (on all cores); for many, one syncfs(2) of the file system, which writes them all
-    /// back together, far faster than an fsync each (it also flushes other dirty data there).
+    /// Makes the staged files and their folders durable before they are published: an fsync
+    /// per file and folder for a few files (on all cores); for many, one syncfs(2) of the file
+    /// system, which writes them all back together, far faster than an fsync each (it also
+    /// flushes other dirty data there).
     func syncFiles(_ paths: [String]) throws {
         #if os(Linux)
         if paths.count > 64, let sym = Self.syncfsSymbol {
@@ -64,12 +65,13 @@ final class StagingArea {
         }
         #endif
         let dataset = (base as NSString).lastPathComponent
-        try forEachConcurrently(paths) { path in
+        let folders = Set(paths.map { ($0 as NSString).deletingLastPathComponent })
+        try forEachConcurrently(paths + folders.sorted()) { path in
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0, fsync(fd) == 0 else {
                 let message = String(cString: strerror(errno))
                 if fd >= 0 { Glibc.close(fd) }
-                throw LakeError.publish(dataset: dataset, step: "syncing staged file \(path)", underlying: message)
+                throw LakeError.publish(dataset: dataset, step: "syncing staged \(path)", underlying: message)
             }
             Glibc.close(fd)
         }

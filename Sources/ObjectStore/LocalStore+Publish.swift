@@ -42,27 +42,36 @@ extension LocalStore {
     /// Makes the folder `stagedDirectory` (on this file system) appear at `prefix` (a key
     /// prefix without trailing `/`, e.g. `datasets/x/partitions/date=2024-05-01`) in one step,
     /// so a reader listing that folder sees all old files or all new ones, never a mix.
+    ///
+    /// The staged folder's entries must already be durable, and the swap itself becomes durable
+    /// only with `syncParents(of:)`: a publisher installing a thousand partitions syncs their
+    /// shared parent once, not once per folder (each sync is a journal commit).
     public func installDirectory(prefix: String, fromStagedDirectory stagedDirectory: String) throws -> DirectoryInstall {
         let target = try self.path(forKey: prefix)
         let parent = (target as NSString).deletingLastPathComponent
         do {
             try LocalFileIO.makeDirectories(parent)
-            // The staged folder's entries must be durable before it becomes the live one.
-            try LocalFileIO.fsyncPath(stagedDirectory, directory: true)
-            let result: DirectoryInstall
-            if !LocalFileIO.exists(target) {
-                guard rename(stagedDirectory, target) == 0 else { throw LocalFileIO.fail("rename \(stagedDirectory)") }
-                result = .installed
-            } else if try LocalFileIO.exchange(stagedDirectory, target) {
-                result = .exchanged
-                try LocalFileIO.fsyncPath((stagedDirectory as NSString).deletingLastPathComponent, directory: true)
-            } else {
-                return .unsupported
-            }
-            try LocalFileIO.fsyncPath(parent, directory: true)
-            return result
+            if rename(stagedDirectory, target) == 0 { return .installed }
+            // rename(2) replaces only an empty folder; anything else is swapped or refused.
+            guard errno == ENOTEMPTY || errno == EEXIST else { throw LocalFileIO.fail("rename \(stagedDirectory)") }
+            return try LocalFileIO.exchange(stagedDirectory, target) ? .exchanged : .unsupported
         } catch let e as LocalFileIO.Failure {
             throw ObjectStoreError.io(store: displayName, key: prefix, message: e.message)
+        }
+    }
+
+    /// Makes installs and renames under the given prefixes durable: one fsync of each distinct
+    /// parent folder.
+    public func syncParents(of prefixes: [String]) throws {
+        var parents: [String] = []
+        for prefix in prefixes {
+            let parent = (try self.path(forKey: prefix) as NSString).deletingLastPathComponent
+            if parents.last != parent, !parents.contains(parent) { parents.append(parent) }
+        }
+        for parent in parents {
+            do { try LocalFileIO.fsyncPath(parent, directory: true) } catch let e as LocalFileIO.Failure {
+                throw ObjectStoreError.io(store: displayName, key: parent, message: e.message)
+            }
         }
     }
 
