@@ -49,7 +49,7 @@ struct ByteArrayEncoder: ValueEncoder {
     private var slots: [Int32] = []
     private var mask = 0
     private var indices = DictionaryIndices()
-    private var plain: [UInt8] = []
+    private var plain = ByteBuffer()
     private var pageMin: [UInt8]?, pageMax: [UInt8]?
     private var chunkMin: [UInt8]?, chunkMax: [UInt8]?
 
@@ -135,19 +135,17 @@ struct ByteArrayEncoder: ValueEncoder {
     private mutating func appendPlain(_ data: UnsafeRawBufferPointer, _ offs: UnsafeBufferPointer<Int>,
                                       _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
         let maxBytes = 4 * range.count + offs[range.upperBound] - offs[range.lowerBound]
-        let old = plain.count
-        plain.append(contentsOf: repeatElement(0, count: maxBytes))
-        var k = old
-        plain.withUnsafeMutableBytes { dst in
+        plain.append(upTo: maxBytes) { dst in
+            var k = 0
             for i in range {
                 if !w.isEmpty && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
                 let start = offs[i], n = offs[i + 1] - start
                 dst.storeBytes(of: UInt32(n).littleEndian, toByteOffset: k, as: UInt32.self)
-                if n > 0 { (dst.baseAddress! + k + 4).copyMemory(from: data.baseAddress! + start, byteCount: n) }
+                if n > 0 { (dst + k + 4).copyMemory(from: data.baseAddress! + start, byteCount: n) }
                 k += 4 + n
             }
+            return k
         }
-        plain.removeLast(old + maxBytes - k)
     }
 
     @inline(__always)
@@ -230,7 +228,7 @@ struct ByteArrayEncoder: ValueEncoder {
         dictHashes.removeAll()
         if dictionaryEnabled { resetTable(capacity: 1024) }
         indices.reset()
-        plain.removeAll()
+        plain.removeAll(keepingCapacity: false)
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
     }
 }

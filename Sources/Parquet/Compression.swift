@@ -5,13 +5,13 @@ import CZstd
 /// Page-body compression codecs, through the system's libsnappy, libzstd and zlib.
 enum PageCodec {
     /// Appends `input` compressed with `codec` to `out`.
-    static func compress(_ codec: ParquetCompression, _ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+    static func compress(_ codec: ParquetCompression, _ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws {
         switch codec {
         case .none:
-            out.append(contentsOf: input)
+            out.append(input)
         case .snappy:
             let bound = snappy_max_compressed_length(input.count)
-            try appendWithCapacity(&out, bound) { dst in
+            try out.append(upTo: bound) { dst in
                 var len = bound
                 let rc = snappy_compress(input.baseAddress?.assumingMemoryBound(to: CChar.self), input.count,
                                          UnsafeMutableRawPointer(dst).assumingMemoryBound(to: CChar.self), &len)
@@ -20,7 +20,7 @@ enum PageCodec {
             }
         case .zstd:
             let bound = ZSTD_compressBound(input.count)
-            try appendWithCapacity(&out, bound) { dst in
+            try out.append(upTo: bound) { dst in
                 let n = ZSTD_compress(dst, bound, input.baseAddress, input.count, 1)
                 guard ZSTD_isError(n) == 0 else { throw ParquetError.corrupt("zstd compression failed") }
                 return n
@@ -30,16 +30,7 @@ enum PageCodec {
         }
     }
 
-    /// Grows `out` by up to `capacity` bytes, lets `body` fill them and keeps the count it returns.
-    private static func appendWithCapacity(_ out: inout [UInt8], _ capacity: Int,
-                                           _ body: (UnsafeMutableRawPointer) throws -> Int) throws {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: capacity))
-        let written = try out.withUnsafeMutableBytes { try body($0.baseAddress! + start) }
-        out.removeLast(capacity - written)
-    }
-
-    private static func gzipCompress(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+    private static func gzipCompress(_ input: UnsafeRawBufferPointer, into out: inout ByteBuffer) throws {
         var s = z_stream()
         // windowBits 31 = 15 plus the gzip wrapper, as the Parquet spec asks for GZIP.
         guard deflateInit2_(&s, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -47,7 +38,7 @@ enum PageCodec {
         }
         defer { deflateEnd(&s) }
         let bound = Int(deflateBound(&s, uLong(input.count))) + 32
-        try appendWithCapacity(&out, bound) { dst in
+        try out.append(upTo: bound) { dst in
             s.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
             s.avail_in = uInt(input.count)
             s.next_out = dst.assumingMemoryBound(to: Bytef.self)

@@ -49,7 +49,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     private var slots: [Int32] = []   // open addressing; -1 = empty
     private var mask = 0
     private var indices = DictionaryIndices()
-    private var plain: [UInt8] = []
+    private var plain = ByteBuffer()
     private var pageMin: T?, pageMax: T?
     private var chunkMin: T?, chunkMax: T?
 
@@ -116,21 +116,19 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
                 }
                 if !hasNulls {
                     // Without nulls, PLAIN is the slice's bytes as they are.
-                    plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
+                    plain.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[range])))
                     return
                 }
                 // Compact the non-null values into room made once for the whole slice.
                 let size = MemoryLayout<T>.stride
-                let old = plain.count
-                plain.append(contentsOf: repeatElement(0, count: range.count * size))
-                var k = old
-                plain.withUnsafeMutableBytes { dst in
+                plain.append(upTo: range.count * size) { dst in
+                    var k = 0
                     for i in range where w[i >> 6] & (1 << UInt64(i & 63)) != 0 {
                         dst.storeBytes(of: buf[i], toByteOffset: k, as: T.self)
                         k += size
                     }
+                    return k
                 }
-                plain.removeLast(old + range.count * size - k)
             }
         }
     }
@@ -206,7 +204,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         dict.removeAll()
         if dictionaryEnabled { resetTable(capacity: 1024) }
         indices.reset()
-        plain.removeAll()
+        plain.removeAll(keepingCapacity: false)
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
     }
 }
