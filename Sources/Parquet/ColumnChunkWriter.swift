@@ -20,7 +20,7 @@ final class ColumnChunkWriter {
     private var encodings = Set<Int32>()
     private var pageEncodingCounts: [Int32: Int32] = [:]
     private var body: [UInt8] = []
-    private var compressed: [UInt8] = []
+    private var compressed = ByteBuffer()
     // Whether the dictionary pays: judged once per chunk on its first values; chunks in a row
     // that did without it (ids, timestamps, free text are as distinct in the next row group).
     private var dictionaryJudged = false
@@ -66,11 +66,16 @@ final class ColumnChunkWriter {
         return try! Column(type: type, storage: storage, validity: c.validity)
     }
 
+    /// Reads the encoder in place. A plain read of a property of the existential copies the
+    /// whole encoder first (each of its buffers retained, then released), about 3× the cost,
+    /// and the budget checks of a thousand open partitions read them millions of times.
+    @inline(__always) private func peek<T>(_ body: (inout any ValueEncoder) -> T) -> T { body(&encoder) }
+
     /// Bytes this chunk will take so far (pages done + the open page + the dictionary).
-    var estimatedBytes: Int { pages.count + encoder.pageBytesEstimate + levels.byteCount + encoder.dictionaryBytes }
+    var estimatedBytes: Int { pages.count + peek({ $0.pageBytesEstimate }) + levels.byteCount + peek({ $0.dictionaryBytes }) }
 
     /// Memory held for the open row group (what a caller's memory budget must count).
-    var memoryBytes: Int { pages.count + body.count + compressed.count + levels.byteCount + encoder.memoryBytes }
+    var memoryBytes: Int { pages.count + body.count + compressed.count + levels.byteCount + peek({ $0.memoryBytes }) }
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
@@ -88,10 +93,10 @@ final class ColumnChunkWriter {
             }
             encoder.append(column, start ..< end)
             pageRows += end - start
-            if encoder.isDictionaryEncoding && (encoder.dictionaryBytes > options.dictionaryMaxBytes || dictionaryIsUseless()) {
+            if peek({ $0.isDictionaryEncoding }) && (peek({ $0.dictionaryBytes }) > options.dictionaryMaxBytes || dictionaryIsUseless()) {
                 try flushPage()
                 encoder.fallBackToPlain()
-            } else if encoder.pageBytesEstimate + levels.byteCount >= options.pageMaxBytes {
+            } else if peek({ $0.pageBytesEstimate }) + levels.byteCount >= options.pageMaxBytes {
                 try flushPage()
             }
             start = end
@@ -106,7 +111,7 @@ final class ColumnChunkWriter {
         let values = chunkRows + pageRows - chunkNulls - pageNulls
         guard values >= Self.dictionaryTrialValues else { return false }
         dictionaryJudged = true
-        return encoder.dictionaryCount * 10 >= values * 9
+        return peek({ $0.dictionaryCount }) * 10 >= values * 9
     }
 
     private func appendLevels(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
@@ -167,7 +172,7 @@ final class ColumnChunkWriter {
         var totalUncompressed = uncompressedBytes
         var allEncodings = encodings
         if field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
-        if let (count, dict) = encoder.dictionaryPage() {
+        if let (count, dict) = peek({ $0.dictionaryPage() }) {
             compressed.removeAll(keepingCapacity: true)
             try dict.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &compressed) }
             let header = PageHeader(type: PageType.dictionaryPage.rawValue, uncompressedPageSize: Int32(dict.count),
@@ -177,7 +182,7 @@ final class ColumnChunkWriter {
             header.encode(&w)
             dictOffset = start
             try sink.write(w.bytes)
-            try sink.write(compressed)
+            try compressed.withUnsafeBytes { try sink.write($0) }
             totalUncompressed += w.bytes.count + dict.count
             allEncodings.insert(Encoding.plain.rawValue)
             encodingStats.append(PageEncodingStats(pageType: PageType.dictionaryPage.rawValue, encoding: Encoding.plain.rawValue, count: 1))
@@ -191,16 +196,16 @@ final class ColumnChunkWriter {
                                   codec: PageCodec.codecID(options.compression).rawValue, numValues: Int64(chunkRows),
                                   totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: sink.offset - start,
                                   dataPageOffset: dataOffset, dictionaryPageOffset: dictOffset,
-                                  statistics: statistics(encoder.chunkMinMax, nulls: chunkNulls), encodingStats: encodingStats)
+                                  statistics: statistics(peek({ $0.chunkMinMax }), nulls: chunkNulls), encodingStats: encodingStats)
         // A chunk too short to be judged still tells whether its successors need a dictionary.
         let values = chunkRows - chunkNulls
-        let wasUseless = encoder.isDictionaryEncoding && values >= Self.dictionaryTrialValues / 8 && encoder.dictionaryCount * 10 >= values * 9
-        let withoutDictionary = wasUseless || !encoder.isDictionaryEncoding && (encoder.dictionaryUsed || skippedDictionary)
+        let wasUseless = peek({ $0.isDictionaryEncoding }) && values >= Self.dictionaryTrialValues / 8 && peek({ $0.dictionaryCount }) * 10 >= values * 9
+        let withoutDictionary = wasUseless || !peek({ $0.isDictionaryEncoding }) && (peek({ $0.dictionaryUsed }) || skippedDictionary)
         // Reset for the next row group, releasing memory: a lake load keeps many writers open,
         // and a flushed writer must not go on holding its largest row group's buffers.
         pages = []
         body = []
-        compressed = []
+        compressed.removeAll(keepingCapacity: false)
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
         plainChunks = withoutDictionary ? plainChunks + 1 : 0
