@@ -30,7 +30,9 @@ public final class CSVReader {
     /// How the last complete pass cut the file, for the next pass to read the same blocks.
     private var replay: PassReplay?
     /// The last pass to finish read the blocks of the one before (see `PassReplay`).
-    private(set) var lastPassReplayed = false
+    public private(set) var lastPassReplayed = false
+    /// The next pass can replay the last one's blocks (it still may not: the file may change first).
+    public var nextPassMayReplay: Bool { replay != nil }
     /// A pass starts on the first `nextChunk` after opening or `rewind`, so a stage set in between applies to it.
     private var passPending = true
     private var finishedBytes: Int64 = 0
@@ -113,6 +115,11 @@ public final class CSVReader {
     /// For passes that need only what the stage made of each chunk.
     public var releaseStagedChunks = false
 
+    /// Sees every byte of the file, in file order, on the reading thread, in passes that start
+    /// after it is set and replay the one before (`lastPassReplayed`): what they read anyway,
+    /// e.g. for the source's digest. A pass that cuts its own blocks does not call it.
+    public var replayedBytes: ((UnsafeRawBufferPointer) -> Void)?
+
     deinit { pipeline?.cancel() }
 
     /// Writes a row that a later stage refused (a value breaking its column's type) to the
@@ -133,7 +140,8 @@ public final class CSVReader {
         if let terminalError { throw terminalError }
         if passPending {
             passPending = false
-            pipeline = ChunkPipeline(plan: plan, stage: stage, releaseStagedChunks: releaseStagedChunks && stage != nil, replay: replay)
+            pipeline = ChunkPipeline(plan: plan, stage: stage, releaseStagedChunks: releaseStagedChunks && stage != nil, replay: replay,
+                                     replayedBytes: replayedBytes)
         }
         guard let pipeline else { return nil }
         while true {

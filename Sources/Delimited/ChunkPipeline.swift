@@ -50,6 +50,8 @@ final class ChunkPipeline: @unchecked Sendable {
     private let stage: ChunkStage?
     private let replay: PassReplay?
     private let releaseStagedChunks: Bool
+    /// Sees every byte of the file, in order, when this pass replays (called on the reading thread).
+    private let replayedBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// Blocks cut so far (producer thread), and the whole pass's cuts once it ended cleanly.
     private var cuts: [BlockCut] = []
     private var completedPass: PassReplay?
@@ -68,8 +70,10 @@ final class ChunkPipeline: @unchecked Sendable {
     /// input: freed multi-MiB buffers were scattered over malloc's arenas and stayed resident.
     private var spareBlocks: [[UInt8]] = []
 
-    init(plan: StreamPlan, stage: ChunkStage? = nil, releaseStagedChunks: Bool = false, replay: PassReplay? = nil) {
+    init(plan: StreamPlan, stage: ChunkStage? = nil, releaseStagedChunks: Bool = false, replay: PassReplay? = nil,
+         replayedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
         self.plan = plan
+        self.replayedBytes = replayedBytes
         self.stage = stage
         self.releaseStagedChunks = releaseStagedChunks
         self.replay = replay
@@ -152,6 +156,8 @@ final class ChunkPipeline: @unchecked Sendable {
     private func runReplay(_ replay: PassReplay) throws -> Bool {
         let input = try FileInput(path: plan.path)
         guard input.identity == replay.identity else { return false }
+        // The observer sees the whole file: the bytes before the first data row (BOM, header) too.
+        if let see = replayedBytes { try input.readPrefix(Int(replay.dataOffset)).withUnsafeBytes(see) }
         try input.seek(to: replay.dataOffset)
         cond.lock(); bytesConsumed = replay.dataOffset; replayed = true; cond.unlock()
         let changed = CSVError(file: plan.path, line: 0, kind: .io("the file changed while it was being read; load it again once it is complete"))
@@ -162,8 +168,18 @@ final class ChunkPipeline: @unchecked Sendable {
             cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
             if stop { return true }
             guard n == cut.bytes else { throw changed }
+            if let see = replayedBytes { block.withUnsafeBytes(see) }
             block.append(contentsOf: repeatElement(0, count: scanPadding))
             guard emit(block, startLine: cut.startLine, lineEnds: cut.lineEnds) else { return true }
+        }
+        if let see = replayedBytes {
+            // Bytes after the last cut (none while the file is unchanged): the observer sees them all.
+            var tail = [UInt8](repeating: 0, count: 64 << 10)
+            while true {
+                let n = try tail.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: $0.count) }
+                if n == 0 { break }
+                tail.withUnsafeBytes { see(UnsafeRawBufferPointer(rebasing: $0[0 ..< n])) }
+            }
         }
         // Bytes read unvalidated must be the ones validated: the file may not have changed meanwhile.
         guard input.identity == replay.identity else { throw changed }

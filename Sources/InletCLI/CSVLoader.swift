@@ -19,8 +19,6 @@ struct CSVLoader {
               transforms: [any BatchTransform]) async throws -> LoadOutcome {
         let started = Date()
         let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
-        // The digest reads the file once more, on the other core, while pass 1 runs.
-        let digest = Task.detached(priority: .utility) { try FileDigest.sha256(path: file).hex }
 
         let scan = Progress(label: "scan", totalBytes: size, console: console)
         let source = try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
@@ -28,6 +26,7 @@ struct CSVLoader {
         }
         scan.finish()
         let reader = source.reader
+        let digest = sourceDigest(file: file, size: size, reader: reader)
         console.detail("encoding: \(reader.encoding.encoding.rawValue) (\(reader.encoding.reason))")
         for r in reader.headerRenames { console.warning("\(reader.fileName): column \(r.position) header '\(r.original)' renamed to '\(r.renamed)'") }
         for w in source.inference.report.warnings { console.warning(w) }
@@ -40,7 +39,8 @@ struct CSVLoader {
         options.maxFileBytes = try load.maxFileBytes()
         options.dryRun = load.dryRun
         options.inletVersion = InletVersion.number
-        options.source = SourceInfo(fileName: (file as NSString).lastPathComponent, size: size, sha256: try await digest.value)
+        options.source = SourceInfo(fileName: (file as NSString).lastPathComponent, size: size, sha256: "")
+        options.sourceDigest = digest
         let lake = Lake(store: store, format: ParquetDatasetFormat(options: load.parquetOptions()))
         var batches = ProgressSource(inner: source) { write.update(bytes: source.reader.bytesRead, rows: Int64(source.rowsOut)) }
         let result = try await lake.load(datasetId: datasetId, source: &batches, transforms: transforms, options: options)
@@ -50,6 +50,30 @@ struct CSVLoader {
                            dryRun: load.dryRun, result: result, report: source.inference.report,
                            badRowsSkipped: reader.badRowsSkipped, badRowsRejected: reader.badRowsRejected,
                            store: store.displayName)
+    }
+}
+
+extension CSVLoader {
+    /// The source's SHA-256, for the manifest. When pass 2 replays pass 1's blocks (UTF-8), it
+    /// hashes the bytes it reads anyway, on its reading thread, idle otherwise; pass 1 (every
+    /// core busy) no longer shares them with a third read. Otherwise the file is read once more
+    /// on the side during pass 2, or, when the replay was refused (the file changed between
+    /// the passes), after it.
+    func sourceDigest(file: String, size: Int64, reader: CSVReader) -> @Sendable () async throws -> String {
+        let streamed = FileDigest.Streaming()
+        var onTheSide: Task<String, Error>?
+        if reader.nextPassMayReplay {
+            reader.replayedBytes = { streamed.update($0) }
+        } else {
+            onTheSide = Task.detached(priority: .utility) { try FileDigest.sha256(path: file).hex }
+        }
+        let replayed = { [onTheSide] in (onTheSide, reader.lastPassReplayed) }
+        return {
+            let (side, didReplay) = replayed()
+            if didReplay, streamed.bytes == size { return streamed.hex }
+            if let side { return try await side.value }
+            return try FileDigest.sha256(path: file).hex
+        }
     }
 }
 

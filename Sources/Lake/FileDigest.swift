@@ -17,6 +17,22 @@ public enum FileDigest {
         return (total, hex(hasher.finalize()))
     }
 
+    /// SHA-256 fed piece by piece, in order, from one thread at a time (e.g. a file's bytes as
+    /// a pass reads them); read `hex` after the last piece.
+    public final class Streaming: @unchecked Sendable {
+        private var hasher = SHA256()
+        public private(set) var bytes: Int64 = 0
+
+        public init() {}
+
+        public func update(_ piece: UnsafeRawBufferPointer) {
+            hasher.update(bufferPointer: piece)
+            bytes += Int64(piece.count)
+        }
+
+        public var hex: String { FileDigest.hex(hasher.finalize()) }
+    }
+
     /// Lowercase hex of `bytes`.
     public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)

@@ -89,6 +89,9 @@ extension Lake {
             return ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
                                 rows: f.rows, bytes: digest.bytes, sha256: digest.hex)
         }
+        // The source has been read to its end: a digest taken meanwhile is complete.
+        var source = options.source
+        if let digest = options.sourceDigest { source?.sha256 = try await digest() }
         // Only files renamed into a local lake must survive a power cut; other stores upload them.
         if !options.dryRun, store is LocalStore { try staging.syncFiles(staged.map(\.path)) }
         try failureHook?(.verified)
@@ -102,7 +105,7 @@ extension Lake {
             Manifest(formatVersion: 1, id: id.rawValue, schema: schema.fields.map(ManifestField.init),
                      partitionColumn: options.partitionColumn,
                      partitionTimeZone: options.partitionColumn == nil ? nil : options.partitionTimeZone.identifier,
-                     files: files, source: options.source, mode: mode, runId: runId, startedAt: started,
+                     files: files, source: source, mode: mode, runId: runId, startedAt: started,
                      finishedAt: Date(), inletVersion: options.inletVersion)
         }
         if options.dryRun {

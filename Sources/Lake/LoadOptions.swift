@@ -26,6 +26,9 @@ public struct LoadOptions: Sendable {
     /// Write and verify everything in staging, then discard it instead of publishing.
     public var dryRun: Bool
     public var source: SourceInfo?
+    /// Fills in `source`'s SHA-256 once the batch source is exhausted (a digest computed while
+    /// the load reads the file); called before the manifest is made.
+    public var sourceDigest: (@Sendable () async throws -> String)?
     public var inletVersion: String
     public var progress: (@Sendable (LoadProgress) -> Void)?
 

@@ -54,6 +54,29 @@ import Testing
         #expect(piped.stderr.contains("error: "))
     }
 
+    /// The manifest's source SHA-256 is the whole file's (BOM, header, trailing blank lines):
+    /// taken from the bytes pass 2 replays for UTF-8 over several blocks, from a separate read
+    /// otherwise. `sha256sum` is the reference.
+    @Test func manifestRecordsTheWholeSourceFilesSHA256() throws {
+        var big = Data([0xEF, 0xBB, 0xBF])
+        big.append(Data("id,name,amount\n".utf8))
+        for i in 0 ..< 400_000 { big.append(Data("\(i),\"name, \(i % 977)\",\(i % 1000).25\n".utf8)) }
+        big.append(Data("\n\n".utf8))
+        let utf8 = dir.appendingPathComponent("big.csv")
+        try big.write(to: utf8)
+        #expect(big.count > 8 << 20, "several 4 MiB blocks")
+        let cp1252 = dir.appendingPathComponent("latin.csv")
+        try Data([0x6E, 0x61, 0x6D, 0x65, 0x2C, 0x6E, 0x0A, 0x63, 0x61, 0x66, 0xE9, 0x2C, 0x31, 0x0A]).write(to: cp1252)
+        for (file, extra) in [(utf8, [String]()), (cp1252, ["--encoding", "windows-1252"])] {
+            let r = try runInlet(["upload", file.path, "--dataset-id", "digest", "--store", store, "--json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let manifest = try Data(contentsOf: URL(fileURLWithPath: store + "/datasets/digest/_manifest.json"))
+            let source = try #require((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["source"] as? [String: Any])
+            let reference = try spawn("/usr/bin/sha256sum", [file.path]).stdout.prefix(64)
+            #expect(source["sha256"] as? String == String(reference), "\(file.lastPathComponent)")
+        }
+    }
+
     @Test func badDataExitsThreeNamingFileAndLine() throws {
         let csv = try write("bad.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
         let r = try runInlet(["upload", csv, "--dataset-id", "bad", "--store", store])
