@@ -39,14 +39,19 @@ public struct InferenceState: Sendable {
                             let block = 512
                             fresh.withUnsafeMutableBufferPointer { cols in
                                 var start = 0
+                                var warm: UInt8 = 0
+                                let width = chunk.columnCount
                                 while start < rows {
                                     let end = min(rows, start + block)
+                                    let from = Int(bounds[start * width])
+                                    warm &+= warmCache(base + from, Int(bounds[end * width]) - from)
                                     for c in 0 ..< cols.count {
                                         Self.observeColumn(&cols[c], column: c, width: chunk.columnCount, rows: start ..< end,
                                                            base: base, bounds: bounds, flags: flags, lines: lines, tokens: nullTokens)
                                     }
                                     start = end
                                 }
+                                keepWarm(warm)
                             }
                             for c in columns.indices { columns[c].merge(fresh[c]) }
                         }
