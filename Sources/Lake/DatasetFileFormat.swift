@@ -28,4 +28,11 @@ public protocol DatasetFileWriter: AnyObject {
     /// Writes buffered rows out (Parquet: ends the row group) to free memory.
     func flush() throws
     func close() throws -> Int64
+    /// After `close`: the file's size and SHA-256, when the writer took them as it wrote
+    /// (otherwise the lake reads the file back to hash it).
+    var writtenDigest: (bytes: Int64, sha256: String)? { get }
+}
+
+extension DatasetFileWriter {
+    public var writtenDigest: (bytes: Int64, sha256: String)? { nil }
 }

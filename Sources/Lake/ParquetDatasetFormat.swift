@@ -23,7 +23,11 @@ public struct ParquetDatasetFormat: DatasetFileFormat {
     public var joinRows: Int { 65_536 }
 
     public func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter {
-        ParquetPartWriter(try ParquetFileWriter(path: path, schema: schema, options: options))
+        // The manifest's checksum is taken from the bytes as they are written, on the thread
+        // encoding them, instead of reading every file back at the end.
+        let digest = FileDigest.Streaming()
+        return ParquetPartWriter(try ParquetFileWriter(path: path, schema: schema, options: options) { digest.update($0) },
+                                 digest: digest)
     }
 
     public func rowCount(ofFileAt path: String) throws -> Int64 {
@@ -33,12 +37,19 @@ public struct ParquetDatasetFormat: DatasetFileFormat {
 
 final class ParquetPartWriter: DatasetFileWriter {
     private let writer: ParquetFileWriter
+    private let digest: FileDigest.Streaming
+    private var closed = false
 
-    init(_ writer: ParquetFileWriter) { self.writer = writer }
+    init(_ writer: ParquetFileWriter, digest: FileDigest.Streaming) { self.writer = writer; self.digest = digest }
 
     func write(_ batch: RecordBatch, rows: Range<Int>) throws { try writer.write(batch, rows: rows) }
     var estimatedFileBytes: Int64 { writer.estimatedFileBytes }
     var bufferedBytes: Int { writer.bufferedBytes }
     func flush() throws { try writer.flush() }
-    func close() throws -> Int64 { try writer.close().rows }
+    func close() throws -> Int64 {
+        let rows = try writer.close().rows
+        closed = true
+        return rows
+    }
+    var writtenDigest: (bytes: Int64, sha256: String)? { closed ? (digest.bytes, digest.hex) : nil }
 }

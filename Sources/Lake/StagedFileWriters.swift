@@ -12,6 +12,8 @@ struct StagedFile {
     /// Rows handed to the writer, and the count its `close` reported.
     var rows: Int64
     var writerRows: Int64
+    /// Size and SHA-256 taken as the file was written, when the format's writer takes them.
+    var digest: (bytes: Int64, sha256: String)?
 }
 
 /// Writes batches into per-partition files under a staging folder, rolling over to the next
@@ -339,7 +341,7 @@ final class StagedFileWriters {
 
     /// A closed file joins `finished`; the partition's next file takes the next part number.
     private func record(_ slot: Slot, writerRows rows: Int64) {
-        guard slot.writer != nil else { return }
+        guard let writer = slot.writer else { return }
         slot.writer = nil
         slot.unflushed = false
         openCount -= 1
@@ -347,7 +349,7 @@ final class StagedFileWriters {
         let partition = folder == DatasetLayout.unpartitionedFolder ? nil : String(folder.dropFirst(DatasetLayout.partitionsFolder.count + 1))
         finished.append(StagedFile(partition: partition, folder: folder,
                                    fileName: (slot.path as NSString).lastPathComponent, path: slot.path,
-                                   rows: slot.rows, writerRows: rows))
+                                   rows: slot.rows, writerRows: rows, digest: writer.writtenDigest))
         slot.nextPart += 1
         slot.rows = 0
     }

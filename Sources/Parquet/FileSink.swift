@@ -9,9 +9,12 @@ final class FileSink {
     let path: String
     private var file: UnsafeMutablePointer<FILE>?
     private(set) var offset: Int64 = 0
+    /// Sees every byte written, in order (e.g. a digest of the file taken as it is written).
+    private let observer: ((UnsafeRawBufferPointer) -> Void)?
 
-    init(path: String) throws {
+    init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         self.path = path
+        self.observer = observer
         guard let f = fopen(path, "wb") else {
             throw ParquetError.io(path: path, message: String(cString: strerror(errno)))
         }
@@ -32,6 +35,7 @@ final class FileSink {
             throw ParquetError.io(path: path, message: String(cString: strerror(errno)))
         }
         offset += Int64(raw.count)
+        observer?(raw)
         if offset - writebackFrom >= Self.writebackStep { startWriteback(f) }
     }
 

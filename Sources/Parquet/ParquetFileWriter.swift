@@ -17,7 +17,9 @@ public final class ParquetFileWriter {
     private var closed = false
     public private(set) var rowsWritten: Int64 = 0
 
-    public init(path: String, schema: Schema, options: ParquetWriteOptions = .init()) throws {
+    /// `observer` sees every byte of the file as it is written, in order.
+    public init(path: String, schema: Schema, options: ParquetWriteOptions = .init(),
+                observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         for f in schema.fields {
             if case let .decimal(p, s) = f.type, !(1 ... 38).contains(p) || !(0 ... p).contains(s) {
                 throw ParquetError.schemaMismatch("column '\(f.name)' has invalid decimal(\(p),\(s))")
@@ -29,7 +31,7 @@ public final class ParquetFileWriter {
         self.path = path
         self.schema = schema
         self.options = options
-        sink = try FileSink(path: path)
+        sink = try FileSink(path: path, observer: observer)
         columns = schema.fields.map { ColumnChunkWriter(field: $0, options: options) }
         try sink.write(Array("PAR1".utf8))
     }

@@ -56,8 +56,9 @@ import Testing
 
     /// The manifest's source SHA-256 is the whole file's (BOM, header, trailing blank lines):
     /// taken from the bytes pass 2 replays for UTF-8 over several blocks, from a separate read
-    /// otherwise. `sha256sum` is the reference.
-    @Test func manifestRecordsTheWholeSourceFilesSHA256() throws {
+    /// otherwise. Each written file's checksum and size, taken as it was written, match the
+    /// file on disk. `sha256sum` is the reference.
+    @Test func manifestChecksumsMatchTheSourceAndEveryFile() throws {
         var big = Data([0xEF, 0xBB, 0xBF])
         big.append(Data("id,name,amount\n".utf8))
         for i in 0 ..< 400_000 { big.append(Data("\(i),\"name, \(i % 977)\",\(i % 1000).25\n".utf8)) }
@@ -67,13 +68,23 @@ import Testing
         #expect(big.count > 8 << 20, "several 4 MiB blocks")
         let cp1252 = dir.appendingPathComponent("latin.csv")
         try Data([0x6E, 0x61, 0x6D, 0x65, 0x2C, 0x6E, 0x0A, 0x63, 0x61, 0x66, 0xE9, 0x2C, 0x31, 0x0A]).write(to: cp1252)
-        for (file, extra) in [(utf8, [String]()), (cp1252, ["--encoding", "windows-1252"])] {
-            let r = try runInlet(["upload", file.path, "--dataset-id", "digest", "--store", store, "--json"] + extra)
+        let dated = URL(fileURLWithPath: try write("dated.csv", "d,v\n2024-01-01,1\n2024-01-02,2\n2024-01-01,3\n2024-01-03,4\n"))
+        func sha256sum(_ path: String) throws -> String { String(try spawn("/usr/bin/sha256sum", [path]).stdout.prefix(64)) }
+        for (file, extra) in [(utf8, [String]()), (cp1252, ["--encoding", "windows-1252"]), (dated, ["--partition-col", "d"])] {
+            let id = file.deletingPathExtension().lastPathComponent
+            let r = try runInlet(["upload", file.path, "--dataset-id", id, "--store", store, "--json"] + extra)
             #expect(r.status == 0, "\(r.stderr)")
-            let manifest = try Data(contentsOf: URL(fileURLWithPath: store + "/datasets/digest/_manifest.json"))
-            let source = try #require((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["source"] as? [String: Any])
-            let reference = try spawn("/usr/bin/sha256sum", [file.path]).stdout.prefix(64)
-            #expect(source["sha256"] as? String == String(reference), "\(file.lastPathComponent)")
+            let manifest = try Data(contentsOf: URL(fileURLWithPath: store + "/datasets/\(id)/_manifest.json"))
+            let object = try #require(try JSONSerialization.jsonObject(with: manifest) as? [String: Any])
+            let source = try #require(object["source"] as? [String: Any])
+            #expect(source["sha256"] as? String == (try sha256sum(file.path)), "\(file.lastPathComponent)")
+            let files = try #require(object["files"] as? [[String: Any]])
+            #expect(!files.isEmpty)
+            for f in files {
+                let path = store + "/" + (f["key"] as! String)
+                #expect(f["sha256"] as? String == (try sha256sum(path)), "\(path)")
+                #expect((f["bytes"] as? NSNumber)?.int64Value == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64))
+            }
         }
     }
 
