@@ -61,17 +61,17 @@ extension CSVLoader {
     /// the passes), after it.
     func sourceDigest(file: String, size: Int64, reader: CSVReader) -> @Sendable () async throws -> String {
         let streamed = FileDigest.Streaming()
-        var onTheSide: Task<String, Error>?
+        let onTheSide: Task<String, Error>?
         if reader.nextPassMayReplay {
             reader.replayedBytes = { streamed.update($0) }
+            onTheSide = nil
         } else {
             onTheSide = Task.detached(priority: .utility) { try FileDigest.sha256(path: file).hex }
         }
-        let replayed = { [onTheSide] in (onTheSide, reader.lastPassReplayed) }
+        // Called once the source is exhausted, so the reader is no longer in use.
         return {
-            let (side, didReplay) = replayed()
-            if didReplay, streamed.bytes == size { return streamed.hex }
-            if let side { return try await side.value }
+            if reader.lastPassReplayed, streamed.bytes == size { return streamed.hex }
+            if let onTheSide { return try await onTheSide.value }
             return try FileDigest.sha256(path: file).hex
         }
     }
