@@ -30,9 +30,9 @@ public protocol DatasetFileWriter: AnyObject {
     func close() throws -> Int64
     /// After `close`: the file's size and SHA-256, when the writer took them as it wrote
     /// (otherwise the lake reads the file back to hash it).
-    var writtenDigest: (bytes: Int64, sha256: String)? { get }
+    var writtenDigest: (bytes: Int64, hex: String)? { get }
 }
 
 extension DatasetFileWriter {
-    public var writtenDigest: (bytes: Int64, sha256: String)? { nil }
+    public var writtenDigest: (bytes: Int64, hex: String)? { nil }
 }

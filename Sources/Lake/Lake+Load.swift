@@ -85,12 +85,15 @@ extension Lake {
                 throw LakeError.rowCountMismatch(dataset: id.rawValue, file: f.folder + "/" + f.fileName, expected: f.rows,
                                                  footer: footer == f.rows ? f.writerRows : footer)
             }
-            let digest = try f.digest.map { (bytes: $0.bytes, hex: $0.sha256) } ?? FileDigest.sha256(path: f.path)
+            let digest = try f.digest ?? FileDigest.sha256(path: f.path)
             // A digest taken while writing must describe the file as it is on disk.
-            let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int64) ?? -1
+            let size: Int64?
+            do { size = try FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int64 } catch {
+                throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName, detail: "cannot be read: \(error)")
+            }
             guard size == digest.bytes else {
                 throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName,
-                                           detail: "the file has \(size) bytes, \(digest.bytes) were written")
+                                           detail: "the file has \(size ?? -1) bytes, \(digest.bytes) were written")
             }
             return ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
                                 rows: f.rows, bytes: digest.bytes, sha256: digest.hex)

@@ -51,5 +51,5 @@ final class ParquetPartWriter: DatasetFileWriter {
         closed = true
         return rows
     }
-    var writtenDigest: (bytes: Int64, sha256: String)? { closed ? (digest.bytes, digest.hex) : nil }
+    var writtenDigest: (bytes: Int64, hex: String)? { closed ? (digest.bytes, digest.hex) : nil }
 }

@@ -13,7 +13,7 @@ struct StagedFile {
     var rows: Int64
     var writerRows: Int64
     /// Size and SHA-256 taken as the file was written, when the format's writer takes them.
-    var digest: (bytes: Int64, sha256: String)?
+    var digest: (bytes: Int64, hex: String)?
 }
 
 /// Writes batches into per-partition files under a staging folder, rolling over to the next
