@@ -42,18 +42,11 @@ public struct BatchConverter: Sendable {
                         var sinks = (0 ..< fields.count).map {
                             ColumnSink(type: fields[$0].type, parser: result.plan.parsers[$0], cursor: cursors[$0], rows: rows)
                         }
-                        var start = 0
-                        var warm: UInt8 = 0
-                        while start < rows {
-                            let end = min(rows, start + 512)
-                            let from = Int(bounds[start * fields.count])
-                            warm &+= warmCache(base + from, Int(bounds[end * fields.count]) - from)
+                        forEachRowTile(rows: rows, width: fields.count, base: base, bounds: bounds) { tile in
                             for c in sinks.indices {
-                                sinks[c].fill(cursors[c], start ..< end, tokens: result.plan.nullTokens, stop: rowErrors == .fail)
+                                sinks[c].fill(cursors[c], tile, tokens: result.plan.nullTokens, stop: rowErrors == .fail)
                             }
-                            start = end
                         }
-                        keepWarm(warm)
                         for c in sinks.indices {
                             columns.append(sinks[c].finish())
                             for r in sinks[c].bad where bad[r] == nil {

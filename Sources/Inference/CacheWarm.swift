@@ -1,19 +1,30 @@
-/// Reads one byte per 64-byte line of `count` bytes at `start`, in order, and returns their
-/// sum (kept by `keepWarm`, so the reads are not optimized away). A 4 MiB block has left L2
-/// by the time it is converted, and the first column of each row tile then stalls on every
-/// field's first byte (~80% of the int64 fill's samples in perf): fields are a row apart, a
-/// stride the prefetcher does not run ahead of. One sequential sweep it does stream.
+/// Calls `body` for each tile of up to 512 rows of a chunk (`rows` rows of `width` fields,
+/// `bounds` as in `FieldChunk`), after one sequential sweep of the tile's bytes into cache.
+///
+/// A 4 MiB block has left L2 by the time it is observed or converted, and the first column
+/// walked over a tile then stalled on every field's first byte (~80% of the int64 fill's
+/// samples in perf): fields are a row apart, a stride the prefetcher does not run ahead of.
+/// A sweep reading one byte per 64-byte line it does stream; the column passes that follow
+/// hit the cache. Tiles keep a tile's bounds and bytes in cache while each column walks it.
 @inline(__always)
-func warmCache(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt8 {
+func forEachRowTile(rows: Int, width: Int, base: UnsafePointer<UInt8>, bounds: UnsafeBufferPointer<Int32>,
+                    _ body: (Range<Int>) -> Void) {
     var sum: UInt8 = 0
-    var i = 0
-    while i < count {
-        sum &+= start[i]
-        i += 64
+    var start = 0
+    while start < rows {
+        let end = min(rows, start + 512)
+        var i = Int(bounds[start * width])
+        let stop = Int(bounds[end * width])
+        while i < stop {
+            sum &+= base[i]
+            i += 64
+        }
+        body(start ..< end)
+        start = end
     }
-    return sum
+    keepWarm(sum)
 }
 
-/// Consumes `warmCache`'s result.
+/// Consumes the sweep's sum, so its reads are not optimized away.
 @inline(never) @_optimize(none)
-func keepWarm(_ value: UInt8) {}
+private func keepWarm(_ value: UInt8) {}

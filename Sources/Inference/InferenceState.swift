@@ -35,23 +35,13 @@ public struct InferenceState: Sendable {
                             var fresh = columns.map {
                                 ColumnInference(name: $0.name, declared: $0.declared, initial: $0.declared == nil ? initialCandidates : [])
                             }
-                            // Row blocks keep a block's bounds and bytes in cache while each column walks it.
-                            let block = 512
                             fresh.withUnsafeMutableBufferPointer { cols in
-                                var start = 0
-                                var warm: UInt8 = 0
-                                let width = chunk.columnCount
-                                while start < rows {
-                                    let end = min(rows, start + block)
-                                    let from = Int(bounds[start * width])
-                                    warm &+= warmCache(base + from, Int(bounds[end * width]) - from)
+                                forEachRowTile(rows: rows, width: chunk.columnCount, base: base, bounds: bounds) { tile in
                                     for c in 0 ..< cols.count {
-                                        Self.observeColumn(&cols[c], column: c, width: chunk.columnCount, rows: start ..< end,
+                                        Self.observeColumn(&cols[c], column: c, width: chunk.columnCount, rows: tile,
                                                            base: base, bounds: bounds, flags: flags, lines: lines, tokens: nullTokens)
                                     }
-                                    start = end
                                 }
-                                keepWarm(warm)
                             }
                             for c in columns.indices { columns[c].merge(fresh[c]) }
                         }
