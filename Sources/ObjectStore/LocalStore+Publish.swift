@@ -66,7 +66,7 @@ extension LocalStore {
         var parents: [String] = []
         for prefix in prefixes {
             let parent = (try self.path(forKey: prefix) as NSString).deletingLastPathComponent
-            if parents.last != parent, !parents.contains(parent) { parents.append(parent) }
+            if !parents.contains(parent) { parents.append(parent) }
         }
         for parent in parents {
             do { try LocalFileIO.fsyncPath(parent, directory: true) } catch let e as LocalFileIO.Failure {
