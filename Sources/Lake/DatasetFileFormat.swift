@@ -11,10 +11,18 @@ public protocol DatasetFileFormat: Sendable {
     /// Rows worth joining before a write: a format whose small writes cost more per row (Parquet:
     /// pages, statistics, dictionary probes) asks for pieces to be held and joined; 0 = write through.
     var joinRows: Int { get }
+    /// The format for one load's writers, sharing what its files learn as they are written
+    /// (Parquet: which columns a dictionary does not pay for).
+    func forOneLoad() -> any DatasetFileFormat
+    /// Lets what the load's writers learned so far guide them from now on. Called only between
+    /// rounds of concurrent writing, so the output does not depend on thread timing.
+    func settle()
 }
 
 extension DatasetFileFormat {
     public var joinRows: Int { 0 }
+    public func forOneLoad() -> any DatasetFileFormat { self }
+    public func settle() {}
 }
 
 /// One file being written. `close` finishes it (footer included) and returns the rows written.

@@ -22,6 +22,16 @@ public struct ParquetDatasetFormat: DatasetFileFormat {
     /// About one slice of the writer's encode loop.
     public var joinRows: Int { 65_536 }
 
+    /// The load's files share one dictionary history: a many-partition load's short chunks
+    /// would otherwise each build a dictionary for ids and free text (see `DictionaryHistory`).
+    public func forOneLoad() -> any DatasetFileFormat {
+        var o = options
+        o.dictionaryHistory = DictionaryHistory()
+        return ParquetDatasetFormat(options: o)
+    }
+
+    public func settle() { options.dictionaryHistory?.settle() }
+
     public func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter {
         // The manifest's checksum is taken from the bytes as they are written, on the thread
         // encoding them, instead of reading every file back at the end.

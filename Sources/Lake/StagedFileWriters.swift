@@ -100,7 +100,7 @@ final class StagedFileWriters {
         self.bufferBudget = bufferBudget
         self.pendingBudget = pendingBudget
         self.flushRows = max(0, flushRows ?? format.joinRows)
-        self.format = format
+        self.format = format.forOneLoad()
         self.schema = schema
         self.stagingFolder = stagingFolder
         self.maxFileBytes = maxFileBytes
@@ -174,6 +174,7 @@ final class StagedFileWriters {
     /// drains and flushes idle partitions, then flushes the largest buffers until they fit
     /// `bufferBudget`.
     func enforceBufferBudget() throws {
+        format.settle()
         // Only encoding every held piece surely releases the batches they keep alive.
         if heldBatchBytes > pendingBudget { try drainAll() }
         let idle = sortedSlots { ($0.unflushed || !$0.pending.isEmpty) && $0.lastBatch + idleBatches <= batchCount }
@@ -315,6 +316,7 @@ final class StagedFileWriters {
 
     /// Encodes what is held and closes every open file; returns all staged files in folder and part order.
     func finish() throws -> [StagedFile] {
+        format.settle()
         try drainAll()
         // Closing writes each file's last row group and footer: independent, so on all cores.
         let open = sortedSlots { $0.writer != nil }

@@ -30,10 +30,20 @@ final class ColumnChunkWriter {
     static let dictionaryTrialValues = 8192
     /// A chunk that skipped the dictionary because its predecessors did without it retries every this many chunks.
     static let dictionaryRetryChunks = 8
+    /// The column's position in the schema: its key in `options.dictionaryHistory`.
+    let index: Int
+    /// Spreads the chunks that retry a dictionary the load's history advises against over
+    /// the load's files (same for the same file, so output stays deterministic).
+    let trialSeed: Int
+    private var chunksFinished = 0
+    /// Values and dictionary entries of this chunk already added to the history.
+    private var recorded = (values: 0, distinct: 0)
 
-    init(field: Field, options: ParquetWriteOptions) {
+    init(field: Field, index: Int = 0, options: ParquetWriteOptions, trialSeed: Int = 0) {
         self.field = field
+        self.index = index
         self.options = options
+        self.trialSeed = trialSeed
         layout = SchemaMapping.layout(field.type)
         let dict = options.dictionaryEnabled && options.dictionaryMaxBytes > 0
         switch layout {
@@ -79,6 +89,7 @@ final class ColumnChunkWriter {
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
+        if !range.isEmpty { try consultHistory() }
         var start = range.lowerBound
         // Small steps so a page closes near `pageMaxBytes` rather than far past it.
         let step = 4096
@@ -94,6 +105,7 @@ final class ColumnChunkWriter {
             encoder.append(column, start ..< end)
             pageRows += end - start
             if peek({ $0.isDictionaryEncoding }) && (peek({ $0.dictionaryBytes }) > options.dictionaryMaxBytes || dictionaryIsUseless()) {
+                recordDictionary()
                 try flushPage()
                 encoder.fallBackToPlain()
             } else if peek({ $0.pageBytesEstimate }) + levels.byteCount >= options.pageMaxBytes {
@@ -101,6 +113,7 @@ final class ColumnChunkWriter {
             }
             start = end
         }
+        if peek({ $0.isDictionaryEncoding }) { recordDictionary() }
     }
 
     /// Judged once, on a chunk's first `dictionaryTrialValues` values: when 90% of them are
@@ -112,6 +125,26 @@ final class ColumnChunkWriter {
         guard values >= Self.dictionaryTrialValues else { return false }
         dictionaryJudged = true
         return peek({ $0.dictionaryCount }) * 10 >= values * 9
+    }
+
+    /// A chunk goes on plain (from its next page) once the load's chunks of this column found
+    /// their dictionaries useless, except one chunk in `dictionaryRetryChunks`, which keeps the
+    /// record current.
+    private func consultHistory() throws {
+        guard let history = options.dictionaryHistory, peek({ $0.isDictionaryEncoding }),
+              (trialSeed &+ chunksFinished) % Self.dictionaryRetryChunks != 0,
+              history.dictionaryWasUseless(column: index, minimumValues: Self.dictionaryTrialValues) else { return }
+        try flushPage()
+        encoder.fallBackToPlain()
+    }
+
+    /// Adds what this chunk's dictionary saw since the last record to the load's history (per
+    /// write, not per chunk: the first chunks of a thousand partitions stay open together).
+    private func recordDictionary() {
+        guard let history = options.dictionaryHistory else { return }
+        let values = chunkRows + pageRows - chunkNulls - pageNulls, distinct = peek({ $0.dictionaryCount })
+        history.record(column: index, values: values - recorded.values, distinct: distinct - recorded.distinct)
+        recorded = (values, distinct)
     }
 
     private func appendLevels(_ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) -> Int {
@@ -199,6 +232,8 @@ final class ColumnChunkWriter {
                                   statistics: statistics(peek({ $0.chunkMinMax }), nulls: chunkNulls), encodingStats: encodingStats)
         // A chunk too short to be judged still tells whether its successors need a dictionary.
         let values = chunkRows - chunkNulls
+        chunksFinished += 1
+        recorded = (0, 0)
         let wasUseless = peek({ $0.isDictionaryEncoding }) && values >= Self.dictionaryTrialValues / 8 && peek({ $0.dictionaryCount }) * 10 >= values * 9
         let withoutDictionary = wasUseless || !peek({ $0.isDictionaryEncoding }) && (peek({ $0.dictionaryUsed }) || skippedDictionary)
         // Reset for the next row group, releasing memory: a lake load keeps many writers open,

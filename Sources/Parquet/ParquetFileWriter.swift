@@ -32,7 +32,13 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.options = options
         sink = try FileSink(path: path, observer: observer)
-        columns = schema.fields.map { ColumnChunkWriter(field: $0, options: options) }
+        // FNV-1a of the file's name and its folder's (`date=…/part-0000.parquet`): the same in
+        // every run of a load, whose staging folder differs (Hasher's seed differs too).
+        let seed = path.split(separator: "/").suffix(2).joined(separator: "/").utf8
+            .reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        columns = schema.fields.enumerated().map {
+            ColumnChunkWriter(field: $1, index: $0, options: options, trialSeed: Int(seed % 1024))
+        }
         try sink.write(Array("PAR1".utf8))
     }
 

@@ -17,6 +17,9 @@ public struct ParquetWriteOptions: Sendable {
     public var dictionaryMaxBytes = 1 << 20
     /// Dictionary-encode columns (all but boolean and decimals wider than 18 digits). Default true.
     public var dictionaryEnabled = true
+    /// Shared by the writers of one load's many files, so that short chunks learn from the
+    /// others which columns a dictionary does not pay for. Default nil: each file judges alone.
+    public var dictionaryHistory: DictionaryHistory?
     /// Written as FileMetaData.created_by; parquet-mr's form so Spark and parquet-cpp can parse it.
     public var createdBy = "inlet version 0.1.0 (build unknown)"
     /// Key-value metadata for the footer, merged over the schema's own metadata (these win). Default empty.

@@ -55,4 +55,43 @@ import Testing
         let back = try ParquetFileReader(path: path).readAll()
         #expect(RecordBatch.concatenate(back.map { ($0, 0 ..< $0.rowCount) }, schema: schema) == batch)
     }
+
+    /// The short chunks of a many-partition load learn from each other: once a load's settled
+    /// chunks of a column were 90% distinct over 8192 values, the next files' chunks of it skip
+    /// the dictionary (but for the occasional retry), while a repeated column keeps one.
+    /// Records count only after `settle()`, so concurrent writers cannot change each other's
+    /// decisions mid-round.
+    @Test func aLoadsFilesShareWhichColumnsNeedNoDictionary() throws {
+        let schema = Schema([Field("id", .int64, nullable: false), Field("code", .int32)])
+        let history = DictionaryHistory()
+        var options = ParquetWriteOptions()
+        options.dictionaryHistory = history
+        var written: [(path: String, batch: RecordBatch)] = []
+        defer { for w in written { try? FileManager.default.removeItem(atPath: w.path) } }
+        func writeSmallFile(_ k: Int) throws -> String {
+            let rows = 600
+            var id = ColumnBuilder(type: .int64), code = ColumnBuilder(type: .int32)
+            for i in 0 ..< rows {
+                id.append(Int64(k * rows + i) * 7_919)
+                if i % 7 == 0 { code.appendNull() } else { code.append(Int32(i % 5)) }
+            }
+            let batch = try RecordBatch(schema: schema, columns: [id.finish(), code.finish()])
+            let (path, _) = try writeFile([batch], schema: schema, options: options)
+            written.append((path, batch))
+            return path
+        }
+        // 14 files × 600 rows: past 8192 values, but recorded only, not settled.
+        let early = try (0 ..< 14).map(writeSmallFile)
+        for p in early { #expect(try dictionaryPages(p, column: 0) == [true]) }
+        history.settle()
+        let late = try (14 ..< 40).map(writeSmallFile)
+        let lateWithDictionary = try late.filter { try dictionaryPages($0, column: 0) == [true] }.count
+        // One chunk in `dictionaryRetryChunks` retries, chosen by its file's path: about 3 of 26.
+        #expect(lateWithDictionary < late.count / 3)
+        for p in early + late { #expect(try dictionaryPages(p, column: 1) == [true]) }
+        for w in written {
+            let back = try ParquetFileReader(path: w.path).readAll()
+            #expect(RecordBatch.concatenate(back.map { ($0, 0 ..< $0.rowCount) }, schema: schema) == w.batch)
+        }
+    }
 }
