@@ -56,7 +56,6 @@ struct ByteArrayEncoder: ValueEncoder {
     init(dictionary: Bool) {
         dictionaryEnabled = dictionary
         useDictionary = dictionary
-        if dictionary { resetTable(capacity: 1024) }
     }
 
     private mutating func resetTable(capacity: Int) {
@@ -114,6 +113,9 @@ struct ByteArrayEncoder: ValueEncoder {
     /// Dictionary indices for the non-null values of `range`, into room made once.
     private mutating func appendIndices(_ base: UnsafeRawPointer?, _ offs: UnsafeBufferPointer<Int>,
                                         _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
+        // The hash table is made on a chunk's first dictionary values: a chunk that goes PLAIN
+        // from its start (see DictionaryHistory) never pays for one.
+        if slots.isEmpty { resetTable(capacity: 1024) }
         var idx = indices.values
         indices.values = []
         let start = idx.count
@@ -206,7 +208,11 @@ struct ByteArrayEncoder: ValueEncoder {
         return (lo, hi)
     }
 
-    mutating func fallBackToPlain() { useDictionary = false }
+    /// The hash table goes (the entries stay for the chunk's dictionary page).
+    mutating func fallBackToPlain() {
+        useDictionary = false
+        slots = []
+    }
 
     func dictionaryPage() -> (count: Int, bytes: [UInt8])? {
         guard dictionaryUsed else { return nil }
@@ -226,7 +232,7 @@ struct ByteArrayEncoder: ValueEncoder {
         dictData.removeAll()
         dictOffsets = [0]
         dictHashes.removeAll()
-        if dictionaryEnabled { resetTable(capacity: 1024) }
+        slots = []
         indices.reset()
         plain.removeAll(keepingCapacity: false)
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil

@@ -57,7 +57,6 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         useDictionary = dictionary
         dictionaryEnabled = dictionary
         self.values = values
-        if dictionary { resetTable(capacity: 1024) }
     }
 
     private mutating func resetTable(capacity: Int) {
@@ -97,7 +96,9 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
                 }
                 if haveStats { pageMin = lo; pageMax = hi }
                 if dictionary {
-                    // Indices go into room made once per slice (no per-value append checks).
+                    // The hash table is made on a chunk's first dictionary values (see
+                    // ByteArrayEncoder.appendIndices); indices go into room made once per slice.
+                    if slots.isEmpty { resetTable(capacity: 1024) }
                     var idx = indices.values
                     indices.values = []
                     let base = idx.count
@@ -191,7 +192,11 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         return (lo.statBytes(isMin: true), hi.statBytes(isMin: false))
     }
 
-    mutating func fallBackToPlain() { useDictionary = false }
+    /// The hash table goes (the entries stay for the chunk's dictionary page).
+    mutating func fallBackToPlain() {
+        useDictionary = false
+        slots = []
+    }
 
     func dictionaryPage() -> (count: Int, bytes: [UInt8])? {
         guard dictionaryUsed else { return nil }
@@ -202,7 +207,7 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
         useDictionary = dictionaryEnabled
         dictionaryUsed = false
         dict.removeAll()
-        if dictionaryEnabled { resetTable(capacity: 1024) }
+        slots = []
         indices.reset()
         plain.removeAll(keepingCapacity: false)
         pageMin = nil; pageMax = nil; chunkMin = nil; chunkMax = nil
