@@ -21,8 +21,11 @@ struct CSVLoader {
         let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
 
         let scan = Progress(label: "scan", totalBytes: size, console: console)
-        let source = try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
-            scan.update(bytes: bytes, rows: Int64(rows))
+        // Pass 1 waits on its parse jobs: off the pool, so they have every core (see runBlocking).
+        let source = try await runBlocking {
+            try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
+                scan.update(bytes: bytes, rows: Int64(rows))
+            }
         }
         scan.finish()
         let reader = source.reader
