@@ -129,9 +129,10 @@ final class ColumnChunkWriter {
 
     /// A chunk goes on plain (from its next page) once the load's chunks of this column found
     /// their dictionaries useless, except one chunk in `dictionaryRetryChunks`, which keeps the
-    /// record current.
+    /// record current. A writer whose own chunks went plain follows its own verdict and retries
+    /// (`plainChunks`): the shared record is for the short chunks that cannot judge themselves.
     private func consultHistory() throws {
-        guard let history = options.dictionaryHistory, peek({ $0.isDictionaryEncoding }),
+        guard let history = options.dictionaryHistory, plainChunks == 0, peek({ $0.isDictionaryEncoding }),
               (trialSeed &+ chunksFinished) % Self.dictionaryRetryChunks != 0,
               history.dictionaryWasUseless(column: index, minimumValues: Self.dictionaryTrialValues) else { return }
         try flushPage()
@@ -232,8 +233,6 @@ final class ColumnChunkWriter {
                                   statistics: statistics(peek({ $0.chunkMinMax }), nulls: chunkNulls), encodingStats: encodingStats)
         // A chunk too short to be judged still tells whether its successors need a dictionary.
         let values = chunkRows - chunkNulls
-        chunksFinished += 1
-        recorded = (0, 0)
         let wasUseless = peek({ $0.isDictionaryEncoding }) && values >= Self.dictionaryTrialValues / 8 && peek({ $0.dictionaryCount }) * 10 >= values * 9
         let withoutDictionary = wasUseless || !peek({ $0.isDictionaryEncoding }) && (peek({ $0.dictionaryUsed }) || skippedDictionary)
         // Reset for the next row group, releasing memory: a lake load keeps many writers open,
@@ -244,6 +243,8 @@ final class ColumnChunkWriter {
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
         plainChunks = withoutDictionary ? plainChunks + 1 : 0
+        chunksFinished += 1
+        recorded = (0, 0)
         encoder.resetChunk()
         dictionaryJudged = false
         // Building ~1 MiB of dictionary only to drop it costs time on every row group.

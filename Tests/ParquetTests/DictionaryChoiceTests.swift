@@ -94,4 +94,35 @@ import Testing
             #expect(RecordBatch.concatenate(back.map { ($0, 0 ..< $0.rowCount) }, schema: schema) == w.batch)
         }
     }
+
+    /// A writer whose own chunk found the dictionary useless keeps its own schedule: its retry
+    /// (a single-file load's ninth row group) is not vetoed by the load's history, so a column
+    /// that turns repetitive gets its dictionary back. The file name is fixed: which chunks
+    /// retry on the history's behalf depends on it.
+    @Test func aWritersOwnVerdictKeepsItsRetryDespiteTheLoadsHistory() throws {
+        let schema = Schema([Field("v", .int64, nullable: false)])
+        let rows = 10_000, groups = 10
+        var v = ColumnBuilder(type: .int64)
+        for i in 0 ..< rows * groups { v.append(i < rows ? Int64(i) : Int64(i % 3)) }
+        let batch = try RecordBatch(schema: schema, columns: [v.finish()])
+        let history = DictionaryHistory()
+        var options = ParquetWriteOptions()
+        options.rowGroupMaxRows = rows
+        options.dictionaryHistory = history
+        let folder = temporaryPath("history")
+        try FileManager.default.createDirectory(atPath: folder + "/date=2025-01-01", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/date=2025-01-01/part-0000.parquet"
+        let w = try ParquetFileWriter(path: path, schema: schema, options: options)
+        try w.write(batch, rows: 0 ..< rows)
+        // The first row group's distinct values now count for the load: "no dictionary".
+        history.settle()
+        try w.write(batch, rows: rows ..< rows * groups)
+        _ = try w.close()
+        let retry = ColumnChunkWriter.dictionaryRetryChunks
+        let pages = try dictionaryPages(path, column: 0)
+        #expect(Array(pages.prefix(retry + 1)) == [true] + Array(repeating: false, count: retry - 1) + [true])
+        let back = try ParquetFileReader(path: path).readAll()
+        #expect(RecordBatch.concatenate(back.map { ($0, 0 ..< $0.rowCount) }, schema: schema) == batch)
+    }
 }
