@@ -30,8 +30,12 @@ struct Preview: AsyncParsableCommand {
         try await CommandRunner.run(console) {
             let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
             let scan = Progress(label: "scan", totalBytes: size, console: console)
-            let source = try CSVSource(path: file, csv: try csv.csvOptions(inputPath: file), inference: try csv.inferenceOptions()) { b, r in
-                scan.update(bytes: b, rows: Int64(r))
+            let (options, inference) = (try csv.csvOptions(inputPath: file), try csv.inferenceOptions())
+            // The whole-file scan waits on its parse jobs: off the pool, as in upload (see runBlocking).
+            let source = try await runBlocking {
+                try CSVSource(path: file, csv: options, inference: inference) { b, r in
+                    scan.update(bytes: b, rows: Int64(r))
+                }
             }
             scan.finish()
             var sample: [[String]] = []
