@@ -1,4 +1,8 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What dictionaries did for each column across the files of one load, shared by their writers.
 ///
@@ -11,20 +15,33 @@ import Synchronization
 /// Chunks record into a fresh tally; `settle()` makes it count for chunks started afterwards.
 /// Called between rounds of concurrent writing, it keeps every decision independent of which
 /// thread finished first, so the same input still gives the same files.
-public final class DictionaryHistory: Sendable {
+public final class DictionaryHistory: @unchecked Sendable {
     private struct Tally { var values = 0, distinct = 0 }
     private struct State {
         var settled: [Int: Tally] = [:]
         var fresh: [Int: Tally] = [:]
     }
-    private let state = Mutex(State())
+    // Guarded by `lock` (a pthread mutex: Synchronization's Mutex needs macOS 15, the package macOS 14).
+    private var state = State()
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    public init() {}
+    public init() { pthread_mutex_init(lock, nil) }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    private func withLock<T>(_ body: (inout State) -> T) -> T {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body(&state)
+    }
 
     /// A chunk of column `column` held `values` non-null values, `distinct` of them different.
     func record(column: Int, values: Int, distinct: Int) {
         guard values > 0 else { return }
-        state.withLock {
+        withLock {
             $0.fresh[column, default: Tally()].values += values
             $0.fresh[column, default: Tally()].distinct += distinct
         }
@@ -32,7 +49,7 @@ public final class DictionaryHistory: Sendable {
 
     /// Chunks recorded so far count from now on.
     public func settle() {
-        state.withLock { s in
+        withLock { s in
             for (column, t) in s.fresh {
                 s.settled[column, default: Tally()].values += t.values
                 s.settled[column, default: Tally()].distinct += t.distinct
@@ -44,7 +61,7 @@ public final class DictionaryHistory: Sendable {
     /// Whether the column's settled chunks, over at least `minimumValues` values, were 90%
     /// distinct: a dictionary repeats such values and adds an index to each.
     func dictionaryWasUseless(column: Int, minimumValues: Int) -> Bool {
-        state.withLock { s in
+        withLock { s in
             guard let t = s.settled[column], t.values >= minimumValues else { return false }
             return t.distinct * 10 >= t.values * 9
         }
