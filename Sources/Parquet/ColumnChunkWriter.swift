@@ -39,7 +39,7 @@ final class ColumnChunkWriter {
     /// Values and dictionary entries of this chunk already added to the history.
     private var recorded = (values: 0, distinct: 0)
 
-    init(field: Field, index: Int = 0, options: ParquetWriteOptions, trialSeed: Int = 0) {
+    init(field: Field, index: Int, options: ParquetWriteOptions, trialSeed: Int) {
         self.field = field
         self.index = index
         self.options = options
