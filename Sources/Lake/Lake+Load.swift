@@ -50,13 +50,10 @@ extension Lake {
                 if keyer != nil {
                     let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
                     if let groups = BatchSplitter.group(keys) {
-                        // Rows are put in partition order now, while the batch is in cache: each
-                        // partition's rows are then a range, copied in bulk when its held pieces
-                        // are joined (gathering them row by row then, from batches long out of
-                        // cache, cost more than this copy), and the row order is not kept alive.
-                        let grouped = RecordBatch.concatenate([(batch, RowSelection(groups.order[...]))], schema: batch.schema)
-                        try writers.write(grouped, pieces: groups.keys.indices.map {
-                            (Self.partitionName(groups.keys[$0]), RowSelection.range(groups.ranges[$0]))
+                        // Each partition's rows are selected here; the writers gather them once
+                        // (sorted input: ranges of the batch, no gather at all).
+                        try writers.write(batch, pieces: groups.keys.indices.map {
+                            (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
                         })
                     } else {
                         try writers.write(batch, partition: Self.partitionName(keys[0]))
