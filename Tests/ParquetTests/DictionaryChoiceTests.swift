@@ -67,7 +67,10 @@ import Testing
         var options = ParquetWriteOptions()
         options.dictionaryHistory = history
         var written: [(path: String, batch: RecordBatch)] = []
-        defer { for w in written { try? FileManager.default.removeItem(atPath: w.path) } }
+        // Fixed folder and file names: which files retry depends on them (see ParquetFileWriter's
+        // trial seed), so the count below is the same in every run.
+        let root = temporaryPath("shared")
+        defer { try? FileManager.default.removeItem(atPath: root) }
         func writeSmallFile(_ k: Int) throws -> String {
             let rows = 600
             var id = ColumnBuilder(type: .int64), code = ColumnBuilder(type: .int32)
@@ -76,7 +79,9 @@ import Testing
                 if i % 7 == 0 { code.appendNull() } else { code.append(Int32(i % 5)) }
             }
             let batch = try RecordBatch(schema: schema, columns: [id.finish(), code.finish()])
-            let (path, _) = try writeFile([batch], schema: schema, options: options)
+            let folder = root + "/date=2025-01-\(k)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let (path, _) = try writeFile([batch], schema: schema, options: options, path: folder + "/part-0000.parquet")
             written.append((path, batch))
             return path
         }
