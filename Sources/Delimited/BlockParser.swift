@@ -43,34 +43,46 @@ struct ParsedBlock: @unchecked Sendable {
 }
 
 /// Parses one block of complete records (the last block may end without a line end).
-/// `input` must have `scanPadding` readable bytes after `count`.
-func parseBlock(_ input: UnsafeBufferPointer<UInt8>, startLine: Int, lineEnds: Int, settings: ParseSettings) -> ParsedBlock {
+/// `input` must have `scanPadding` readable bytes after `count`. The chunk's arrays reuse the
+/// storage of `spare` (a released chunk nothing else references) where it is large enough.
+func parseBlock(_ input: UnsafeBufferPointer<UInt8>, startLine: Int, lineEnds: Int, settings: ParseSettings,
+                reusing spare: consuming FieldChunk = FieldChunk(columnCount: 0)) -> ParsedBlock {
     let n = input.count
     let cols = settings.columnCount
     let maxRecords = lineEnds + 1
     var result = (o: 0, k: 0, rows: 0, bad: [BadRow](), error: CSVError?.none)
-    var bounds: [Int32] = [], flags: [UInt8] = [], lines: [Int] = []
-    // Uninitialised capacity (no memset); each array's count is set to what was written.
-    let bytes = [UInt8](unsafeUninitializedCapacity: n + scanPadding) { out, outCount in
-        bounds = [Int32](unsafeUninitializedCapacity: maxRecords * cols + cols + 2) { bnd, boundsCount in
-            flags = [UInt8](unsafeUninitializedCapacity: maxRecords * cols + cols + 1) { flg, flagsCount in
-                lines = [Int](unsafeUninitializedCapacity: maxRecords) { lns, linesCount in
+    var chunk = FieldChunk(columnCount: cols)
+    swap(&chunk.bytes, &spare.bytes)
+    swap(&chunk.bounds, &spare.bounds)
+    swap(&chunk.flags, &spare.flags)
+    swap(&chunk.lines, &spare.lines)
+    ensureCount(&chunk.bytes, n + scanPadding)
+    ensureCount(&chunk.bounds, maxRecords * cols + cols + 2)
+    ensureCount(&chunk.flags, maxRecords * cols + cols + 1)
+    ensureCount(&chunk.lines, maxRecords)
+    chunk.bytes.withUnsafeMutableBufferPointer { out in
+        chunk.bounds.withUnsafeMutableBufferPointer { bnd in
+            chunk.flags.withUnsafeMutableBufferPointer { flg in
+                chunk.lines.withUnsafeMutableBufferPointer { lns in
                     result = parseRecords(input.baseAddress!, n, startLine: startLine, settings: settings,
                                           out: out.baseAddress!, bounds: bnd.baseAddress!, flags: flg.baseAddress!, lines: lns.baseAddress!)
-                    linesCount = result.rows
                 }
-                flagsCount = result.rows * cols
             }
-            boundsCount = result.rows * cols + 1
         }
-        outCount = result.o
     }
-    var chunk = FieldChunk(columnCount: cols)
-    chunk.bytes = bytes
-    chunk.bounds = bounds
-    chunk.flags = flags
-    chunk.lines = lines
+    // Trimmed to what was written (for these element types, only the count changes).
+    chunk.bytes.removeLast(chunk.bytes.count - result.o)
+    chunk.bounds.removeLast(chunk.bounds.count - (result.rows * cols + 1))
+    chunk.flags.removeLast(chunk.flags.count - result.rows * cols)
+    chunk.lines.removeLast(chunk.lines.count - result.rows)
     return ParsedBlock(chunk: chunk, badRows: result.bad, error: result.error)
+}
+
+/// Grows `array` to at least `count` elements, keeping its storage when it has room; only the
+/// elements added are zeroed (the parser overwrites them all before they are read).
+@inline(__always)
+private func ensureCount<T: FixedWidthInteger>(_ array: inout [T], _ count: Int) {
+    if array.count < count { array.append(contentsOf: repeatElement(0, count: count - array.count)) }
 }
 
 private func parseRecords(_ inp: UnsafePointer<UInt8>, _ n: Int, startLine: Int, settings: ParseSettings,

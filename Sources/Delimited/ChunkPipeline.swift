@@ -69,6 +69,9 @@ final class ChunkPipeline: @unchecked Sendable {
     /// a few buffers instead of allocating one per block keeps RSS from drifting up with the
     /// input: freed multi-MiB buffers were scattered over malloc's arenas and stayed resident.
     private var spareBlocks: [[UInt8]] = []
+    /// Released chunks whose arrays the next parse jobs write into (under `cond`), for the same
+    /// reason: a multi-MiB field copy per block, allocated and freed on whichever thread.
+    private var spareChunks: [FieldChunk] = []
 
     init(plan: StreamPlan, stage: ChunkStage? = nil, releaseStagedChunks: Bool = false, replay: PassReplay? = nil,
          replayedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
@@ -284,6 +287,18 @@ final class ChunkPipeline: @unchecked Sendable {
         cond.unlock()
     }
 
+    private func takeSpareChunk() -> FieldChunk {
+        cond.lock(); defer { cond.unlock() }
+        return spareChunks.popLast() ?? FieldChunk(columnCount: 0)
+    }
+
+    /// Takes back a staged chunk's arrays for later parse jobs.
+    private func recycle(_ chunk: consuming FieldChunk) {
+        cond.lock()
+        if spareChunks.count <= plan.maxInFlight { spareChunks.append(chunk) }
+        cond.unlock()
+    }
+
     /// Scans read up to 32 bytes past the end: keep that much capacity.
     private func ensurePadding(_ block: inout [UInt8]) {
         if block.capacity < block.count + scanPadding {
@@ -321,14 +336,21 @@ final class ChunkPipeline: @unchecked Sendable {
         DispatchQueue.global().async { [self] in
             var bytes: [UInt8] = []
             swap(&bytes, &box.bytes)
+            let spare = takeSpareChunk()
             var parsed = bytes.withUnsafeBufferPointer {
-                parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds, settings: settings)
+                parseBlock(UnsafeBufferPointer(rebasing: $0[0..<($0.count - scanPadding)]), startLine: startLine, lineEnds: lineEnds,
+                           settings: settings, reusing: spare)
             }
             recycle(&bytes)
             if let stage, parsed.rows > 0 {
                 parsed.staged = stage(parsed.chunk)
-                // Freed here, on the thread that allocated them, instead of after delivery.
-                if releaseStagedChunks { parsed.chunk = FieldChunk(columnCount: settings.columnCount) }
+                // Released here, on the parse thread, instead of after delivery; its arrays
+                // go to the next parse job.
+                if releaseStagedChunks {
+                    var used = FieldChunk(columnCount: settings.columnCount)
+                    swap(&used, &parsed.chunk)
+                    recycle(used)
+                }
             }
             deliver(.block(parsed), at: seq)
         }

@@ -58,4 +58,55 @@ import Testing
         #expect(staged == 3_000)
         #expect(reader.rowsRead == 3_000)
     }
+
+    /// Released chunks' arrays are reused by later parse jobs: every block must still read its
+    /// own fields, whether the reused storage was larger or smaller than the block, and with
+    /// quotes removed (fewer bytes out than in) next to blocks of plain fields.
+    @Test func reusedChunkStorageNeverLeaksIntoLaterBlocks() throws {
+        // Row lengths swing between blocks, so a reused array is sometimes too small, sometimes too big.
+        let rows = (1 ... 4_000).map { i -> (String, String) in
+            let text = i % 7 == 0 ? "say \"\"q\"\", \(i)" : String(repeating: "x", count: (i / 300) % 5 * 40 + i % 3)
+            return ("\(i)", text)
+        }
+        let source = "id,text\n" + rows.map { "\($0.0),\"\($0.1)\"\n" }.joined()
+        var options = CSVOptions()
+        options.chunkRows = 150
+        options.blockByteLimit = 3_000
+        let reader = try CSVReader(path: Fixture.file(source), options: options)
+        reader.stage = { chunk in
+            (0 ..< chunk.rowCount).map { [chunk.string(row: $0, column: 0), chunk.string(row: $0, column: 1)] }
+        }
+        reader.releaseStagedChunks = true
+        var seen: [[String]] = []
+        while let (_, staged) = try reader.nextStagedChunk() {
+            seen += try #require(staged as? [[String]])
+        }
+        #expect(seen == rows.map { [$0.0, $0.1.replacingOccurrences(of: "\"\"", with: "\"")] })
+    }
+
+    /// The parser writes into a spare chunk's arrays; what it returns matches a fresh parse.
+    @Test func parsingIntoASpareChunkMatchesAFreshParse() throws {
+        let settings = ParseSettings(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), columnCount: 2, trailingDelimiter: false,
+                                     keepRawBadRows: false, failOnBadRow: false, fileName: "t.csv")
+        func parse(_ text: String, reusing spare: FieldChunk) -> FieldChunk {
+            let bytes = Array(text.utf8) + [UInt8](repeating: 0, count: scanPadding)
+            let lineEnds = text.utf8.filter { $0 == 10 }.count
+            return bytes.withUnsafeBufferPointer {
+                parseBlock(UnsafeBufferPointer(rebasing: $0[0 ..< text.utf8.count]), startLine: 2, lineEnds: lineEnds,
+                           settings: settings, reusing: spare).chunk
+            }
+        }
+        let big = parse((1 ... 200).map { "\($0),\"long \"\"quoted\"\" text \($0)\"\n" }.joined(), reusing: FieldChunk(columnCount: 0))
+        let small = "1,\"a\"\"b\"\n2,\n3,c\n"
+        for spare in [big, FieldChunk(columnCount: 0)] {
+            let chunk = parse(small, reusing: spare)
+            #expect(chunk.rowCount == 3)
+            #expect(chunk.bytes == Array("1a\"b23c".utf8))
+            #expect(chunk.bounds == [0, 1, 4, 5, 5, 6, 7])
+            #expect(chunk.flags == [0, 1, 0, 0, 0, 0])
+            #expect(chunk.lines == [2, 3, 4])
+        }
+        let grown = parse((1 ... 300).map { "\($0),t\($0)\n" }.joined(), reusing: parse(small, reusing: FieldChunk(columnCount: 0)))
+        #expect(grown.rowCount == 300 && grown.string(row: 299, column: 1) == "t300")
+    }
 }
