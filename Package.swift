@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         .target(name: "Columnar"),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"]),
@@ -50,7 +51,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "InletCLI", dependencies: [
-            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Sources",
+            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Sources", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "inlet", dependencies: ["InletCLI"]),

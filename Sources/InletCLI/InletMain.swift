@@ -10,24 +10,6 @@ public enum InletVersion {
     }
 }
 
-/// A partitioned load keeps one file open per partition (exports often span thousands of
-/// dates); the default soft limit (often 1024) would force files to close and reopen as new
-/// parts. Raise it to the hard limit, capped.
-func raiseOpenFileLimit() {
-    var limit = rlimit()
-    #if os(Linux)
-    let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-    #else
-    let resource = RLIMIT_NOFILE
-    #endif
-    guard getrlimit(resource, &limit) == 0 else { return }
-    let wanted = min(limit.rlim_max, 65_536)
-    if limit.rlim_cur < wanted {
-        limit.rlim_cur = wanted
-        _ = setrlimit(resource, &limit)
-    }
-}
-
 public struct InletMain: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "inlet",
@@ -45,6 +27,7 @@ public struct InletMain: AsyncParsableCommand {
     /// Parses, runs and maps every failure to the documented exit codes.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         raiseOpenFileLimit()
+        fixMallocThresholds()
         do {
             var command = try parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {
