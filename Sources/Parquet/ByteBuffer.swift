@@ -7,6 +7,8 @@ struct ByteBuffer {
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
+    /// Bytes of storage held, used or not.
+    var capacity: Int { storage.count }
 
     /// Lets `body` write up to `capacity` bytes after the end; keeps the count it returns.
     mutating func append(upTo capacity: Int, _ body: (UnsafeMutableRawPointer) throws -> Int) rethrows {

@@ -19,8 +19,6 @@ final class ColumnChunkWriter {
     private var uncompressedBytes = 0
     private var encodings = Set<Int32>()
     private var pageEncodingCounts: [Int32: Int32] = [:]
-    private var body: [UInt8] = []
-    private var compressed = ByteBuffer()
     // Whether the dictionary pays: judged once per chunk on its first values; chunks in a row
     // that did without it (ids, timestamps, free text are as distinct in the next row group).
     private var dictionaryJudged = false
@@ -85,7 +83,7 @@ final class ColumnChunkWriter {
     var estimatedBytes: Int { pages.count + peek({ $0.pageBytesEstimate }) + levels.byteCount + peek({ $0.dictionaryBytes }) }
 
     /// Memory held for the open row group (what a caller's memory budget must count).
-    var memoryBytes: Int { pages.count + body.count + compressed.count + levels.byteCount + peek({ $0.memoryBytes }) }
+    var memoryBytes: Int { pages.count + levels.byteCount + peek({ $0.memoryBytes }) }
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
@@ -167,28 +165,29 @@ final class ColumnChunkWriter {
 
     private func flushPage() throws {
         guard pageRows > 0 else { return }
-        body.removeAll(keepingCapacity: true)
-        if field.nullable {
-            body.append(contentsOf: [0, 0, 0, 0]) // length of the levels, patched below
-            levels.finish(into: &body)
-            let n = UInt32(body.count - 4)
-            for k in 0 ..< 4 { body[k] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(k))) }
+        let encoding = try PageScratch.shared.with { scratch in
+            if field.nullable {
+                scratch.body.append(contentsOf: [0, 0, 0, 0]) // length of the levels, patched below
+                levels.finish(into: &scratch.body)
+                let n = UInt32(scratch.body.count - 4)
+                for k in 0 ..< 4 { scratch.body[k] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(k))) }
+            }
+            let encoding = encoder.takePage(into: &scratch.body)
+            try scratch.body.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &scratch.compressed) }
+            let stats = statistics(encoder.takePageMinMax(), nulls: pageNulls)
+            let header = PageHeader(type: PageType.dataPage.rawValue, uncompressedPageSize: Int32(scratch.body.count),
+                                    compressedPageSize: Int32(scratch.compressed.count),
+                                    dataPage: DataPageHeader(numValues: Int32(pageRows), encoding: encoding.rawValue,
+                                                             definitionLevelEncoding: Encoding.rle.rawValue,
+                                                             repetitionLevelEncoding: Encoding.rle.rawValue,
+                                                             statistics: stats))
+            var w = ThriftCompactWriter()
+            header.encode(&w)
+            pages.append(contentsOf: w.bytes)
+            pages.append(contentsOf: scratch.compressed)
+            uncompressedBytes += w.bytes.count + scratch.body.count
+            return encoding
         }
-        let encoding = encoder.takePage(into: &body)
-        compressed.removeAll(keepingCapacity: true)
-        try body.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &compressed) }
-        let stats = statistics(encoder.takePageMinMax(), nulls: pageNulls)
-        let header = PageHeader(type: PageType.dataPage.rawValue, uncompressedPageSize: Int32(body.count),
-                                compressedPageSize: Int32(compressed.count),
-                                dataPage: DataPageHeader(numValues: Int32(pageRows), encoding: encoding.rawValue,
-                                                         definitionLevelEncoding: Encoding.rle.rawValue,
-                                                         repetitionLevelEncoding: Encoding.rle.rawValue,
-                                                         statistics: stats))
-        var w = ThriftCompactWriter()
-        header.encode(&w)
-        pages.append(contentsOf: w.bytes)
-        pages.append(contentsOf: compressed)
-        uncompressedBytes += w.bytes.count + body.count
         encodings.insert(encoding.rawValue)
         pageEncodingCounts[encoding.rawValue, default: 0] += 1
         chunkRows += pageRows
@@ -207,17 +206,18 @@ final class ColumnChunkWriter {
         var allEncodings = encodings
         if field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
         if let (count, dict) = peek({ $0.dictionaryPage() }) {
-            compressed.removeAll(keepingCapacity: true)
-            try dict.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &compressed) }
-            let header = PageHeader(type: PageType.dictionaryPage.rawValue, uncompressedPageSize: Int32(dict.count),
-                                    compressedPageSize: Int32(compressed.count),
-                                    dictionaryPage: DictionaryPageHeader(numValues: Int32(count), encoding: Encoding.plain.rawValue))
-            var w = ThriftCompactWriter()
-            header.encode(&w)
-            dictOffset = start
-            try sink.write(w.bytes)
-            try compressed.withUnsafeBytes { try sink.write($0) }
-            totalUncompressed += w.bytes.count + dict.count
+            try PageScratch.shared.with { scratch in
+                try dict.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &scratch.compressed) }
+                let header = PageHeader(type: PageType.dictionaryPage.rawValue, uncompressedPageSize: Int32(dict.count),
+                                        compressedPageSize: Int32(scratch.compressed.count),
+                                        dictionaryPage: DictionaryPageHeader(numValues: Int32(count), encoding: Encoding.plain.rawValue))
+                var w = ThriftCompactWriter()
+                header.encode(&w)
+                dictOffset = start
+                try sink.write(w.bytes)
+                try scratch.compressed.withUnsafeBytes { try sink.write($0) }
+                totalUncompressed += w.bytes.count + dict.count
+            }
             allEncodings.insert(Encoding.plain.rawValue)
             encodingStats.append(PageEncodingStats(pageType: PageType.dictionaryPage.rawValue, encoding: Encoding.plain.rawValue, count: 1))
         }
@@ -238,8 +238,6 @@ final class ColumnChunkWriter {
         // Reset for the next row group, releasing memory: a lake load keeps many writers open,
         // and a flushed writer must not go on holding its largest row group's buffers.
         pages = []
-        body = []
-        compressed.removeAll(keepingCapacity: false)
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
         plainChunks = withoutDictionary ? plainChunks + 1 : 0

@@ -80,6 +80,42 @@ import Testing
         #expect(try ParquetFileReader(path: path).rowGroupCount == 3)
     }
 
+    /// Page buffers are shared by all writers (`PageScratch`): files written at the same time on
+    /// several threads, with pages small enough to flush every few values, each read back as written.
+    @Test func filesWrittenAtOnceKeepTheirOwnPages() throws {
+        let fields = allTypes.enumerated().map { Field("c\($0.offset)", $0.element, nullable: $0.offset % 2 == 1) }
+        let schema = Schema(fields)
+        let files = 6
+        let cols: [[[Value]]] = (0 ..< files).map { k in
+            var rng = SeededRandom(seed: UInt64(100 + k))
+            return fields.map { f in (0 ..< 3_000).map { _ in f.nullable && Int.random(in: 0 ..< 4, using: &rng) == 0 ? .null : randomValue(f.type, &rng) } }
+        }
+        var options = ParquetWriteOptions()
+        options.pageMaxBytes = 256
+        options.rowGroupMaxRows = 700
+        let paths = (0 ..< files).map { temporaryPath("scratch\($0)") }
+        defer { for p in paths { try? FileManager.default.removeItem(atPath: p) } }
+        let failures = UnsafeMutableBufferPointer<String?>.allocate(capacity: files)
+        failures.initialize(repeating: nil)
+        defer { failures.deinitialize(); failures.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: files) { k in
+            do {
+                let batch = try RecordBatch(schema: schema, columns: zip(fields, cols[k]).map { try Column(type: $0.type, values: $1) })
+                let w = try ParquetFileWriter(path: paths[k], schema: schema, options: options)
+                for start in stride(from: 0, to: 3_000, by: 250) { try w.write(batch, rows: start ..< start + 250) }
+                _ = try w.close()
+            } catch { failures[k] = "\(error)" }
+        }
+        #expect(Array(failures).compactMap { $0 }.isEmpty)
+        for k in 0 ..< files {
+            let got = try readAllRows(paths[k])
+            let expected = (0 ..< 3_000).map { r in cols[k].map { $0[r] } }
+            #expect(got.count == expected.count)
+            let firstBad = zip(got, expected).enumerated().first { !zip($0.element.0, $0.element.1).allSatisfy { sameValue($0, $1) } }?.offset
+            #expect(firstBad == nil, "file \(k): first differing row \(firstBad ?? -1)")
+        }
+    }
+
     @Test func zeroRowsFileHasSchemaAndNoRowGroups() throws {
         let schema = Schema([Field("a", .int64), Field("s", .string, nullable: false)])
         let (path, summary) = try writeFile([RecordBatch.empty(schema)], schema: schema)

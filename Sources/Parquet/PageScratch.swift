@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The buffers a page is assembled and compressed in, shared by every column writer.
+///
+/// They are needed only while a page is flushed, yet each column writer kept its own and
+/// dropped them at the end of each chunk (a load keeps a thousand writers open, which must
+/// not each hold a page's worth). The next chunk grew them again from empty. A pool holds
+/// one pair per thread flushing at the same moment, so buffers stop being made and freed
+/// per chunk, and a wide file's columns no longer each keep a page-sized pair for a row group.
+final class PageScratch: @unchecked Sendable {
+    struct Buffers {
+        var body: [UInt8] = []
+        var compressed = ByteBuffer()
+    }
+
+    static let shared = PageScratch()
+
+    /// Buffers larger than this (a page far above `pageMaxBytes`) are not kept.
+    private let keepLimit = 8 << 20
+    private let maxKept = 8
+    // Guarded by `lock` (a pthread mutex: Synchronization's Mutex needs macOS 15).
+    private var spare: [Buffers] = []
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    private init() { pthread_mutex_init(lock, nil) }
+
+    /// Runs `body` with a pair of empty buffers, taken back afterwards.
+    func with<T>(_ body: (inout Buffers) throws -> T) rethrows -> T {
+        pthread_mutex_lock(lock)
+        var buffers = spare.popLast() ?? Buffers()
+        pthread_mutex_unlock(lock)
+        buffers.body.removeAll(keepingCapacity: true)
+        buffers.compressed.removeAll(keepingCapacity: true)
+        defer {
+            if buffers.body.capacity <= keepLimit && buffers.compressed.capacity <= keepLimit {
+                pthread_mutex_lock(lock)
+                if spare.count < maxKept { spare.append(buffers) }
+                pthread_mutex_unlock(lock)
+            }
+        }
+        return try body(&buffers)
+    }
+}
