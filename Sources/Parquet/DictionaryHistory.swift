@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What dictionaries did for each column across the files of one load, shared by their writers.
 ///
 /// A chunk judges its own dictionary only after 8192 values, so the short chunks of a
@@ -21,21 +15,14 @@ public final class DictionaryHistory: @unchecked Sendable {
         var settled: [Int: Tally] = [:]
         var fresh: [Int: Tally] = [:]
     }
-    // Guarded by `lock` (a pthread mutex: Synchronization's Mutex needs macOS 15, the package macOS 14).
+    // Guarded by `lock`.
     private var state = State()
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let lock = PthreadLock()
 
-    public init() { pthread_mutex_init(lock, nil) }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
-    }
+    public init() {}
 
     private func withLock<T>(_ body: (inout State) -> T) -> T {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return body(&state)
+        lock.withLock { body(&state) }
     }
 
     /// A chunk of column `column` held `values` non-null values, `distinct` of them different.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The buffers a page is assembled and compressed in, shared by every column writer.
 ///
 /// They are needed only while a page is flushed, yet each column writer kept its own and
@@ -22,24 +16,20 @@ final class PageScratch: @unchecked Sendable {
     /// Buffers larger than this (a page far above `pageMaxBytes`) are not kept.
     private let keepLimit = 8 << 20
     private let maxKept = 8
-    // Guarded by `lock` (a pthread mutex: Synchronization's Mutex needs macOS 15).
+    // Guarded by `lock`.
     private var spare: [Buffers] = []
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let lock = PthreadLock()
 
-    private init() { pthread_mutex_init(lock, nil) }
+    private init() {}
 
     /// Runs `body` with a pair of empty buffers, taken back afterwards.
     func with<T>(_ body: (inout Buffers) throws -> T) rethrows -> T {
-        pthread_mutex_lock(lock)
-        var buffers = spare.popLast() ?? Buffers()
-        pthread_mutex_unlock(lock)
+        var buffers = lock.withLock { spare.popLast() } ?? Buffers()
         buffers.body.removeAll(keepingCapacity: true)
         buffers.compressed.removeAll(keepingCapacity: true)
         defer {
             if buffers.body.capacity <= keepLimit && buffers.compressed.capacity <= keepLimit {
-                pthread_mutex_lock(lock)
-                if spare.count < maxKept { spare.append(buffers) }
-                pthread_mutex_unlock(lock)
+                lock.withLock { if spare.count < maxKept { spare.append(buffers) } }
             }
         }
         return try body(&buffers)
