@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lake
 
 public enum InletVersion {
     public static let number = "0.1.0"
@@ -26,7 +27,7 @@ public struct InletMain: AsyncParsableCommand {
 
     /// Parses, runs and maps every failure to the documented exit codes.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
-        raiseOpenFileLimit()
+        OpenFileLimit.raise()
         fixMallocThresholds()
         do {
             var command = try parseAsRoot(arguments)

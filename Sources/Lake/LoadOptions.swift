@@ -51,14 +51,8 @@ public struct LoadOptions: Sendable {
 
     /// `maxOpenWriters`, held to half the soft open-file limit (macOS defaults to 256).
     var writerCap: Int {
-        var limit = rlimit()
-        #if os(Linux)
-        let resource = Int32(RLIMIT_NOFILE.rawValue)
-        #else
-        let resource = RLIMIT_NOFILE
-        #endif
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur > 16 else { return maxOpenWriters }
-        return max(1, min(maxOpenWriters, Int(clamping: limit.rlim_cur / 2)))
+        guard let soft = OpenFileLimit.soft, soft > 16 else { return maxOpenWriters }
+        return max(1, min(maxOpenWriters, soft / 2))
     }
 
     /// `Asia/Tokyo` → TimeZone, with an error that names the bad value.
