@@ -18,16 +18,7 @@ struct CSVLoader {
               inference: InferenceOptions, overrides: ((_ header: [String]) throws -> [String: DataType])?,
               transforms: [any BatchTransform]) async throws -> LoadOutcome {
         let started = Date()
-        let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
-
-        let scan = Progress(label: "scan", totalBytes: size, console: console)
-        // Pass 1 waits on its parse jobs: off the pool, so they have every core (see runBlocking).
-        let source = try await runBlocking {
-            try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
-                scan.update(bytes: bytes, rows: Int64(rows))
-            }
-        }
-        scan.finish()
+        let (source, size) = try await scanCSV(file, csv: csv, inference: inference, overrides: overrides, console: console)
         let reader = source.reader
         let digest = sourceDigest(file: file, size: size, reader: reader)
         console.detail("encoding: \(reader.encoding.encoding.rawValue) (\(reader.encoding.reason))")

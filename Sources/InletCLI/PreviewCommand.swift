@@ -28,16 +28,8 @@ struct Preview: AsyncParsableCommand {
     func run() async throws {
         let console = global.console
         try await CommandRunner.run(console) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
-            let scan = Progress(label: "scan", totalBytes: size, console: console)
-            let (options, inference) = (try csv.csvOptions(inputPath: file), try csv.inferenceOptions())
-            // The whole-file scan waits on its parse jobs: off the pool, as in upload (see runBlocking).
-            let source = try await runBlocking {
-                try CSVSource(path: file, csv: options, inference: inference) { b, r in
-                    scan.update(bytes: b, rows: Int64(r))
-                }
-            }
-            scan.finish()
+            let (source, _) = try await scanCSV(file, csv: try csv.csvOptions(inputPath: file), inference: try csv.inferenceOptions(),
+                                                console: console)
             var sample: [[String]] = []
             while sample.count < rows, let batch = try source.next() {
                 for i in 0 ..< min(batch.rowCount, rows - sample.count) {

@@ -1,0 +1,22 @@
+import Columnar
+import Delimited
+import Foundation
+import Inference
+import Sources
+
+/// Pass 1 over a CSV file (whole-file inference) behind a "scan" progress bar, for `upload`,
+/// `cursor-usage` and `preview`; also returns the file's size (the next pass's progress total).
+/// The pass waits on its parse jobs, so it runs off the shared pool (see `runBlocking`).
+func scanCSV(_ file: String, csv: CSVOptions, inference: InferenceOptions,
+             overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
+             console: Console) async throws -> (source: CSVSource, size: Int64) {
+    let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
+    let scan = Progress(label: "scan", totalBytes: size, console: console)
+    let source = try await runBlocking {
+        try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
+            scan.update(bytes: bytes, rows: Int64(rows))
+        }
+    }
+    scan.finish()
+    return (source, size)
+}
