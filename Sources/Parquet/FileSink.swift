@@ -62,6 +62,9 @@ final class FileSink {
 
     func close() throws {
         guard let f = file else { return }
+        // A file ends here: its tail goes out now, not all files' at the sync (a 1000-partition
+        // load's files, each far below `writebackStep`, were all still dirty then).
+        if offset > writebackFrom { startWriteback(f) }
         file = nil
         guard fclose(f) == 0 else { throw ParquetError.io(path: path, message: String(cString: strerror(errno))) }
     }
