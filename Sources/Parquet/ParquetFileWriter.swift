@@ -11,7 +11,9 @@ public final class ParquetFileWriter {
     public let schema: Schema
     public let options: ParquetWriteOptions
     private let sink: FileSink
-    private let columns: [ColumnChunkWriter]
+    /// Emptied by `close`, with `rowGroups`, so the encoders and the footer's metadata are freed
+    /// on the closing thread (a load closes its files on all cores), not wherever the writer dies.
+    private var columns: [ColumnChunkWriter]
     private var rowGroups: [RowGroup] = []
     private var groupRows = 0
     private var closed = false
@@ -138,6 +140,9 @@ public final class ParquetFileWriter {
         try sink.write(Array("PAR1".utf8))
         let size = sink.offset
         try sink.close()
-        return ParquetWriteSummary(rows: rowsWritten, fileBytes: size, rowGroups: rowGroups.count)
+        let summary = ParquetWriteSummary(rows: rowsWritten, fileBytes: size, rowGroups: rowGroups.count)
+        columns = []
+        rowGroups = []
+        return summary
     }
 }
