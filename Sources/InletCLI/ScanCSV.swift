@@ -2,6 +2,7 @@ import Columnar
 import Delimited
 import Foundation
 import Inference
+import Lake
 import Sources
 
 /// Pass 1 over a CSV file (whole-file inference) behind a "scan" progress bar, for `upload`,

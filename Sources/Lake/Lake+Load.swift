@@ -72,8 +72,12 @@ extension Lake {
             throw error
         }
 
-        // 2. Verify footers, hash.
+        // 2. Verify footers, hash. Meanwhile the files are made durable: only files renamed into a
+        // local lake must survive a power cut (other stores upload them), and the sync mostly waits
+        // on the disk, so it runs on a thread of its own.
         report(.verifying)
+        let mustSync = !options.dryRun && store is LocalStore
+        async let synced: Void = mustSync ? runBlocking { [staging] in try staging.syncFiles(staged.map(\.path)) } : ()
         // Files are independent: footers and hashes run on all cores.
         let format = self.format
         let newFiles: [ManifestFile] = try mapConcurrently(staged) { f in
@@ -101,8 +105,7 @@ extension Lake {
         // The source has been read to its end: a digest taken meanwhile is complete.
         var source = options.source
         if let digest = options.sourceDigest { source?.sha256 = try await digest() }
-        // Only files renamed into a local lake must survive a power cut; other stores upload them.
-        if !options.dryRun, store is LocalStore { try staging.syncFiles(staged.map(\.path)) }
+        try await synced
         try failureHook?(.verified)
         let partitionsWritten = Array(Set(staged.compactMap(\.partition))).sorted()
         func result(_ manifest: Manifest, stale: Int, atomicity: PublishAtomicity) -> LoadResult {
