@@ -216,12 +216,23 @@ struct ByteArrayEncoder: ValueEncoder {
 
     func dictionaryPage() -> (count: Int, bytes: [UInt8])? {
         guard dictionaryUsed else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(dictionaryBytes)
-        for i in 0 ..< dictionaryCount {
-            let start = dictOffsets[i], end = dictOffsets[i + 1]
-            out.append(contentsOf: leBytes(UInt32(end - start).littleEndian))
-            out.append(contentsOf: dictData[start ..< end])
+        guard dictionaryBytes > 0 else { return (dictionaryCount, []) }
+        // PLAIN entries written in place: appending a length array and a slice per entry cost
+        // an allocation and a retain each, for every chunk of a many-partition load.
+        let out = [UInt8](unsafeUninitializedCapacity: dictionaryBytes) { dst, n in
+            dictData.withUnsafeBytes { src in
+                dictOffsets.withUnsafeBufferPointer { offs in
+                    let base = UnsafeMutableRawPointer(dst.baseAddress!)
+                    var k = 0
+                    for i in 0 ..< dictionaryCount {
+                        let start = offs[i], length = offs[i + 1] - start
+                        base.storeBytes(of: UInt32(length).littleEndian, toByteOffset: k, as: UInt32.self)
+                        if length > 0 { (base + k + 4).copyMemory(from: src.baseAddress! + start, byteCount: length) }
+                        k += 4 + length
+                    }
+                    n = k
+                }
+            }
         }
         return (dictionaryCount, out)
     }
