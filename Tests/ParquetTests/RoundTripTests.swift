@@ -116,6 +116,26 @@ import Testing
         }
     }
 
+    /// Dictionary pages written in place (`ByteArrayEncoder.dictionaryPage`) at their edges: a
+    /// chunk whose values are all null has an empty dictionary, and one of empty strings has
+    /// entries of length 0 next to others.
+    @Test func dictionaryPagesOfNullAndEmptyStringsRoundTrip() throws {
+        let schema = Schema([Field("nulls", .string, nullable: true), Field("empties", .string, nullable: true)])
+        let nulls = [Value](repeating: .null, count: 40)
+        let empties: [Value] = (0 ..< 40).map { $0 % 3 == 0 ? .string("") : $0 % 3 == 1 ? .null : .string("v\($0 % 4)") }
+        let batch = try RecordBatch(schema: schema, columns: [try Column(type: .string, values: nulls),
+                                                              try Column(type: .string, values: empties)])
+        var options = ParquetWriteOptions()
+        options.rowGroupMaxRows = 15
+        let (path, summary) = try writeFile([batch], schema: schema, options: options)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(summary.rowGroups == 3)
+        let got = try readAllRows(path)
+        let expected = (0 ..< 40).map { [nulls[$0], empties[$0]] }
+        #expect(got.count == 40)
+        #expect(zip(got, expected).allSatisfy { zip($0, $1).allSatisfy { sameValue($0, $1) } })
+    }
+
     @Test func zeroRowsFileHasSchemaAndNoRowGroups() throws {
         let schema = Schema([Field("a", .int64), Field("s", .string, nullable: false)])
         let (path, summary) = try writeFile([RecordBatch.empty(schema)], schema: schema)
