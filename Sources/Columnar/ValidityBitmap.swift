@@ -25,6 +25,15 @@ public struct ValidityBitmap: Sendable, Hashable {
         count += 1
     }
 
+    /// A bitmap built elsewhere: `(count + 63) / 64` words, bits past `count` zero.
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) / 64, "ValidityBitmap: \(words.count) words for \(count) bits")
+        precondition(count & 63 == 0 || words[words.count - 1] >> UInt64(count & 63) == 0, "ValidityBitmap: bits set past the end")
+        self.words = words
+        self.count = count
+        nullCount = count - words.reduce(0) { $0 + $1.nonzeroBitCount }
+    }
+
     public mutating func reserveCapacity(_ n: Int) { words.reserveCapacity((n + 63) / 64) }
 
     public mutating func removeAll(keepingCapacity: Bool = true) {
@@ -55,9 +64,24 @@ extension ValidityBitmap {
         if count & 63 != 0 { words[words.count - 1] &= (1 << UInt64(count & 63)) - 1 }
     }
 
-    /// Appends `count` equal bits.
+    /// Appends `count` equal bits, a word at a time.
     public mutating func append(repeating valid: Bool, count n: Int) {
         guard n > 0 else { return }
-        append(contentsOf: ValidityBitmap(repeating: valid, count: n))
+        let end = count + n
+        let needed = (end + 63) / 64
+        if words.count < needed { words.append(contentsOf: repeatElement(0, count: needed - words.count)) }
+        if valid {
+            var i = count
+            words.withUnsafeMutableBufferPointer { w in
+                while i < end {
+                    let bit = i & 63, take = min(64 - bit, end - i)
+                    w[i >> 6] |= (take == 64 ? ~0 : (UInt64(1) << UInt64(take)) - 1) << UInt64(bit)
+                    i += take
+                }
+            }
+        } else {
+            nullCount += n
+        }
+        count = end
     }
 }

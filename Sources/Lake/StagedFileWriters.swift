@@ -20,8 +20,10 @@ struct StagedFile {
 /// part number when a file reaches `maxFileBytes`.
 ///
 /// When the format asks for it (`joinRows`), small pieces (a partition's few rows out of a
-/// source batch) are held as columns until the partition has that many rows, then encoded as
-/// one: encoding a few rows at a time costs more per row than the values themselves.
+/// source batch) are held, as row selections of their batch, until the partition has that many
+/// rows, then gathered and encoded as one: encoding a few rows at a time costs more per row
+/// than the values themselves. When the held batches reach their budget, every partition's
+/// rows are gathered at once, by moving each held row straight to its place (`scatter`).
 ///
 /// Memory stays bounded: the batches held pieces keep alive may take `pendingBudget` bytes
 /// (past it, every held piece is encoded), writers' buffers `bufferBudget` together (past it,
@@ -31,7 +33,7 @@ struct StagedFile {
 /// `maxOpenWriters` files are open at once; beyond that the least recently used writer is
 /// closed (its file is complete) and later rows of its partition go to its next part number.
 final class StagedFileWriters {
-    private typealias Piece = (batch: RecordBatch, rows: Range<Int>, batchNumber: Int)
+    private typealias Piece = (batch: RecordBatch, rows: RowSelection, batchNumber: Int)
 
     /// One partition folder's state. A class: the per-batch scans and in-place appends to
     /// `pending` must not copy it (a struct in the dictionary was copied on every change).
@@ -119,21 +121,24 @@ final class StagedFileWriters {
 
     /// Writes each piece's rows of `batch` to its partition's file, straight through when
     /// the piece is large, or held and joined with the partition's other held pieces.
+    /// Each partition has at most one piece per batch (`BatchSplitter` groups by partition).
     func write(_ batch: RecordBatch, pieces: [(partition: String?, rows: RowSelection)]) throws {
-        let (batch, ranges) = Self.inPieceOrder(batch, pieces)
+        let isDirect = { (rows: RowSelection) in self.flushRows == 0 || rows.count >= self.flushRows / 8 }
+        let (ordered, direct) = Self.inPieceOrder(batch, pieces.filter { isDirect($0.rows) })
+        var next = direct.makeIterator()
         batchCount += 1
         // A piece's share of the batch's memory: what holding it costs, roughly.
         let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
         let holdCost = batch.bufferBytes
-        for (partition, rows) in ranges {
+        for (partition, rows) in pieces {
             let slot = slot(DatasetLayout.folder(partition: partition))
             clock += 1
             slot.lastUse = clock
             slot.lastBatch = batchCount
-            if flushRows == 0 || rows.count >= flushRows / 8 {
+            if isDirect(rows) {
                 // Large enough to encode well on its own; what is held goes first, keeping row order.
                 try drain(slot)
-                try hand(batch, rows: rows, to: slot)
+                try hand(ordered, rows: next.next()!.rows, to: slot)
                 continue
             }
             slot.pending.append((batch, rows, batchCount))
@@ -145,11 +150,8 @@ final class StagedFileWriters {
         }
     }
 
-    /// Pieces listed by row number (a partition's rows scattered through the batch) are
-    /// gathered now, one piece after the other, while the batch is in cache: each is then a
-    /// range, copied in bulk when held pieces are joined. Gathering them row by row at the
-    /// join, from batches long out of cache, cost more than this copy (~12% of the CPU of a
-    /// 1000-partition load); holding row lists also kept the batch's row order alive.
+    /// Large pieces listed by row number (a partition's rows scattered through the batch) are
+    /// gathered, one piece after the other, in one pass per column: each is then a range.
     private static func inPieceOrder(_ batch: RecordBatch, _ pieces: [(partition: String?, rows: RowSelection)])
         -> (RecordBatch, [(partition: String?, rows: Range<Int>)]) {
         let direct = pieces.compactMap { p -> (partition: String?, rows: Range<Int>)? in
@@ -236,24 +238,24 @@ final class StagedFileWriters {
         let pieces = slot.takePending()
         release(pieces)
         if fits {
-            let batch = Self.join(pieces, schema: schema)
+            let batch = RecordBatch.concatenate(pieces.map { ($0.batch, $0.rows) }, schema: schema)
             try hand(batch, rows: 0 ..< batch.rowCount, to: slot)
         } else {
-            for p in pieces { try hand(p.batch, rows: p.rows, to: slot) }
+            for p in pieces {
+                let batch = RecordBatch.concatenate([(p.batch, p.rows)], schema: schema)
+                try hand(batch, rows: 0 ..< batch.rowCount, to: slot)
+            }
         }
-    }
-
-    /// Held pieces as one batch: each gathered once, straight into the joined buffers.
-    private static func join(_ pieces: [Piece], schema: Schema) -> RecordBatch {
-        RecordBatch.concatenate(pieces.map { ($0.batch, $0.rows) }, schema: schema)
     }
 
     private func joinedFits(_ slot: Slot) -> Bool {
         Int64(slot.pendingBytes) + (slot.writer?.estimatedFileBytes ?? 0) < maxFileBytes
     }
 
-    /// Encodes every partition's held pieces. Partitions are independent: each is opened
-    /// (a new file and folder cost the file system real time), joined and encoded on
+    /// Encodes every partition's held pieces. Their rows are gathered first into one batch,
+    /// each partition's contiguous, by moving every held row straight to its place (one loop
+    /// per column and held batch, `RecordBatch.scatter`); then the partitions, independent,
+    /// are opened (a new file and folder cost the file system real time) and encoded on
     /// whichever core is free.
     private func drainAll() throws {
         // Partitions whose pieces could overflow their file drain one by one (see `drain`).
@@ -264,16 +266,33 @@ final class StagedFileWriters {
             return try sortedSlots { !$0.pending.isEmpty }.forEach(drain)
         }
         for s in toOpen { s.path = nextPath(s) }
-        let work = jobs.map { (slot: $0, writer: $0.writer, path: $0.path, pieces: $0.takePending()) }
-        for w in work { release(w.pieces) }
+        var work: [(slot: Slot, writer: (any DatasetFileWriter)?, path: String, rows: Range<Int>)] = []
+        var moves: [Int: (batch: RecordBatch, moves: RowMoves)] = [:]
+        var total = 0
+        for s in jobs {
+            let pieces = s.takePending()
+            release(pieces)
+            let start = total
+            for p in pieces {
+                moves[p.batchNumber, default: (p.batch, RowMoves())].moves.append(p.rows, to: total)
+                total += p.rows.count
+            }
+            work.append((s, s.writer, s.path, start ..< total))
+        }
+        // Batch order only fixes which source is read first; every row's place is set above.
+        let parts = moves.keys.sorted().map { moves[$0]! }
+        moves = [:]
+        let gathered = RecordBatch.scatter(parts, count: total, schema: schema) { n, body in
+            // swiftlint:disable:next force_try
+            try! mapConcurrently(Array(0 ..< n), body)
+        }
         let (schema, format) = (self.schema, self.format)
         // Each job returns the writer it opened even when writing failed, so `abandon` closes it.
         let results = try mapConcurrently(work) { job -> (writer: (any DatasetFileWriter)?, error: Error?) in
             var writer = job.writer
             do {
                 if writer == nil { writer = try Self.makeWriter(format: format, path: job.path, schema: schema) }
-                let batch = Self.join(job.pieces, schema: schema)
-                try writer!.write(batch, rows: 0 ..< batch.rowCount)
+                try writer!.write(gathered, rows: job.rows)
                 return (writer, nil)
             } catch { return (writer, error) }
         }
@@ -282,7 +301,7 @@ final class StagedFileWriters {
             openCount += 1
         }
         if let error = results.lazy.compactMap(\.error).first { throw error }
-        for w in work { try wrote(w.pieces.reduce(0) { $0 + $1.rows.count }, to: w.slot) }
+        for w in work { try wrote(w.rows.count, to: w.slot) }
         for s in sortedSlots(where: { !$0.pending.isEmpty }) { try drain(s) }
     }
 

@@ -1,0 +1,182 @@
+/// Building one batch out of rows of many: each source row is moved to a precomputed row of
+/// the result, in one tight loop per column and source batch.
+///
+/// For regrouping many small pieces (a thousand partitions' few rows out of every source
+/// batch) so that each group's rows are contiguous. Joining piece by piece pays a fixed cost
+/// per piece and column (a dozen rows each), which came to more than the copying itself.
+
+/// Where the rows of one source batch go: row `source[k]` becomes row `destination[k]`.
+public struct RowMoves: Sendable {
+    public var source: [Int32] = []
+    public var destination: [Int32] = []
+
+    public init() {}
+
+    public var count: Int { source.count }
+
+    /// Moves rows `rows` (in their order) to consecutive rows from `start`.
+    public mutating func append(_ rows: RowSelection, to start: Int) {
+        var at = Int32(start)
+        switch rows {
+        case let .range(r):
+            source.append(contentsOf: r.lazy.map { Int32($0) })
+            destination.append(contentsOf: at ..< at + Int32(r.count))
+        case let .indices(list):
+            source.append(contentsOf: list.lazy.map { Int32($0) })
+            for _ in list { destination.append(at); at += 1 }
+        }
+    }
+}
+
+extension RecordBatch {
+    /// A batch of `count` rows whose every row is the destination of exactly one move of
+    /// `parts`. `map(n, body)` returns `body(0 ..< n)` in order; pass a concurrent map to
+    /// build the columns on all cores (variable-width ones are handed out first: they take longest).
+    public static func scatter(_ parts: [(batch: RecordBatch, moves: RowMoves)], count: Int, schema: Schema,
+                               map: (Int, (Int) -> Column) -> [Column] = { n, body in (0 ..< n).map(body) }) -> RecordBatch {
+        checkMoves(parts.map { ($0.batch.rowCount, $0.moves) }, count: count)
+        let variable = schema.fields.indices.filter { schema.fields[$0].type == .string || schema.fields[$0].type == .binary }
+        let order = variable + schema.fields.indices.filter { !variable.contains($0) }
+        let built = map(order.count) { k in
+            let i = order[k]
+            return Column.scatter(parts.map { ($0.batch.columns[i], $0.moves) }, count: count, type: schema.fields[i].type)
+        }
+        var columns = built
+        for (k, i) in order.enumerated() { columns[i] = built[k] }
+        // Every column has `count` rows of the schema's type, so this cannot fail.
+        // swiftlint:disable:next force_try
+        return try! RecordBatch(schema: schema, columns: columns)
+    }
+
+    /// The column loops write through raw pointers: every source row must exist and every
+    /// row of the result be written exactly once (one pass over a bitmap).
+    private static func checkMoves(_ parts: [(rows: Int, moves: RowMoves)], count: Int) {
+        var seen = [UInt64](repeating: 0, count: (count + 63) / 64)
+        var moved = 0
+        for (rows, m) in parts {
+            precondition(m.source.count == m.destination.count, "RecordBatch.scatter: unpaired moves")
+            for k in 0 ..< m.count {
+                let s = Int(m.source[k]), d = Int(m.destination[k])
+                precondition(s >= 0 && s < rows && d >= 0 && d < count, "RecordBatch.scatter: move \(s) → \(d) out of range")
+                let bit: UInt64 = 1 << UInt64(d & 63)
+                precondition(seen[d >> 6] & bit == 0, "RecordBatch.scatter: row \(d) written twice")
+                seen[d >> 6] |= bit
+            }
+            moved += m.count
+        }
+        precondition(moved == count, "RecordBatch.scatter: \(moved) moves for \(count) rows")
+    }
+}
+
+extension Column {
+    /// One column of `RecordBatch.scatter` (moves already checked).
+    static func scatter(_ parts: [(column: Column, moves: RowMoves)], count: Int, type: DataType) -> Column {
+        guard let first = parts.first, count > 0 else {
+            var empty = ColumnBuilder(type: type)
+            return empty.finish()
+        }
+        func move<T>(_ extract: (ColumnStorage) -> [T]?) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { out, n in
+                for (c, m) in parts {
+                    guard let a = extract(c.storage) else { preconditionFailure("Column.scatter: mixed storage") }
+                    a.withUnsafeBufferPointer { src in
+                        m.source.withUnsafeBufferPointer { from in
+                            m.destination.withUnsafeBufferPointer { to in
+                                for k in 0 ..< from.count { (out.baseAddress! + Int(to[k])).initialize(to: src[Int(from[k])]) }
+                            }
+                        }
+                    }
+                }
+                n = count
+            }
+        }
+        let storage: ColumnStorage
+        switch first.column.storage {
+        case .boolean: storage = .boolean(move { if case let .boolean(a) = $0 { a } else { nil } })
+        case .int8: storage = .int8(move { if case let .int8(a) = $0 { a } else { nil } })
+        case .int16: storage = .int16(move { if case let .int16(a) = $0 { a } else { nil } })
+        case .int32: storage = .int32(move { if case let .int32(a) = $0 { a } else { nil } })
+        case .int64: storage = .int64(move { if case let .int64(a) = $0 { a } else { nil } })
+        case .float32: storage = .float32(move { if case let .float32(a) = $0 { a } else { nil } })
+        case .float64: storage = .float64(move { if case let .float64(a) = $0 { a } else { nil } })
+        case .decimal: storage = .decimal(move { if case let .decimal(a) = $0 { a } else { nil } })
+        case .bytes:
+            storage = .bytes(ByteArrays.scatter(parts.map { c, m in
+                guard case let .bytes(b) = c.storage else { preconditionFailure("Column.scatter: mixed storage") }
+                return (b, m)
+            }, count: count))
+        }
+        let validity = parts.contains { $0.column.validity != nil } ? scatterValidity(parts, count: count) : nil
+        // Same type and one length for storage and validity, so this cannot fail.
+        // swiftlint:disable:next force_try
+        return try! Column(type: type, storage: storage, validity: validity)
+    }
+
+    private static func scatterValidity(_ parts: [(column: Column, moves: RowMoves)], count: Int) -> ValidityBitmap {
+        var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+        words.withUnsafeMutableBufferPointer { w in
+            for (c, m) in parts {
+                m.destination.withUnsafeBufferPointer { to in
+                    guard let v = c.validity else {
+                        for d in to { w[Int(d) >> 6] |= 1 << UInt64(d & 63) }
+                        return
+                    }
+                    v.words.withUnsafeBufferPointer { bits in
+                        m.source.withUnsafeBufferPointer { from in
+                            for k in 0 ..< from.count {
+                                let s = Int(from[k]), d = Int(to[k])
+                                w[d >> 6] |= ((bits[s >> 6] >> UInt64(s & 63)) & 1) << UInt64(d & 63)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ValidityBitmap(words: words, count: count)
+    }
+}
+
+extension ByteArrays {
+    /// The values column of `Column.scatter`: lengths first (their running sum is the result's
+    /// offsets), then each value's bytes to where its row starts.
+    static func scatter(_ parts: [(arrays: ByteArrays, moves: RowMoves)], count: Int) -> ByteArrays {
+        let offsets = [Int](unsafeUninitializedCapacity: count + 1) { off, n in
+            off[0] = 0
+            for (b, m) in parts {
+                b.offsets.withUnsafeBufferPointer { o in
+                    m.source.withUnsafeBufferPointer { from in
+                        m.destination.withUnsafeBufferPointer { to in
+                            for k in 0 ..< from.count { let s = Int(from[k]); off[Int(to[k]) + 1] = o[s + 1] - o[s] }
+                        }
+                    }
+                }
+            }
+            for i in 0 ..< count { off[i + 1] += off[i] }
+            n = count + 1
+        }
+        let bytes = offsets[count]
+        let data = [UInt8](unsafeUninitializedCapacity: bytes) { dst, n in
+            n = bytes
+            guard bytes > 0 else { return }
+            offsets.withUnsafeBufferPointer { off in
+                for (b, m) in parts {
+                    b.offsets.withUnsafeBufferPointer { o in
+                        b.data.withUnsafeBufferPointer { src in
+                            // No bytes at all: every value it moves is empty.
+                            guard src.baseAddress != nil else { return }
+                            m.source.withUnsafeBufferPointer { from in
+                                m.destination.withUnsafeBufferPointer { to in
+                                    for k in 0 ..< from.count {
+                                        let s = Int(from[k]), d = Int(to[k])
+                                        copyBytes(dst.baseAddress! + off[d], src.baseAddress! + o[s], off[d + 1] - off[d])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ByteArrays(offsets: offsets, data: data)
+    }
+}
