@@ -18,10 +18,11 @@ import Testing
 
     /// Parquet writers of one int64 column `v` (or `schema`) into `dir`, parts numbered from 0.
     func makeWriters(_ dir: String, schema: Schema = Schema([Field("v", .int64)]), maxFileBytes: Int64 = 1 << 30,
-                 maxOpenWriters: Int = 8, bufferBudget: Int, pendingBudget: Int, flushRows: Int? = nil) -> StagedFileWriters {
+                 maxOpenWriters: Int = 8, bufferBudget: Int, pendingBudget: Int, flushRows: Int? = nil,
+                 gatherBytes: Int = 2 << 20) -> StagedFileWriters {
         StagedFileWriters(format: ParquetDatasetFormat(), schema: schema, stagingFolder: dir, maxFileBytes: maxFileBytes,
                           maxOpenWriters: maxOpenWriters, bufferBudget: bufferBudget, pendingBudget: pendingBudget,
-                          flushRows: flushRows, firstPart: { _ in 0 })
+                          flushRows: flushRows, gatherBytes: gatherBytes, firstPart: { _ in 0 })
     }
 
     /// Three rounds of 1000 rows into two partitions; the row groups of each file.
@@ -38,12 +39,15 @@ import Testing
 
     /// Budget flushes are decided on counted bytes, never on allocation sizes: the same input
     /// under memory pressure gives byte-identical files (capacities from malloc made runs differ).
+    /// Held rows gathered a few partitions at a time, on all cores, give the same files as
+    /// gathered all at once.
     @Test func sameInputGivesSameFilesUnderBudgetPressure() throws {
         let schema = Schema([Field("v", .int64), Field("s", .string)])
-        func stageAll() throws -> [String: Data] {
+        func stageAll(gatherBytes: Int = 2 << 20) throws -> [String: Data] {
             let dir = folder()
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let writers = makeWriters(dir, schema: schema, maxOpenWriters: 1000, bufferBudget: 200_000, pendingBudget: 100_000)
+            let writers = makeWriters(dir, schema: schema, maxOpenWriters: 1000, bufferBudget: 200_000, pendingBudget: 100_000,
+                                      gatherBytes: gatherBytes)
             var next = 0
             for _ in 0 ..< 30 {
                 let n = 4000
@@ -63,10 +67,12 @@ import Testing
             for f in try writers.finish() { files[f.folder + "/" + f.fileName] = try Data(contentsOf: URL(fileURLWithPath: f.path)) }
             return files
         }
-        let first = try stageAll(), second = try stageAll()
+        let first = try stageAll(), second = try stageAll(), grouped = try stageAll(gatherBytes: 1_000)
         #expect(first.count == 150)
         let differing = first.keys.filter { first[$0] != second[$0] }.sorted()
         #expect(differing.isEmpty, "\(differing.count) files differ, e.g. \(differing.prefix(3))")
+        let differingGrouped = first.keys.filter { first[$0] != grouped[$0] }.sorted()
+        #expect(differingGrouped.isEmpty, "\(differingGrouped.count) files differ when gathered in groups")
     }
 
     @Test func tinyBudgetsEncodeAndFlushEveryRound() throws {
