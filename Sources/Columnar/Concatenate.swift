@@ -46,43 +46,42 @@ extension Column {
             }
             validity = v
         }
-        func join<T>(_ extract: (ColumnStorage) -> [T]?) -> [T] {
-            [T](unsafeUninitializedCapacity: total) { out, n in
-                var at = out.baseAddress!
-                for (c, rows) in parts {
-                    guard let a = extract(c.storage) else { preconditionFailure("Column.concatenate: mixed storage") }
-                    a.withUnsafeBufferPointer { src in
-                        switch rows {
-                        case let .range(r):
-                            at.initialize(from: src.baseAddress! + r.lowerBound, count: r.count)
-                            at += r.count
-                        case let .indices(list):
-                            for i in list { at.initialize(to: src[i]); at += 1 }
-                        }
-                    }
-                }
-                n = total
-            }
-        }
-        let storage: ColumnStorage
-        switch first.column.storage {
-        case .boolean: storage = .boolean(join { if case let .boolean(a) = $0 { a } else { nil } })
-        case .int8: storage = .int8(join { if case let .int8(a) = $0 { a } else { nil } })
-        case .int16: storage = .int16(join { if case let .int16(a) = $0 { a } else { nil } })
-        case .int32: storage = .int32(join { if case let .int32(a) = $0 { a } else { nil } })
-        case .int64: storage = .int64(join { if case let .int64(a) = $0 { a } else { nil } })
-        case .float32: storage = .float32(join { if case let .float32(a) = $0 { a } else { nil } })
-        case .float64: storage = .float64(join { if case let .float64(a) = $0 { a } else { nil } })
-        case .decimal: storage = .decimal(join { if case let .decimal(a) = $0 { a } else { nil } })
-        case .bytes:
-            storage = .bytes(ByteArrays.concatenate(parts.map { c, rows in
-                guard case let .bytes(b) = c.storage else { preconditionFailure("Column.concatenate: mixed storage") }
-                return (b, rows)
-            }))
-        }
+        let storage = Joiner(parts: parts, total: total).assemble(like: first.column.storage)
         // Same type and one length for storage and validity, so this cannot fail.
         // swiftlint:disable:next force_try
         return try! Column(type: type, storage: storage, validity: validity)
+    }
+}
+
+/// Each part's selected values, end to end, straight into one allocation per buffer.
+private struct Joiner: StorageAssembler {
+    let parts: [(column: Column, rows: RowSelection)]
+    let total: Int
+
+    func values<T>(_ array: (ColumnStorage) -> [T]?) -> [T] {
+        [T](unsafeUninitializedCapacity: total) { out, n in
+            var at = out.baseAddress!
+            for (c, rows) in parts {
+                guard let a = array(c.storage) else { preconditionFailure("Column.concatenate: mixed storage") }
+                a.withUnsafeBufferPointer { src in
+                    switch rows {
+                    case let .range(r):
+                        at.initialize(from: src.baseAddress! + r.lowerBound, count: r.count)
+                        at += r.count
+                    case let .indices(list):
+                        for i in list { at.initialize(to: src[i]); at += 1 }
+                    }
+                }
+            }
+            n = total
+        }
+    }
+
+    func bytes(_ arrays: (ColumnStorage) -> ByteArrays?) -> ByteArrays {
+        ByteArrays.concatenate(parts.map { c, rows in
+            guard let b = arrays(c.storage) else { preconditionFailure("Column.concatenate: mixed storage") }
+            return (b, rows)
+        })
     }
 }
 

@@ -75,37 +75,7 @@ extension Column {
             var empty = ColumnBuilder(type: type)
             return empty.finish()
         }
-        func move<T>(_ extract: (ColumnStorage) -> [T]?) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { out, n in
-                for (c, m) in parts {
-                    guard let a = extract(c.storage) else { preconditionFailure("Column.scatter: mixed storage") }
-                    a.withUnsafeBufferPointer { src in
-                        m.source.withUnsafeBufferPointer { from in
-                            m.destination.withUnsafeBufferPointer { to in
-                                for k in 0 ..< from.count { (out.baseAddress! + Int(to[k])).initialize(to: src[Int(from[k])]) }
-                            }
-                        }
-                    }
-                }
-                n = count
-            }
-        }
-        let storage: ColumnStorage
-        switch first.column.storage {
-        case .boolean: storage = .boolean(move { if case let .boolean(a) = $0 { a } else { nil } })
-        case .int8: storage = .int8(move { if case let .int8(a) = $0 { a } else { nil } })
-        case .int16: storage = .int16(move { if case let .int16(a) = $0 { a } else { nil } })
-        case .int32: storage = .int32(move { if case let .int32(a) = $0 { a } else { nil } })
-        case .int64: storage = .int64(move { if case let .int64(a) = $0 { a } else { nil } })
-        case .float32: storage = .float32(move { if case let .float32(a) = $0 { a } else { nil } })
-        case .float64: storage = .float64(move { if case let .float64(a) = $0 { a } else { nil } })
-        case .decimal: storage = .decimal(move { if case let .decimal(a) = $0 { a } else { nil } })
-        case .bytes:
-            storage = .bytes(ByteArrays.scatter(parts.map { c, m in
-                guard case let .bytes(b) = c.storage else { preconditionFailure("Column.scatter: mixed storage") }
-                return (b, m)
-            }, count: count))
-        }
+        let storage = Mover(parts: parts, count: count).assemble(like: first.column.storage)
         let validity = parts.contains { $0.column.validity != nil } ? scatterValidity(parts, count: count) : nil
         // Same type and one length for storage and validity, so this cannot fail.
         // swiftlint:disable:next force_try
@@ -133,6 +103,35 @@ extension Column {
             }
         }
         return ValidityBitmap(words: words, count: count)
+    }
+}
+
+/// Every part's rows moved to their places in one new buffer.
+private struct Mover: StorageAssembler {
+    let parts: [(column: Column, moves: RowMoves)]
+    let count: Int
+
+    func values<T>(_ array: (ColumnStorage) -> [T]?) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { out, n in
+            for (c, m) in parts {
+                guard let a = array(c.storage) else { preconditionFailure("Column.scatter: mixed storage") }
+                a.withUnsafeBufferPointer { src in
+                    m.source.withUnsafeBufferPointer { from in
+                        m.destination.withUnsafeBufferPointer { to in
+                            for k in 0 ..< from.count { (out.baseAddress! + Int(to[k])).initialize(to: src[Int(from[k])]) }
+                        }
+                    }
+                }
+            }
+            n = count
+        }
+    }
+
+    func bytes(_ arrays: (ColumnStorage) -> ByteArrays?) -> ByteArrays {
+        ByteArrays.scatter(parts.map { c, m in
+            guard let b = arrays(c.storage) else { preconditionFailure("Column.scatter: mixed storage") }
+            return (b, m)
+        }, count: count)
     }
 }
 
