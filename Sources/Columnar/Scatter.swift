@@ -6,6 +6,7 @@
 /// per piece and column (a dozen rows each), which came to more than the copying itself.
 
 /// Where the rows of one source batch go: row `source[k]` becomes row `destination[k]`.
+/// Row numbers are 32-bit (half the memory): one gathering holds a few MiB of rows.
 public struct RowMoves: Sendable {
     public var source: [Int32] = []
     public var destination: [Int32] = []

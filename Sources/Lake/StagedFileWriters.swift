@@ -22,8 +22,9 @@ struct StagedFile {
 /// When the format asks for it (`joinRows`), small pieces (a partition's few rows out of a
 /// source batch) are held, as row selections of their batch, until the partition has that many
 /// rows, then gathered and encoded as one: encoding a few rows at a time costs more per row
-/// than the values themselves. When the held batches reach their budget, every partition's
-/// rows are gathered at once, by moving each held row straight to its place (`scatter`).
+/// than the values themselves. When the held batches reach their budget, all partitions' rows
+/// are gathered, a few MiB of partitions at a time, by moving each held row straight to its
+/// place (`RecordBatch.scatter`).
 ///
 /// Memory stays bounded: the batches held pieces keep alive may take `pendingBudget` bytes
 /// (past it, every held piece is encoded), writers' buffers `bufferBudget` together (past it,

@@ -151,6 +151,40 @@ import Testing
         #expect(read == expected)
     }
 
+    /// Rows of a partition scattered through each batch (row lists, not ranges), some pieces
+    /// large enough to go straight through and some held, come back complete and in order.
+    @Test func scatteredLargeAndSmallPiecesKeepRowOrder() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writers = makeWriters(dir, maxOpenWriters: 8, bufferBudget: 1 << 20, pendingBudget: 2048, flushRows: 400)
+        var expected: [String: [Int64]] = [:]
+        var next = 0
+        for round in 0 ..< 30 {
+            let n = 200 + round
+            let b = try batch(next ..< next + n)
+            // Partition 0 takes every other row (100+, past flushRows / 8 = 50: straight through);
+            // the rest spread over three held partitions.
+            var rows: [Int: [Int]] = [:]
+            for r in 0 ..< n { rows[r % 2 == 0 ? 0 : 1 + (r / 2 + round) % 3, default: []].append(r) }
+            let pieces = rows.keys.sorted().map { p in ("date=2025-02-0\(p + 1)", RowSelection(rows[p]![...])) }
+            for (name, selection) in pieces {
+                guard case let .indices(list) = selection else { Issue.record("expected a row list"); continue }
+                expected["partitions/" + name, default: []] += list.map { Int64(next + $0) }
+            }
+            next += n
+            try writers.write(b, pieces: pieces)
+            try writers.enforceBufferBudget()
+        }
+        var read: [String: [Int64]] = [:]
+        for f in try writers.finish() {
+            for b in try ParquetFileReader(path: f.path).readAll() {
+                guard case let .int64(v) = b.columns[0].storage else { Issue.record("not int64"); continue }
+                read[f.folder, default: []] += v
+            }
+        }
+        #expect(read == expected)
+    }
+
     /// Held pieces that could carry a file past its size limit are written one by one, so
     /// the file still rolls over to the next part.
     @Test func heldPiecesStillRollOverAtMaxFileBytes() throws {
