@@ -30,20 +30,12 @@ public struct RowMoves: Sendable {
 }
 
 extension RecordBatch {
-    /// A batch of `count` rows whose every row is the destination of exactly one move of
-    /// `parts`. `map(n, body)` returns `body(0 ..< n)` in order; pass a concurrent map to
-    /// build the columns on all cores (variable-width ones are handed out first: they take longest).
-    public static func scatter(_ parts: [(batch: RecordBatch, moves: RowMoves)], count: Int, schema: Schema,
-                               map: (Int, (Int) -> Column) -> [Column] = { n, body in (0 ..< n).map(body) }) -> RecordBatch {
+    /// A batch of `count` rows whose every row is the destination of exactly one move of `parts`.
+    public static func scatter(_ parts: [(batch: RecordBatch, moves: RowMoves)], count: Int, schema: Schema) -> RecordBatch {
         checkMoves(parts.map { ($0.batch.rowCount, $0.moves) }, count: count)
-        let variable = schema.fields.indices.filter { schema.fields[$0].type == .string || schema.fields[$0].type == .binary }
-        let order = variable + schema.fields.indices.filter { !variable.contains($0) }
-        let built = map(order.count) { k in
-            let i = order[k]
-            return Column.scatter(parts.map { ($0.batch.columns[i], $0.moves) }, count: count, type: schema.fields[i].type)
+        let columns = schema.fields.indices.map { i in
+            Column.scatter(parts.map { ($0.batch.columns[i], $0.moves) }, count: count, type: schema.fields[i].type)
         }
-        var columns = built
-        for (k, i) in order.enumerated() { columns[i] = built[k] }
         // Every column has `count` rows of the schema's type, so this cannot fail.
         // swiftlint:disable:next force_try
         return try! RecordBatch(schema: schema, columns: columns)

@@ -44,21 +44,6 @@ import Testing
         }
     }
 
-    /// A concurrent column map gives the same batch as the serial default.
-    @Test func columnsBuiltInAnyOrderAgree() throws {
-        let a = try fixture.batch(0 ..< 300)
-        var moves = RowMoves()
-        moves.append(.indices(Array((0 ..< 300).reversed())[...]), to: 0)
-        let serial = RecordBatch.scatter([(a, moves)], count: 300, schema: a.schema)
-        let reversedOrder = RecordBatch.scatter([(a, moves)], count: 300, schema: a.schema) { n, body in
-            var out = [Column?](repeating: nil, count: n)
-            for k in (0 ..< n).reversed() { out[k] = body(k) }
-            return out.map { $0! }
-        }
-        #expect(serial == reversedOrder)
-        #expect(serial.row(0) == a.row(299) && serial.row(299) == a.row(0))
-    }
-
     /// Strings that are all empty (a source with no bytes at all) and no rows at all.
     @Test func emptyValuesAndEmptyResults() throws {
         let schema = Schema([Field("s", .string), Field("n", .int64)])

@@ -25,6 +25,18 @@ import Testing
                           flushRows: flushRows, gatherBytes: gatherBytes, firstPart: { _ in 0 })
     }
 
+    /// Column `v` of each folder's files, read back in the order given (part order).
+    func valuesByFolder(_ staged: [StagedFile]) throws -> [String: [Int64]] {
+        var read: [String: [Int64]] = [:]
+        for f in staged {
+            for b in try ParquetFileReader(path: f.path).readAll() {
+                guard case let .int64(v) = b.columns[0].storage else { Issue.record("\(f.path): v is not int64"); continue }
+                read[f.folder, default: []] += v
+            }
+        }
+        return read
+    }
+
     /// Three rounds of 1000 rows into two partitions; the row groups of each file.
     func stage(budget: Int, pendingBudget: Int) throws -> [Int] {
         let dir = folder()
@@ -138,17 +150,9 @@ import Testing
         #expect(writers.rowsWritten == Int64(next))
         // The open-file cap never closes a file before it got its rows.
         #expect(staged.allSatisfy { $0.rows > 0 })
-        var read: [String: [Int64]] = [:]
-        for f in staged {
-            #expect(f.rows == f.writerRows)
-            let batches = try ParquetFileReader(path: f.path).readAll()
-            for b in batches {
-                guard case let .int64(v) = b.columns[0].storage else { Issue.record("not int64"); continue }
-                read[f.folder, default: []] += v
-            }
-        }
+        #expect(staged.allSatisfy { $0.rows == $0.writerRows })
         // Files of one folder come back in part order, so concatenation is arrival order.
-        #expect(read == expected)
+        #expect(try valuesByFolder(staged) == expected)
     }
 
     /// Rows of a partition scattered through each batch (row lists, not ranges), some pieces
@@ -175,14 +179,7 @@ import Testing
             try writers.write(b, pieces: pieces)
             try writers.enforceBufferBudget()
         }
-        var read: [String: [Int64]] = [:]
-        for f in try writers.finish() {
-            for b in try ParquetFileReader(path: f.path).readAll() {
-                guard case let .int64(v) = b.columns[0].storage else { Issue.record("not int64"); continue }
-                read[f.folder, default: []] += v
-            }
-        }
-        #expect(read == expected)
+        #expect(try valuesByFolder(writers.finish()) == expected)
     }
 
     /// Held pieces that could carry a file past its size limit are written one by one, so
@@ -198,13 +195,7 @@ import Testing
         let staged = try writers.finish()
         #expect(staged.count > 2)
         #expect(staged.map(\.fileName) == (0 ..< staged.count).map { DatasetLayout.fileName(part: $0, fileExtension: "parquet") })
-        var values: [Int64] = []
-        for f in staged {
-            for b in try ParquetFileReader(path: f.path).readAll() {
-                if case let .int64(v) = b.columns[0].storage { values += v }
-            }
-        }
-        #expect(values == (0 ..< 1500).map(Int64.init))
+        #expect(try valuesByFolder(staged) == ["partitions/date=2025-01-01": (0 ..< 1500).map(Int64.init)])
     }
 
     /// A partition not written for `idleBatches` source batches has its row group ended, so
