@@ -37,6 +37,10 @@ extension Lake {
         let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
                                         maxFileBytes: options.maxFileBytes, maxOpenWriters: options.writerCap,
                                         firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
+        // Files renamed into a local lake are synced before publishing (step 2); starting their
+        // writeback while the load computes leaves that sync little to wait for.
+        if !options.dryRun, store is LocalStore { writers.writeback = BackgroundWriteback(folder: staging.filesFolder) }
+        defer { writers.writeback?.stop() }
         func report(_ phase: LoadProgress.Phase) {
             options.progress?(LoadProgress(phase: phase, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
                                            filesStaged: writers.finished.count))

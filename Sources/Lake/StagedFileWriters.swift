@@ -100,6 +100,11 @@ final class StagedFileWriters {
     /// Some writer's buffer grew since the budget was last checked.
     private var writersGrew = false
     private(set) var finished: [StagedFile] = []
+    /// Kicked after every `writebackEvery` bytes of source batches, so what row groups reached
+    /// the files meanwhile starts going to disk while the load goes on.
+    var writeback: BackgroundWriteback?
+    var writebackEvery = 64 << 20
+    private var bytesSinceKick = 0
     private(set) var rowsWritten: Int64 = 0
 
     init(format: any DatasetFileFormat, schema: Schema, stagingFolder: String, maxFileBytes: Int64,
@@ -134,6 +139,11 @@ final class StagedFileWriters {
         let (ordered, direct) = Self.inPieceOrder(batch, pieces.filter { isDirect($0.rows) })
         var next = direct.makeIterator()
         batchCount += 1
+        bytesSinceKick += batch.bufferBytes
+        if bytesSinceKick >= writebackEvery, let writeback {
+            writeback.kick()
+            bytesSinceKick = 0
+        }
         // A piece's share of the batch's memory: what holding it costs, roughly.
         let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
         let holdCost = batch.bufferBytes
