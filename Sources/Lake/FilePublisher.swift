@@ -33,6 +33,7 @@ final class LocalFolderPublisher: FilePublisher {
         let folders = Array(Set(staged.map(\.folder))).sorted()
         for (i, folder) in folders.enumerated() {
             try hook?(.move(i))
+            if i == 0, try installAllPartitions(folders) { break }
             let stagedDir = staging.filesFolder + "/" + folder
             let prefix = DatasetLayout.prefix(dataset) + folder
             if mode == .append { try linkLiveFiles(of: prefix, into: stagedDir) }
@@ -45,6 +46,18 @@ final class LocalFolderPublisher: FilePublisher {
             }
         }
         try store.syncParents(of: done.map(\.prefix))
+    }
+
+    /// A dataset's first partitioned load (no live `partitions` folder): the staged one moves in
+    /// whole, one rename instead of one per partition, and every partition appears at once.
+    private func installAllPartitions(_ folders: [String]) throws -> Bool {
+        let parent = DatasetLayout.partitionsFolder
+        guard folders.allSatisfy({ $0.hasPrefix(parent + "/") }) else { return false }
+        let prefix = DatasetLayout.prefix(dataset) + parent
+        let stagedDir = staging.filesFolder + "/" + parent
+        guard try store.installDirectoryIfAbsent(prefix: prefix, fromStagedDirectory: stagedDir) else { return false }
+        done.append((prefix, stagedDir, .installed))
+        return true
     }
 
     func rollback() {

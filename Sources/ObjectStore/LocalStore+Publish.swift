@@ -60,6 +60,20 @@ extension LocalStore {
         }
     }
 
+    /// Makes the staged folder appear at `prefix` only when nothing is there yet (or an empty
+    /// folder): one rename(2). False, and nothing changed, when the live folder has content.
+    public func installDirectoryIfAbsent(prefix: String, fromStagedDirectory stagedDirectory: String) throws -> Bool {
+        let target = try self.path(forKey: prefix)
+        do {
+            try LocalFileIO.makeDirectories((target as NSString).deletingLastPathComponent)
+            if rename(stagedDirectory, target) == 0 { return true }
+            guard errno == ENOTEMPTY || errno == EEXIST else { throw LocalFileIO.fail("rename \(stagedDirectory)") }
+            return false
+        } catch let e as LocalFileIO.Failure {
+            throw ObjectStoreError.io(store: displayName, key: prefix, message: e.message)
+        }
+    }
+
     /// Makes installs and renames under the given prefixes durable: one fsync of each distinct
     /// parent folder.
     public func syncParents(of prefixes: [String]) throws {

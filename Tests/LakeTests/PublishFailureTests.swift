@@ -42,6 +42,22 @@ struct PublishFailureTests {
                                                     "partitions/date=2024-05-03": ["30"]])
     }
 
+    /// A first partitioned load moves its whole `partitions` folder in at once; a failure before
+    /// the manifest takes it back out, leaving no partition behind. (One move, so no `.move(1)`.)
+    @Test(arguments: [PublishStep.staged, .verified, .move(0), .manifest])
+    func firstLoadLeavesNothingOnFailure(step: PublishStep) async throws {
+        let root = Fixture.temporaryDirectory()
+        await #expect(throws: (any Error).self) {
+            _ = try await Fixture.load(Fixture.lake(root, failAt: step), "d", Self.oldBatches, Self.options())
+        }
+        #expect(Fixture.snapshot(root, "d") == [:])
+        #expect(!FileManager.default.fileExists(atPath: root + "/datasets/d/partitions"))
+        #expect(Fixture.manifestText(root, "d") == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/_staging/d") == [".lock"])
+        _ = try await Fixture.load(Fixture.lake(root), "d", Self.oldBatches, Self.options())
+        #expect(Fixture.idsByFolder(root, "d") == ["partitions/date=2024-05-01": ["1"], "partitions/date=2024-05-02": ["2", "3"]])
+    }
+
     @Test(arguments: [WriteMode.append, .replace])
     func otherModesRollBackToo(mode: WriteMode) async throws {
         for step in Self.stepsBeforeManifest {
