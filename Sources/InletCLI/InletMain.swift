@@ -28,7 +28,6 @@ public struct InletMain: AsyncParsableCommand {
     /// Parses, runs and maps every failure to the documented exit codes.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         OpenFileLimit.raise()
-        fixMallocThresholds()
         do {
             var command = try parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {

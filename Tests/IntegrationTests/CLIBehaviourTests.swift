@@ -32,6 +32,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store), "a usage error must not create the lake")
     }
 
+    /// The binary's malloc is jemalloc (linked ahead of glibc; see Package.swift): if the link
+    /// order ever let glibc's win, 1000-partition loads would silently lose 7% and RSS flatness.
+    @Test func mallocIsJemalloc() throws {
+        #if os(Linux)
+        let run = try runInlet(["--version"], environment: ["MALLOC_CONF": "stats_print:true"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("Begin jemalloc statistics"), "stderr: \(run.stderr.prefix(200))")
+        #endif
+    }
+
     /// On a terminal (a pty from util-linux `script`) errors are coloured; NO_COLOR turns that off.
     @Test func colourOnlyOnATerminalAndNeverWithNoColor() throws {
         let script = "/usr/bin/script"
