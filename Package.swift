@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// One library per layer; arrows only point down (see ../shared/DESIGN.md).
-
 let jemalloc: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
+// One library per layer; arrows only point down (see ../shared/DESIGN.md).
 let package = Package(
     name: "Inlet",
     platforms: [.macOS(.v14)],

@@ -47,21 +47,17 @@ extension LocalStore {
     /// only with `syncParents(of:)`: a publisher installing a thousand partitions syncs their
     /// shared parent once, not once per folder (each sync is a journal commit).
     public func installDirectory(prefix: String, fromStagedDirectory stagedDirectory: String) throws -> DirectoryInstall {
-        let target = try self.path(forKey: prefix)
-        let parent = (target as NSString).deletingLastPathComponent
+        if try installDirectoryIfAbsent(prefix: prefix, fromStagedDirectory: stagedDirectory) { return .installed }
         do {
-            try LocalFileIO.makeDirectories(parent)
-            if rename(stagedDirectory, target) == 0 { return .installed }
-            // rename(2) replaces only an empty folder; anything else is swapped or refused.
-            guard errno == ENOTEMPTY || errno == EEXIST else { throw LocalFileIO.fail("rename \(stagedDirectory)") }
-            return try LocalFileIO.exchange(stagedDirectory, target) ? .exchanged : .unsupported
+            return try LocalFileIO.exchange(stagedDirectory, try self.path(forKey: prefix)) ? .exchanged : .unsupported
         } catch let e as LocalFileIO.Failure {
             throw ObjectStoreError.io(store: displayName, key: prefix, message: e.message)
         }
     }
 
     /// Makes the staged folder appear at `prefix` only when nothing is there yet (or an empty
-    /// folder): one rename(2). False, and nothing changed, when the live folder has content.
+    /// folder; rename(2) replaces only those): one rename. False, and nothing changed, when the
+    /// live folder has content.
     public func installDirectoryIfAbsent(prefix: String, fromStagedDirectory stagedDirectory: String) throws -> Bool {
         let target = try self.path(forKey: prefix)
         do {
