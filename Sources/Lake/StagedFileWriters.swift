@@ -139,14 +139,14 @@ final class StagedFileWriters {
         let (ordered, direct) = Self.inPieceOrder(batch, pieces.filter { isDirect($0.rows) })
         var next = direct.makeIterator()
         batchCount += 1
-        bytesSinceKick += batch.bufferBytes
+        // What holding a piece costs, roughly: its share of the batch's memory (read once: it walks every column).
+        let holdCost = batch.bufferBytes
+        let bytesPerRow = batch.rowCount > 0 ? Double(holdCost) / Double(batch.rowCount) : 0
+        bytesSinceKick += holdCost
         if bytesSinceKick >= writebackEvery, let writeback {
             writeback.kick()
             bytesSinceKick = 0
         }
-        // A piece's share of the batch's memory: what holding it costs, roughly.
-        let bytesPerRow = batch.rowCount > 0 ? Double(batch.bufferBytes) / Double(batch.rowCount) : 0
-        let holdCost = batch.bufferBytes
         for (partition, rows) in pieces {
             let slot = slot(DatasetLayout.folder(partition: partition))
             clock += 1
