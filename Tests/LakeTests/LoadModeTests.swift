@@ -106,6 +106,21 @@ struct LoadModeTests {
         #expect(Fixture.idsByFolder(root, "p") == ["data": ["4"]])
     }
 
+    /// Unpartitioned → partitioned: the first `partitions` folder moves in whole, and the old
+    /// `data` file goes as a stale object once the manifest names only the partitions.
+    @Test func replaceTurnsAnUnpartitionedDatasetPartitioned() async throws {
+        let lake = Fixture.lake(root)
+        _ = try await Fixture.load(lake, "u", [Fixture.batch([(1, "a", "2024-05-01")])], LoadOptions())
+        let r = try await Fixture.load(lake, "u", [Fixture.batch([(2, "b", "2024-05-01"), (3, "c", "2024-05-02")])],
+                                       LoadOptions(partitionColumn: "day", mode: .replace))
+        #expect(r.staleDeleted == 1)
+        #expect(Fixture.idsByFolder(root, "u") == ["partitions/date=2024-05-01": ["2"], "partitions/date=2024-05-02": ["3"]])
+        #expect(!FileManager.default.fileExists(atPath: root + "/datasets/u/data"))
+        let m = try #require(try await lake.manifest(DatasetID("u")))
+        #expect(m.files.map(\.key) == ["datasets/u/partitions/date=2024-05-01/part-0000.txt", "datasets/u/partitions/date=2024-05-02/part-0000.txt"])
+        #expect(m.rows == 2)
+    }
+
     @Test func appendAddsPartNumbersAfterExistingOnes() async throws {
         let lake = Fixture.lake(root)
         _ = try await Fixture.load(lake, "a", [Fixture.batch([(1, "a", "2024-05-01")])], LoadOptions(partitionColumn: "day"))

@@ -151,4 +151,20 @@ struct LocalStoreTests {
         #expect(try await store.list(prefix: "datasets/d/").map(\.key) == ["datasets/d/partitions/p/part-0000.parquet"])
         #expect(try await store.get(key: "datasets/d/partitions/p/part-0000.parquet", range: nil) == bytes("v1"))
     }
+
+    /// Only an absent or empty live folder is replaced; one with content stays, and so does the staged one.
+    @Test func installDirectoryIfAbsentNeverReplacesContent() async throws {
+        let staged = root + "/_staging/run/files/partitions"
+        try FileManager.default.createDirectory(atPath: staged + "/date=1", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: staged + "/date=1/part-0000.parquet", contents: Data("new".utf8))
+        try FileManager.default.createDirectory(atPath: root + "/datasets/d/partitions", withIntermediateDirectories: true)
+        #expect(try store.installDirectoryIfAbsent(prefix: "datasets/d/partitions", fromStagedDirectory: staged))
+        #expect(try await store.list(prefix: "datasets/d/").map(\.key) == ["datasets/d/partitions/date=1/part-0000.parquet"])
+
+        try FileManager.default.createDirectory(atPath: staged + "/date=2", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: staged + "/date=2/part-0000.parquet", contents: Data("newer".utf8))
+        #expect(try !store.installDirectoryIfAbsent(prefix: "datasets/d/partitions", fromStagedDirectory: staged))
+        #expect(try await store.list(prefix: "datasets/d/").map(\.key) == ["datasets/d/partitions/date=1/part-0000.parquet"])
+        #expect(entries(staged) == ["date=2"])
+    }
 }
