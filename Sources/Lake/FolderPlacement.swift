@@ -2,16 +2,17 @@
 import Glibc
 #endif
 
-/// Where the file system puts a partitioned load's thousand new folders.
+/// Where the file system puts a load's new folders and files.
 ///
-/// ext4 places a new folder's inode (and then its files' inodes and blocks) in its parent's
-/// block group, and on a file system without a journal it skips every inode freed in the last
-/// 30 s to 5 min, checking each one, on every allocation. A load right after another load
-/// (or a replace) of the same dataset then pays for a scan past all the inodes it just freed,
-/// for each of its ~2,000 new inodes: 0.3–0.9 s on a 1,000-partition load here. Marking the
-/// `partitions` folder as a top of a hierarchy (`chattr +T`) makes ext4 spread its subfolders
-/// over block groups with free space instead (the Orlov allocator), where few inodes were just
-/// freed. Other file systems reject or ignore the flag, which changes nothing.
+/// ext4 places a new folder's inode (and then its files' inodes and blocks) in or near its
+/// parent's block group, and on a file system without a journal it skips every inode freed in
+/// the last 30 s to 5 min, checking each one, on every allocation. A load soon after another
+/// load (or a replace, or a deleted lake) then pays for a scan past all the inodes just freed,
+/// for each of its ~2,000 new inodes: 0.3–0.9 s on a 1,000-partition load here. Marking a
+/// dataset's staging folder as a top of a hierarchy (`chattr +T`) makes ext4 put each run's
+/// folder in a block group chosen afresh (the Orlov allocator), away from the last run's; the
+/// run's own folders and files then stay together in that group. Other file systems reject or
+/// ignore the flag, which changes nothing.
 enum FolderPlacement {
     /// Sets the ext4 top-of-hierarchy flag on `path`; false when the file system refuses it.
     @discardableResult
