@@ -17,30 +17,30 @@ enum FolderPlacement {
     /// Sets the ext4 top-of-hierarchy flag on `path`; false when the file system refuses it.
     @discardableResult
     static func spreadSubfolders(of path: String) -> Bool {
-        #if os(Linux)
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var flags = 0
-        guard ioctl(fd, getFlags, &flags) == 0 else { return false }
-        if flags & topDir != 0 { return true }
-        flags |= topDir
-        return ioctl(fd, setFlags, &flags) == 0
-        #else
-        return false
-        #endif
+        withFlags(path) { fd, flags in
+            if flags & topDir != 0 { return true }
+            var set = flags | topDir
+            return ioctl(fd, setFlags, &set) == 0
+        } ?? false
     }
 
     /// Whether `path` carries the flag (for tests and diagnostics).
     static func spreadsSubfolders(_ path: String) -> Bool {
+        withFlags(path) { _, flags in flags & topDir != 0 } ?? false
+    }
+
+    /// Calls `body` with an open descriptor of the folder and its inode flags; nil when either
+    /// is unavailable (no such folder, or a file system without them).
+    private static func withFlags<T>(_ path: String, _ body: (Int32, Int) -> T) -> T? {
         #if os(Linux)
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var flags = 0
-        return ioctl(fd, getFlags, &flags) == 0 && flags & topDir != 0
+        guard ioctl(fd, getFlags, &flags) == 0 else { return nil }
+        return body(fd, flags)
         #else
-        return false
+        return nil
         #endif
     }
 
