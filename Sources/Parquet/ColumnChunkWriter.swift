@@ -12,8 +12,11 @@ final class ColumnChunkWriter {
     // Current page.
     private var pageRows = 0
     private var pageNulls = 0
-    // Current chunk: encoded data pages (headers + bodies), in order.
-    private var pages: [UInt8] = []
+    // Current chunk: encoded data pages (header + body each), in order, each in a buffer of its
+    // own size: a thousand partitions' open chunks in one growing array each held up to twice
+    // their bytes, fresh memory the kernel had to fault in, and copied them at each growth.
+    private var pages: [[UInt8]] = []
+    private var pagesBytes = 0
     private var chunkRows = 0
     private var chunkNulls = 0
     private var uncompressedBytes = 0
@@ -80,10 +83,10 @@ final class ColumnChunkWriter {
     @inline(__always) private func peek<T>(_ body: (inout any ValueEncoder) -> T) -> T { body(&encoder) }
 
     /// Bytes this chunk will take so far (pages done + the open page + the dictionary).
-    var estimatedBytes: Int { pages.count + peek({ $0.pageBytesEstimate }) + levels.byteCount + peek({ $0.dictionaryBytes }) }
+    var estimatedBytes: Int { pagesBytes + peek({ $0.pageBytesEstimate }) + levels.byteCount + peek({ $0.dictionaryBytes }) }
 
     /// Memory held for the open row group (what a caller's memory budget must count).
-    var memoryBytes: Int { pages.count + levels.byteCount + peek({ $0.memoryBytes }) }
+    var memoryBytes: Int { pagesBytes + levels.byteCount + peek({ $0.memoryBytes }) }
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
@@ -183,8 +186,12 @@ final class ColumnChunkWriter {
                                                              statistics: stats))
             var w = ThriftCompactWriter()
             header.encode(&w)
-            pages.append(contentsOf: w.bytes)
-            pages.append(contentsOf: scratch.compressed)
+            var page = [UInt8]()
+            page.reserveCapacity(w.bytes.count + scratch.compressed.count)
+            page.append(contentsOf: w.bytes)
+            page.append(contentsOf: scratch.compressed)
+            pagesBytes += page.count
+            pages.append(page)
             uncompressedBytes += w.bytes.count + scratch.body.count
             return encoding
         }
@@ -222,7 +229,7 @@ final class ColumnChunkWriter {
             encodingStats.append(PageEncodingStats(pageType: PageType.dictionaryPage.rawValue, encoding: Encoding.plain.rawValue, count: 1))
         }
         let dataOffset = sink.offset
-        try sink.write(pages)
+        for page in pages { try sink.write(page) }
         for (e, n) in pageEncodingCounts.sorted(by: { $0.key < $1.key }) {
             encodingStats.append(PageEncodingStats(pageType: PageType.dataPage.rawValue, encoding: e, count: n))
         }
@@ -238,6 +245,7 @@ final class ColumnChunkWriter {
         // Reset for the next row group, releasing memory: a lake load keeps many writers open,
         // and a flushed writer must not go on holding its largest row group's buffers.
         pages = []
+        pagesBytes = 0
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
         plainChunks = withoutDictionary ? plainChunks + 1 : 0
