@@ -31,7 +31,8 @@ struct ColumnSink {
         case .string, .binary:
             var total = 0
             for r in 0 ..< rows { total += f.field(r).n }
-            data = [UInt8](repeating: 0, count: total)
+            // Not zero-filled: `fillBytes` writes every byte (`total` is the sum of the lengths it copies).
+            data = [UInt8](unsafeUninitializedCapacity: total) { _, count in count = total }
             offsets = [Int](repeating: 0, count: rows + 1)
         case .boolean: bools = [Bool](repeating: false, count: rows)
         case .integer(.int8): i8 = [Int8](repeating: 0, count: rows)
