@@ -226,7 +226,7 @@ final class ChunkPipeline: @unchecked Sendable {
                 var rest = newBlock(reserving: block.count - cut)
                 rest.append(contentsOf: block[cut...])
                 block.removeLast(block.count - cut)
-                guard emit(&block, line: &line) else { return }
+                guard emit(&block, line: &line, lineEnds: splitter.cutLineEnds) else { return }
                 block = rest
                 ensurePadding(&block)
             }
@@ -241,7 +241,8 @@ final class ChunkPipeline: @unchecked Sendable {
                 return
             }
             if final {
-                if !block.isEmpty { guard emit(&block, line: &line) else { return } }
+                // The last call scanned the whole rest (`final`), so its count is the block's.
+                if !block.isEmpty { guard emit(&block, line: &line, lineEnds: splitter.lineEnds) else { return } }
                 if let identity, input.identity == identity {
                     let pass = PassReplay(identity: identity, dataOffset: Int64(bomLength + plan.dataStartOffset), blocks: cuts)
                     cond.lock(); completedPass = pass; cond.unlock()
@@ -313,10 +314,14 @@ final class ChunkPipeline: @unchecked Sendable {
         return block.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, n) }
     }
 
-    /// Hands a block of whole records to a parse job; false when cancelled.
-    private func emit(_ block: inout [UInt8], line: inout Int) -> Bool {
+    /// Hands a block of whole records, holding `lineEnds` line ends (the splitter counted
+    /// them), to a parse job; false when cancelled.
+    private func emit(_ block: inout [UInt8], line: inout Int, lineEnds: Int) -> Bool {
         let count = block.count
-        let lineEnds = padForParse(&block)
+        block.append(contentsOf: repeatElement(0, count: scanPadding))
+        // Debug builds (the tests) check the splitter's count against a pass of its own.
+        assert(lineEnds == block.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, count) },
+               "RecordSplitter counted \(lineEnds) line ends in a block that has others")
         if decodesToItself { cuts.append(BlockCut(bytes: count, startLine: line, lineEnds: lineEnds)) }
         let startLine = line
         line += lineEnds

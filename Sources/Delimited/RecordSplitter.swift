@@ -10,6 +10,11 @@ struct RecordSplitter {
     /// Bytes of the current buffer already scanned.
     var scanned = 0
     var records = 0
+    /// Physical line ends (every LF, every CR not followed by LF) in the scanned bytes: counted
+    /// here, where the bytes are loaded anyway, instead of by a second pass over each block.
+    private(set) var lineEnds = 0
+    /// Line ends in the block the last cut completed.
+    private(set) var cutLineEnds = 0
 
     init(delimiter: UInt8, quote: UInt8) {
         self.delimiter = delimiter
@@ -27,7 +32,7 @@ struct RecordSplitter {
         while i < limit {
             let valid: UInt32 = i + 32 <= limit ? ~0 : (1 << UInt32(limit - i)) &- 1
             let qm = mask32(p + i, q) & valid
-            if qm == 0 && state == .inQuoted { i += 32; continue }
+            if qm == 0 && state == .inQuoted { lineEnds += lineEndCount(p, i, n, valid); i += 32; continue }
             let nl = (mask32(p + i, byteCR) | mask32(p + i, byteLF)) & valid
             if qm == 0 {
                 // Outside quotes for the whole vector: every CR/LF ends a record.
@@ -39,11 +44,12 @@ struct RecordSplitter {
                             let j = i + bits.trailingZeroBitCount
                             bits &= bits - 1
                             records += 1
-                            if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n) }
+                            if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n, vector: i) }
                         }
                     }
                     records += count
                 }
+                lineEnds += lineEndCount(p, i, n, valid)
                 let lastIndex = min(i + 32, limit) - 1
                 let last = p[lastIndex]
                 state = (last == d || last == byteCR || last == byteLF) ? .fieldStart : .unquoted
@@ -66,16 +72,17 @@ struct RecordSplitter {
                 case .afterQuote:
                     if c == q { state = .inQuoted }
                     else if c == d { state = .fieldStart }
-                    else if let at = recordEnd(p, i + j, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                    else if let at = recordEnd(p, i + j, n, vector: i, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
                 case .fieldStart:
                     if c == q { state = .inQuoted }
-                    else if c != d, let at = recordEnd(p, i + j, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                    else if c != d, let at = recordEnd(p, i + j, n, vector: i, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
                 case .unquoted:
                     if c == d { state = .fieldStart }
-                    else if c != q, let at = recordEnd(p, i + j, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                    else if c != q, let at = recordEnd(p, i + j, n, vector: i, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
                 }
             }
             if width > prev + 1 { ordinary() }
+            lineEnds += lineEndCount(p, i, n, valid)
             i += 32
         }
         scanned = min(i, limit)
@@ -86,19 +93,36 @@ struct RecordSplitter {
         if state == .fieldStart || state == .afterQuote { state = .unquoted }
     }
 
-    private mutating func recordEnd(_ p: UnsafePointer<UInt8>, _ j: Int, _ n: Int, rowLimit: Int, byteLimit: Int) -> Int? {
+    private mutating func recordEnd(_ p: UnsafePointer<UInt8>, _ j: Int, _ n: Int, vector: Int, rowLimit: Int, byteLimit: Int) -> Int? {
         state = .fieldStart
         records += 1
-        if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n) }
+        if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n, vector: vector) }
         return nil
     }
 
-    /// Cut after the line end at `j` (after both bytes of a CRLF).
-    private mutating func cut(_ p: UnsafePointer<UInt8>, at j: Int, _ n: Int) -> Int {
+    /// Cut after the line end at `j` (after both bytes of a CRLF), in the vector starting at `vector`.
+    private mutating func cut(_ p: UnsafePointer<UInt8>, at j: Int, _ n: Int, vector: Int) -> Int {
         let end = (p[j] == byteCR && j + 1 < n && p[j + 1] == byteLF) ? j + 2 : j + 1
+        // The vector's line ends up to the cut, byte by byte (once per block).
+        var k = vector
+        while k < end {
+            if p[k] == byteLF || (p[k] == byteCR && !(k + 1 < n && p[k + 1] == byteLF)) { lineEnds += 1 }
+            k += 1
+        }
+        cutLineEnds = lineEnds
+        lineEnds = 0
         state = .fieldStart
         records = 0
         scanned = 0
         return end
+    }
+
+    /// Line ends among the `valid` bytes of the vector at `i`: LFs, and CRs whose next byte
+    /// (inside `n`: bytes past it are padding) is not an LF.
+    @inline(__always) private func lineEndCount(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ valid: UInt32) -> Int {
+        let lf = mask32(p + i, byteLF), cr = mask32(p + i, byteCR) & valid
+        let data: UInt32 = i + 32 <= n ? ~0 : (1 << UInt32(n - i)) &- 1
+        let nextIsLF: UInt32 = i + 32 < n && p[i + 32] == byteLF ? 1 << 31 : 0
+        return (lf & valid).nonzeroBitCount + (cr & ~(((lf & data) >> 1) | nextIsLF)).nonzeroBitCount
     }
 }
