@@ -23,8 +23,6 @@ final class StagingArea {
         runFolder = base + "/" + runId
         let fm = FileManager.default
         try fm.createDirectory(atPath: base, withIntermediateDirectories: true)
-        // Each run's folder lands in a fresh block group (see `FolderPlacement`).
-        FolderPlacement.spreadSubfolders(of: base)
         lockFD = open(base + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockFD >= 0 else { throw LakeError.publish(dataset: dataset, step: "opening the staging lock in \(base)", underlying: String(cString: strerror(errno))) }
         guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
