@@ -27,24 +27,36 @@ DUCKDB_PARTITIONED = ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", 
 PARTITION_COL = {"usage": "Date", "orders": "due date"}
 
 
+def run_once(cmd, env=None, output=None):
+    """Wall seconds, peak RSS (MB) and stdout of one run of `cmd`; `output` is removed first,
+    so every run (Inlet's and the peers') writes from scratch."""
+    if output:
+        fresh(output)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    out, err = p.stdout.read(), p.stderr.read()
+    if status != 0:
+        sys.exit(f"benchmark command failed ({status}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
 def measure(cmd, repeat, env=None, output=None):
-    """Median wall seconds and max peak RSS (MB) over `repeat` runs of `cmd`; `output` is
-    removed before each run, so every run (Inlet's and the peers') writes from scratch."""
-    times, rss = [], []
+    """Median wall seconds and max peak RSS (MB) over `repeat` runs of `cmd`."""
+    runs = [run_once(cmd, env, output) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def measure_side_by_side(entries, repeat):
+    """Like `measure` for several (name, cmd, output) entries, run in turn within each
+    repetition: this VM's speed drifts by 10-20% over minutes, and running all of one tool's
+    repetitions before the next tool's turned that drift into the ratios."""
+    runs = {name: [] for name, _, _ in entries}
     for _ in range(repeat):
-        if output:
-            fresh(output)
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        out, err = p.stdout.read(), p.stderr.read()
-        if status != 0:
-            sys.exit(f"benchmark command failed ({status}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
-        times.append(wall)
-        rss.append(usage.ru_maxrss / 1024)
-        last_out = out
-    return statistics.median(times), max(rss), last_out
+        for name, cmd, output in entries:
+            runs[name].append(run_once(cmd, output=output))
+    return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in runs.items()}
 
 
 def generate(kind, rows):
@@ -64,11 +76,16 @@ def fresh(path):
     return path
 
 
-def inlet_upload(csv, kind, partitioned, repeat):
-    store = fresh(os.path.join(OUT, "lake"))
+def inlet_upload_cmd(csv, kind, partitioned):
+    store = os.path.join(OUT, "lake")
     cmd = [INLET, "upload", csv, "--dataset-id", f"bench-{kind}", "--store", store, "-q"]
     if partitioned:
         cmd += ["--partition-col", PARTITION_COL[kind]]
+    return cmd, store
+
+
+def inlet_upload(csv, kind, partitioned, repeat):
+    cmd, store = inlet_upload_cmd(csv, kind, partitioned)
     return measure(cmd, repeat, output=store)[:2]
 
 
@@ -90,17 +107,18 @@ def bench_upload(args, report):
         for partitioned in (False, True):
             res = []
             label = "partitioned" if partitioned else "single"
-            base = inlet_upload(csv, kind, partitioned, args.repeat)
-            row(res, f"inlet ({label})", *base, mb)
+            cmd, store = inlet_upload_cmd(csv, kind, partitioned)
+            entries = [(f"inlet ({label})", cmd, store)]
             if partitioned:
-                out = fresh(os.path.join(OUT, "peer-out"))
-                t = measure([PY, "-c", DUCKDB_PARTITIONED, csv, out, PARTITION_COL[kind]], args.repeat, output=out)[:2]
-                row(res, "duckdb PARTITION_BY", *t, mb, base)
+                entries.append(("duckdb PARTITION_BY", [PY, "-c", DUCKDB_PARTITIONED, csv, os.path.join(OUT, "peer-out"),
+                                                        PARTITION_COL[kind]], os.path.join(OUT, "peer-out")))
             else:
-                for name, code in PEERS.items():
-                    out = fresh(os.path.join(OUT, "peer.parquet"))
-                    t = measure([PY, "-c", code, csv, out], args.repeat, output=out)[:2]
-                    row(res, name, *t, mb, base)
+                out = os.path.join(OUT, "peer.parquet")
+                entries += [(name, [PY, "-c", code, csv, out], out) for name, code in PEERS.items()]
+            measured = measure_side_by_side(entries, args.repeat)
+            base = measured[entries[0][0]]
+            for name, _, _ in entries:
+                row(res, name, *measured[name], mb, None if name == entries[0][0] else base)
             report[f"upload/{kind}/{label}"] = res
 
 
@@ -124,10 +142,11 @@ def bench_csv(args, report):
         mb = os.path.getsize(csv) / 1e6
         print(f"\ncsv → typed batches, {kind} ({mb:.0f} MB)")
         res = []
-        base = measure([BENCH, "csv-read", csv], args.repeat)[:2]
-        row(res, "inlet", *base, mb)
-        t = measure([PY, "-c", "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])", csv], args.repeat)[:2]
-        row(res, "pyarrow.csv.read_csv", *t, mb, base)
+        measured = measure_side_by_side([("inlet", [BENCH, "csv-read", csv], None),
+                                         ("pyarrow.csv.read_csv", [PY, "-c", "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])", csv], None)],
+                                        args.repeat)
+        row(res, "inlet", *measured["inlet"], mb)
+        row(res, "pyarrow.csv.read_csv", *measured["pyarrow.csv.read_csv"], mb, measured["inlet"])
         report[f"csv/{kind}"] = res
 
 
