@@ -27,13 +27,13 @@ DUCKDB_PARTITIONED = ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", 
 PARTITION_COL = {"usage": "Date", "orders": "due date"}
 
 
-def run_once(cmd, env=None, output=None):
+def run_once(cmd, output=None):
     """Wall seconds, peak RSS (MB) and stdout of one run of `cmd`; `output` is removed first,
     so every run (Inlet's and the peers') writes from scratch."""
     if output:
         fresh(output)
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     out, err = p.stdout.read(), p.stderr.read()
@@ -42,16 +42,11 @@ def run_once(cmd, env=None, output=None):
     return wall, usage.ru_maxrss / 1024, out
 
 
-def measure(cmd, repeat, env=None, output=None):
-    """Median wall seconds and max peak RSS (MB) over `repeat` runs of `cmd`."""
-    runs = [run_once(cmd, env, output) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
-
-
 def measure_side_by_side(entries, repeat):
-    """Like `measure` for several (name, cmd, output) entries, run in turn within each
-    repetition: this VM's speed drifts by 10-20% over minutes, and running all of one tool's
-    repetitions before the next tool's turned that drift into the ratios."""
+    """Median wall seconds and max peak RSS (MB) of each (name, cmd, output) entry over
+    `repeat` repetitions, the entries run in turn within each: this VM's speed drifts by 10-20%
+    over minutes, and running all of one tool's repetitions before the next tool's turned that
+    drift into the ratios."""
     runs = {name: [] for name, _, _ in entries}
     for _ in range(repeat):
         for name, cmd, output in entries:
@@ -86,7 +81,7 @@ def inlet_upload_cmd(csv, kind, partitioned):
 
 def inlet_upload(csv, kind, partitioned, repeat):
     cmd, store = inlet_upload_cmd(csv, kind, partitioned)
-    return measure(cmd, repeat, output=store)[:2]
+    return measure_side_by_side([("inlet", cmd, store)], repeat)["inlet"]
 
 
 def row(results, name, secs, rss, mb, base=None):
@@ -154,18 +149,23 @@ def bench_parquet(args, report):
     """10M mixed rows → Parquet (SNAPPY) on one core, beside pyarrow with set_cpu_count(1)."""
     rows = args.parquet_rows
     print(f"\nparquet write, {rows} rows, one core")
-    res = []
-    ours = fresh(os.path.join(OUT, "inlet-bench.parquet"))
-    secs_rss_out = measure([BENCH, "parquet-write", str(rows), ours], args.repeat)
-    peer = os.path.join(ROOT, "scripts", "bench_parquet_peer.py")
-    theirs = fresh(os.path.join(OUT, "pyarrow-bench.parquet"))
-    p = measure([PY, peer, str(rows), theirs], args.repeat)
-    # Both print their own encode time (data generation excluded) as the last line's "seconds".
-    ours_s = json.loads(secs_rss_out[2].decode().strip().splitlines()[-1])["seconds"]
-    theirs_s = json.loads(p[2].decode().strip().splitlines()[-1])["seconds"]
-    res.append({"tool": "inlet", "encode_seconds": ours_s, "bytes": os.path.getsize(ours), "peak_rss_mb": round(secs_rss_out[1], 1)})
-    res.append({"tool": "pyarrow", "encode_seconds": theirs_s, "bytes": os.path.getsize(theirs), "peak_rss_mb": round(p[1], 1),
-                "inlet_speedup": round(theirs_s / ours_s, 2), "size_ratio": round(os.path.getsize(ours) / os.path.getsize(theirs), 3)})
+    ours = os.path.join(OUT, "inlet-bench.parquet")
+    theirs = os.path.join(OUT, "pyarrow-bench.parquet")
+    sides = {"inlet": ([BENCH, "parquet-write", str(rows), ours], ours),
+             "pyarrow": ([PY, os.path.join(ROOT, "scripts", "bench_parquet_peer.py"), str(rows), theirs], theirs)}
+    encode = {name: [] for name in sides}
+    rss = {name: 0.0 for name in sides}
+    # In turn within each repetition, like the uploads. Both print their own encode time (data
+    # generation excluded) as the last line's "seconds"; the medians are compared.
+    for _ in range(args.repeat):
+        for name, (cmd, path) in sides.items():
+            _, peak, out = run_once(cmd, output=path)
+            encode[name].append(json.loads(out.decode().strip().splitlines()[-1])["seconds"])
+            rss[name] = max(rss[name], peak)
+    ours_s, theirs_s = statistics.median(encode["inlet"]), statistics.median(encode["pyarrow"])
+    res = [{"tool": "inlet", "encode_seconds": ours_s, "bytes": os.path.getsize(ours), "peak_rss_mb": round(rss["inlet"], 1)},
+           {"tool": "pyarrow", "encode_seconds": theirs_s, "bytes": os.path.getsize(theirs), "peak_rss_mb": round(rss["pyarrow"], 1),
+            "inlet_speedup": round(theirs_s / ours_s, 2), "size_ratio": round(os.path.getsize(ours) / os.path.getsize(theirs), 3)}]
     for r in res:
         print("  " + json.dumps(r))
     report["parquet"] = res
