@@ -310,15 +310,19 @@ final class ChunkPipeline: @unchecked Sendable {
     /// Appends the zero padding the parser needs and returns the block's line ends.
     private func padForParse(_ block: inout [UInt8]) -> Int {
         let n = block.count
-        block.append(contentsOf: repeatElement(0, count: scanPadding))
+        pad(&block)
         return block.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, n) }
+    }
+
+    private func pad(_ block: inout [UInt8]) {
+        block.append(contentsOf: repeatElement(0, count: scanPadding))
     }
 
     /// Hands a block of whole records, holding `lineEnds` line ends (the splitter counted
     /// them), to a parse job; false when cancelled.
     private func emit(_ block: inout [UInt8], line: inout Int, lineEnds: Int) -> Bool {
         let count = block.count
-        block.append(contentsOf: repeatElement(0, count: scanPadding))
+        pad(&block)
         // Debug builds (the tests) check the splitter's count against a pass of its own.
         assert(lineEnds == block.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, count) },
                "RecordSplitter counted \(lineEnds) line ends in a block that has others")

@@ -103,12 +103,10 @@ struct RecordSplitter {
     /// Cut after the line end at `j` (after both bytes of a CRLF), in the vector starting at `vector`.
     private mutating func cut(_ p: UnsafePointer<UInt8>, at j: Int, _ n: Int, vector: Int) -> Int {
         let end = (p[j] == byteCR && j + 1 < n && p[j + 1] == byteLF) ? j + 2 : j + 1
-        // The vector's line ends up to the cut, byte by byte (once per block).
-        var k = vector
-        while k < end {
-            if p[k] == byteLF || (p[k] == byteCR && !(k + 1 < n && p[k + 1] == byteLF)) { lineEnds += 1 }
-            k += 1
-        }
+        // The vector's line ends up to the cut; a CRLF that straddles the vector's end (span 33)
+        // ends its line at the LF just past it.
+        let span = end - vector
+        lineEnds += lineEndCount(p, vector, n, span >= 32 ? ~0 : (1 << UInt32(span)) &- 1) + (span > 32 ? 1 : 0)
         cutLineEnds = lineEnds
         lineEnds = 0
         state = .fieldStart

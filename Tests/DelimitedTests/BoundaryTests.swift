@@ -63,4 +63,33 @@ import Testing
         #expect(cuts == [14, 18, 27])
         _ = buffer
     }
+
+    @Test func splitterCountsEachBlocksLineEndsWherever32ByteVectorsEnd() {
+        // Records of growing length put a cut's CR, LF or CRLF at every offset of a 32-byte
+        // vector, including a CRLF whose LF is the first byte past it; line ends inside quoted
+        // fields, and lone CRs, count too. Each block's count must equal a pass of its own.
+        var text: [UInt8] = []
+        for k in 0 ..< 70 {
+            // Every third record has a quoted field longer than a vector, with line ends inside.
+            let quoted = ",\"" + String(repeating: "q\r\nq\n", count: 12) + "\""
+            let body = String(repeating: "x", count: k) + (k % 3 == 0 ? quoted : ",v")
+            text += Array(body.utf8) + Array(["\r\n", "\n", "\r"][k % 3].utf8)
+        }
+        for rowLimit in [1, 2, 3] {
+            var splitter = RecordSplitter(delimiter: 0x2C, quote: 0x22)
+            var offset = 0
+            while offset < text.count {
+                let slice = Array(text[offset...]) + [UInt8](repeating: 0, count: scanPadding)
+                let n = text.count - offset
+                let cut = slice.withUnsafeBufferPointer { splitter.nextCut($0.baseAddress!, n, final: true, rowLimit: rowLimit, byteLimit: .max) }
+                let end = cut ?? n
+                let expected = slice.withUnsafeBufferPointer { b -> Int in
+                    var block = Array(b[0 ..< end]) + [UInt8](repeating: 0, count: scanPadding)
+                    return block.withUnsafeMutableBufferPointer { countLineEnds($0.baseAddress!, end) }
+                }
+                #expect((cut == nil ? splitter.lineEnds : splitter.cutLineEnds) == expected, "rowLimit \(rowLimit), block at \(offset)")
+                offset += end
+            }
+        }
+    }
 }
