@@ -351,17 +351,15 @@ final class StagedFileWriters {
     }
 
     /// Creates the file's folder (one mkdir; its parents only when missing) and a writer.
-    /// Safe to call from several threads at once. A parent made here is `partitions` (the
-    /// staging folder itself exists): its subfolders are spread over the disk (`FolderPlacement`).
+    /// Safe to call from several threads at once. The `partitions` folder, made with the first
+    /// partition's, spreads its subfolders over the disk (`FolderPlacement`).
     private static func makeWriter(format: any DatasetFileFormat, path: String, schema: Schema) throws -> any DatasetFileWriter {
         let dir = (path as NSString).deletingLastPathComponent
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
             let parent = (dir as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            FolderPlacement.spreadSubfolders(of: parent)
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            }
+            if (parent as NSString).lastPathComponent == DatasetLayout.partitionsFolder { FolderPlacement.spreadSubfolders(of: parent) }
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
         return try format.makeWriter(path: path, schema: schema)
     }
