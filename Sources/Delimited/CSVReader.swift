@@ -115,10 +115,10 @@ public final class CSVReader {
     /// For passes that need only what the stage made of each chunk.
     public var releaseStagedChunks = false
 
-    /// Sees every byte of the file, in file order, on the reading thread, in passes that start
-    /// after it is set and replay the one before (`lastPassReplayed`): what they read anyway,
-    /// e.g. for the source's digest. A pass that cuts its own blocks does not call it.
-    public var replayedBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// Sees every byte of the file (BOM and header too), in file order, on the reading thread,
+    /// in passes that start after it is set: what they read anyway, e.g. for the source's
+    /// digest. A pass that ends early (an error, `rewind`) shows it fewer bytes than the file has.
+    public var fileBytes: ((UnsafeRawBufferPointer) -> Void)?
 
     deinit { pipeline?.cancel() }
 
@@ -141,7 +141,7 @@ public final class CSVReader {
         if passPending {
             passPending = false
             pipeline = ChunkPipeline(plan: plan, stage: stage, releaseStagedChunks: releaseStagedChunks && stage != nil, replay: replay,
-                                     replayedBytes: replayedBytes)
+                                     fileBytes: fileBytes)
         }
         guard let pipeline else { return nil }
         while true {

@@ -50,8 +50,8 @@ final class ChunkPipeline: @unchecked Sendable {
     private let stage: ChunkStage?
     private let replay: PassReplay?
     private let releaseStagedChunks: Bool
-    /// Sees every byte of the file, in order, when this pass replays (called on the reading thread).
-    private let replayedBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// Sees every byte of the file, in order, on the reading thread (replaying or cutting).
+    private let fileBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// Blocks cut so far (producer thread), and the whole pass's cuts once it ended cleanly.
     private var cuts: [BlockCut] = []
     private var completedPass: PassReplay?
@@ -74,9 +74,9 @@ final class ChunkPipeline: @unchecked Sendable {
     private var spareChunks: [FieldChunk] = []
 
     init(plan: StreamPlan, stage: ChunkStage? = nil, releaseStagedChunks: Bool = false, replay: PassReplay? = nil,
-         replayedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+         fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
         self.plan = plan
-        self.replayedBytes = replayedBytes
+        self.fileBytes = fileBytes
         self.stage = stage
         self.releaseStagedChunks = releaseStagedChunks
         self.replay = replay
@@ -160,7 +160,7 @@ final class ChunkPipeline: @unchecked Sendable {
         let input = try FileInput(path: plan.path)
         guard input.identity == replay.identity else { return false }
         // The observer sees the whole file: the bytes before the first data row (BOM, header) too.
-        if let see = replayedBytes { try input.readPrefix(Int(replay.dataOffset)).withUnsafeBytes(see) }
+        if let see = fileBytes { try input.readPrefix(Int(replay.dataOffset)).withUnsafeBytes(see) }
         try input.seek(to: replay.dataOffset)
         cond.lock(); bytesConsumed = replay.dataOffset; replayed = true; cond.unlock()
         let changed = CSVError(file: plan.path, line: 0, kind: .io("the file changed while it was being read; load it again once it is complete"))
@@ -171,11 +171,11 @@ final class ChunkPipeline: @unchecked Sendable {
             cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
             if stop { return true }
             guard n == cut.bytes else { throw changed }
-            if let see = replayedBytes { block.withUnsafeBytes(see) }
+            if let see = fileBytes { block.withUnsafeBytes(see) }
             block.append(contentsOf: repeatElement(0, count: scanPadding))
             guard emit(block, startLine: cut.startLine, lineEnds: cut.lineEnds) else { return true }
         }
-        if let see = replayedBytes {
+        if let see = fileBytes {
             // Bytes after the last cut (none while the file is unchanged): the observer sees them all.
             var tail = [UInt8](repeating: 0, count: 64 << 10)
             while true {
@@ -204,6 +204,7 @@ final class ChunkPipeline: @unchecked Sendable {
 
         while true {
             var n = try input.read(into: readBuffer, count: plan.readSize)
+            if let see = fileBytes, n > 0 { see(UnsafeRawBufferPointer(start: readBuffer, count: n)) }
             cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
             if stop { return }
             let final = n == 0

@@ -7,8 +7,10 @@ import ObjectStore
 import Parquet
 import Sources
 
-/// CSV file → lake: pass 1 (inference) with progress, the source's SHA-256 computed on the
-/// side, pass 2 streamed into the lake, and a summary. Shared by `upload` and `cursor-usage`.
+/// CSV file → lake, shared by `upload` and `cursor-usage`. One pass when the first chunk's
+/// types hold over the whole file (`OnePassCSVSource`), else pass 2 follows; with
+/// `--bad-rows reject`, always the two passes (`CSVSource`). The source's SHA-256 is taken
+/// from the bytes a pass reads anyway, on its reading thread.
 struct CSVLoader {
     let console: Console
     let store: any ObjectStore
@@ -18,14 +20,63 @@ struct CSVLoader {
               inference: InferenceOptions, overrides: ((_ header: [String]) throws -> [String: DataType])?,
               transforms: [any BatchTransform]) async throws -> LoadOutcome {
         let started = Date()
-        let (source, size) = try await scanCSV(file, csv: csv, inference: inference, overrides: overrides, console: console)
-        let reader = source.reader
-        let digest = sourceDigest(file: file, size: size, reader: reader)
+        let size = fileSize(file)
+        let digest = FileDigest.Streaming()
+        var options = try loadOptions(file: file, size: size, partitionColumn: partitionColumn)
+        options.sourceDigest = { [digest] in
+            // A pass that read every byte hashed them; otherwise (an early end) the file is read again.
+            digest.bytes == size ? digest.hex : try FileDigest.sha256(path: file).hex
+        }
+        let lake = Lake(store: store, format: ParquetDatasetFormat(options: load.parquetOptions()))
+
+        let reader: CSVReader
+        let report: InferenceReport
+        let result: LoadResult
+        if case .reject = csv.badRows {
+            let (source, _) = try await scanCSV(file, csv: csv, inference: inference, overrides: overrides, console: console)
+            source.reader.fileBytes = { digest.update($0) }
+            reader = source.reader
+            describe(reader, warnings: source.inference.report.warnings)
+            result = try await write(source, size: size, label: "write", lake: lake, datasetId: datasetId, transforms: transforms, options: options)
+            report = source.inference.report
+        } else {
+            let bar = Progress(label: "load", totalBytes: size, console: console)
+            let source = try await runBlocking {
+                try OnePassCSVSource(path: file, csv: csv, inference: inference, overrides: overrides,
+                                     fileBytes: { digest.update($0) }) { bytes, rows in bar.update(bytes: bytes, rows: Int64(rows)) }
+            }
+            reader = source.reader
+            describe(reader, warnings: [])  // the warnings of inference come once it has seen the whole file
+            do {
+                result = try await write(source, size: size, label: nil, lake: lake, datasetId: datasetId, transforms: transforms, options: options)
+                bar.finish()
+            } catch {
+                // Whether the error stands, or the types changed and pass 2 follows under the whole file's.
+                guard let whole = try await runBlocking({ try source.settle(after: error) }) else { bar.finish(); throw error }
+                bar.finish()
+                let changed = source.changedColumns(whole).map { "'\($0.name)' \($0.from.name) → \($0.to.name)" }
+                console.detail("types changed after the first \(Format.count(Int64(source.sampleRows))) rows"
+                               + (changed.isEmpty ? "" : " (\(changed.joined(separator: ", ")))") + "; writing again with the whole file's types")
+                let second = try source.secondPass(whole)
+                result = try await write(second, size: size, label: "write", lake: lake, datasetId: datasetId, transforms: transforms, options: options)
+            }
+            for w in source.inference.report.warnings { console.warning(w) }
+            report = source.inference.report
+        }
+        return LoadOutcome(datasetId: datasetId.rawValue, file: file, inputBytes: size, seconds: Date().timeIntervalSince(started),
+                           dryRun: load.dryRun, result: result, report: report,
+                           badRowsSkipped: reader.badRowsSkipped, badRowsRejected: reader.badRowsRejected,
+                           store: store.displayName)
+    }
+
+    /// The encoding, header renames and inference warnings.
+    private func describe(_ reader: CSVReader, warnings: [String]) {
         console.detail("encoding: \(reader.encoding.encoding.rawValue) (\(reader.encoding.reason))")
         for r in reader.headerRenames { console.warning("\(reader.fileName): column \(r.position) header '\(r.original)' renamed to '\(r.renamed)'") }
-        for w in source.inference.report.warnings { console.warning(w) }
+        for w in warnings { console.warning(w) }
+    }
 
-        let write = Progress(label: "write", totalBytes: size, console: console)
+    private func loadOptions(file: String, size: Int64, partitionColumn: String?) throws -> LoadOptions {
         var options = LoadOptions()
         options.partitionColumn = partitionColumn
         options.partitionTimeZone = try load.timeZone()
@@ -34,42 +85,27 @@ struct CSVLoader {
         options.dryRun = load.dryRun
         options.inletVersion = InletVersion.number
         options.source = SourceInfo(fileName: (file as NSString).lastPathComponent, size: size, sha256: "")
-        options.sourceDigest = digest
-        let lake = Lake(store: store, format: ParquetDatasetFormat(options: load.parquetOptions()))
-        var batches = ProgressSource(inner: source) { write.update(bytes: source.reader.bytesRead, rows: Int64(source.rowsOut)) }
-        let result = try await lake.load(datasetId: datasetId, source: &batches, transforms: transforms, options: options)
-        write.finish()
+        return options
+    }
 
-        return LoadOutcome(datasetId: datasetId.rawValue, file: file, inputBytes: size, seconds: Date().timeIntervalSince(started),
-                           dryRun: load.dryRun, result: result, report: source.inference.report,
-                           badRowsSkipped: reader.badRowsSkipped, badRowsRejected: reader.badRowsRejected,
-                           store: store.displayName)
+    /// Streams `source` into the lake; with a `label`, behind a progress bar of its own.
+    private func write<S: BatchSource>(_ source: S, size: Int64, label: String?, lake: Lake, datasetId: DatasetID,
+                                       transforms: [any BatchTransform], options: LoadOptions) async throws -> LoadResult
+        where S: AnyObject, S: RowCounting {
+        let bar = label.map { Progress(label: $0, totalBytes: size, console: console) }
+        defer { bar?.finish() }
+        var batches = ProgressSource(inner: source) { bar?.update(bytes: source.reader.bytesRead, rows: Int64(source.rowsOut)) }
+        return try await lake.load(datasetId: datasetId, source: &batches, transforms: transforms, options: options)
     }
 }
 
-extension CSVLoader {
-    /// The source's SHA-256, for the manifest. When pass 2 replays pass 1's blocks (UTF-8), it
-    /// hashes the bytes it reads anyway, on its reading thread, idle otherwise; pass 1 (every
-    /// core busy) no longer shares them with a third read. Otherwise the file is read once more
-    /// on the side during pass 2, or, when the replay was refused (the file changed between
-    /// the passes), after it.
-    func sourceDigest(file: String, size: Int64, reader: CSVReader) -> @Sendable () async throws -> String {
-        let streamed = FileDigest.Streaming()
-        let onTheSide: Task<String, Error>?
-        if reader.nextPassMayReplay {
-            reader.replayedBytes = { streamed.update($0) }
-            onTheSide = nil
-        } else {
-            onTheSide = Task.detached(priority: .utility) { try FileDigest.sha256(path: file).hex }
-        }
-        // Called once the source is exhausted, so the reader is no longer in use.
-        return {
-            if reader.lastPassReplayed, streamed.bytes == size { return streamed.hex }
-            if let onTheSide { return try await onTheSide.value }
-            return try FileDigest.sha256(path: file).hex
-        }
-    }
+/// A source whose progress the loader can show.
+protocol RowCounting {
+    var reader: CSVReader { get }
+    var rowsOut: Int { get }
 }
+extension CSVSource: RowCounting {}
+extension OnePassCSVSource: RowCounting {}
 
 /// Calls `tick` after each batch so progress follows pass 2.
 struct ProgressSource<Inner: BatchSource>: BatchSource {

@@ -11,7 +11,7 @@ import Sources
 func scanCSV(_ file: String, csv: CSVOptions, inference: InferenceOptions,
              overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
              console: Console) async throws -> (source: CSVSource, size: Int64) {
-    let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
+    let size = fileSize(file)
     let scan = Progress(label: "scan", totalBytes: size, console: console)
     let source = try await runBlocking {
         try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
@@ -20,4 +20,9 @@ func scanCSV(_ file: String, csv: CSVOptions, inference: InferenceOptions,
     }
     scan.finish()
     return (source, size)
+}
+
+/// The size of the file `path` names (through symlinks), 0 when unknown: progress totals only.
+func fileSize(_ path: String) -> Int64 {
+    (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)[.size] as? Int64) ?? 0
 }

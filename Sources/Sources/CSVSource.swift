@@ -20,12 +20,7 @@ public final class CSVSource: BatchSource {
     public convenience init(path: String, csv: CSVOptions, inference options: InferenceOptions,
                             overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
                             progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
-        let reader = try CSVReader(path: path, options: csv)
-        var options = options
-        if let overrides {
-            options.schemaOverrides.merge(try overrides(reader.header)) { explicit, _ in explicit }
-        }
-        try Self.checkOverrides(options.schemaOverrides, header: reader.header, file: reader.fileName)
+        let (reader, options) = try Self.open(path: path, csv: csv, inference: options, overrides: overrides)
         // Each chunk is observed on its parse thread; the per-chunk states merge here in file order.
         let blank = InferenceState(columnNames: reader.header, options: options)
         reader.stage = { chunk in
@@ -55,17 +50,24 @@ public final class CSVSource: BatchSource {
         self.init(reader: reader, result: InferenceResult(declared: fields, options: options), badRows: csv.badRows, progress: progress)
     }
 
-    private init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy,
-                 progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?) {
+    /// Opens the file and completes the inference options with the header's overrides.
+    static func open(path: String, csv: CSVOptions, inference options: InferenceOptions,
+                     overrides: ((_ header: [String]) throws -> [String: DataType])?) throws -> (CSVReader, InferenceOptions) {
+        let reader = try CSVReader(path: path, options: csv)
+        var options = options
+        if let overrides {
+            options.schemaOverrides.merge(try overrides(reader.header)) { explicit, _ in explicit }
+        }
+        try checkOverrides(options.schemaOverrides, header: reader.header, file: reader.fileName)
+        return (reader, options)
+    }
+
+    /// Pass 2 over `reader` (rewound) under an inference already made.
+    init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy,
+         progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?) {
         self.reader = reader
         inference = result
-        let rowErrors: RowErrorPolicy
-        switch badRows {
-        case .fail: rowErrors = .fail
-        // Collected either way: `CSVReader.reject` writes them (reject) or counts them (skip).
-        case .skip, .reject: rowErrors = .collect
-        }
-        converter = BatchConverter(result: result, fileName: reader.fileName, rowErrors: rowErrors)
+        converter = BatchConverter(result: result, fileName: reader.fileName, rowErrors: badRows.rowErrors)
         self.progress = progress
     }
 
@@ -94,6 +96,17 @@ public final class CSVSource: BatchSource {
         let unknown = overrides.keys.filter { !header.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw SourceError.unknownSchemaColumns(file: file, columns: unknown, header: header)
+        }
+    }
+}
+
+extension BadRowPolicy {
+    /// What the converter does with a value its column's type cannot take.
+    var rowErrors: RowErrorPolicy {
+        switch self {
+        case .fail: return .fail
+        // Collected either way: `CSVReader.reject` writes them (reject) or counts them (skip).
+        case .skip, .reject: return .collect
         }
     }
 }
