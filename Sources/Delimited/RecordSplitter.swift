@@ -1,6 +1,6 @@
 /// Finds record ends in a growing buffer of UTF-8 so the stream can be cut into blocks that
 /// parse independently. It runs the same quote state machine as `parseBlock`, but only
-/// looks at structural bytes: 32 bytes at a time when a vector holds no quote.
+/// looks at structural bytes, 32 at a time unless a quote opens in the middle of a field.
 struct RecordSplitter {
     enum State { case fieldStart, unquoted, inQuoted, afterQuote }
 
@@ -34,25 +34,31 @@ struct RecordSplitter {
             let qm = mask32(p + i, q) & valid
             if qm == 0 && state == .inQuoted { lineEnds += lineEndCount(p, i, n, valid); i += 32; continue }
             let nl = (mask32(p + i, byteCR) | mask32(p + i, byteLF)) & valid
+            let lastBit: UInt32 = 1 << UInt32(min(32, limit - i) - 1)
             if qm == 0 {
                 // Outside quotes for the whole vector: every CR/LF ends a record.
-                if nl != 0 {
-                    let count = nl.nonzeroBitCount
-                    if records + count >= rowLimit || i + 32 >= byteLimit {
-                        var bits = nl
-                        while bits != 0 {
-                            let j = i + bits.trailingZeroBitCount
-                            bits &= bits - 1
-                            records += 1
-                            if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n, vector: i) }
-                        }
-                    }
-                    records += count
-                }
+                if nl != 0, let at = recordEnds(nl, p, vector: i, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
                 lineEnds += lineEndCount(p, i, n, valid)
-                let lastIndex = min(i + 32, limit) - 1
-                let last = p[lastIndex]
+                let last = p[min(i + 32, limit) - 1]
                 state = (last == d || last == byteCR || last == byteLF) ? .fieldStart : .unquoted
+                i += 32
+                continue
+            }
+            // Quotes, when each one that opens a quoted section starts a field: the bytes inside
+            // quotes are those after an odd number of quotes (a prefix XOR; an escaped `""`
+            // closes and reopens), and the CR/LFs outside them end records.
+            let dm = mask32(p + i, d) & valid
+            var parity = qm
+            parity ^= parity << 1; parity ^= parity << 2; parity ^= parity << 4; parity ^= parity << 8; parity ^= parity << 16
+            let inside = state == .inQuoted ? ~parity : parity  // an opening quote is inside, a closing one not
+            let closing = qm & ~inside
+            let fieldStarts = (((dm | nl) & ~inside) | closing) << 1 | (state == .fieldStart || state == .afterQuote ? 1 : 0)
+            if qm & inside & ~fieldStarts == 0 {
+                let ends = nl & ~inside
+                if ends != 0, let at = recordEnds(ends, p, vector: i, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
+                lineEnds += lineEndCount(p, i, n, valid)
+                state = inside & lastBit != 0 ? .inQuoted : closing & lastBit != 0 ? .afterQuote
+                    : (dm | nl) & lastBit != 0 ? .fieldStart : .unquoted
                 i += 32
                 continue
             }
@@ -86,6 +92,23 @@ struct RecordSplitter {
             i += 32
         }
         scanned = min(i, limit)
+        return nil
+    }
+
+    /// Counts the record ends `ends` of the vector at `i`; the cut offset when one completes a block.
+    @inline(__always)
+    private mutating func recordEnds(_ ends: UInt32, _ p: UnsafePointer<UInt8>, vector i: Int, _ n: Int, rowLimit: Int, byteLimit: Int) -> Int? {
+        let count = ends.nonzeroBitCount
+        if records + count >= rowLimit || i + 32 >= byteLimit {
+            var bits = ends
+            while bits != 0 {
+                let j = i + bits.trailingZeroBitCount
+                bits &= bits - 1
+                records += 1
+                if records >= rowLimit || j + 1 >= byteLimit { return cut(p, at: j, n, vector: i) }
+            }
+        }
+        records += count
         return nil
     }
 

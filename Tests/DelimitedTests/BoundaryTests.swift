@@ -92,4 +92,73 @@ import Testing
             }
         }
     }
+
+    /// Where a byte-at-a-time reading of the quote rules ends records (after the LF of a CRLF):
+    /// a quote opens only at a field's start or right after a closing quote (an escaped `""`),
+    /// and is text anywhere else; CR/LF outside quotes ends a record.
+    static func recordEnds(_ text: [UInt8]) -> [Int] {
+        var ends: [Int] = []
+        var inQuotes = false, atFieldStart = true, afterQuote = false
+        var i = 0
+        while i < text.count {
+            let c = text[i]
+            if inQuotes {
+                if c == 0x22 { inQuotes = false; afterQuote = true }
+            } else if c == 0x22, atFieldStart || afterQuote {
+                inQuotes = true; atFieldStart = false; afterQuote = false
+            } else if c == 0x2C {
+                atFieldStart = true; afterQuote = false
+            } else if c == 0x0A || c == 0x0D {
+                let end = c == 0x0D && i + 1 < text.count && text[i + 1] == 0x0A ? i + 2 : i + 1
+                ends.append(end)
+                i = end
+                atFieldStart = true; afterQuote = false
+                continue
+            } else {
+                atFieldStart = false; afterQuote = false
+            }
+            i += 1
+        }
+        return ends
+    }
+
+    @Test func splitterCutsWhereTheQuoteRulesEndRecordsInWellAndBadlyQuotedText() {
+        // Long records so that quotes land at every position of 32-byte vectors: well-formed
+        // quoted fields (escaped quotes, delimiters and line ends inside, some longer than a
+        // vector), and now and then a quote in the middle of an unquoted field, which is text.
+        var rng = SeededRandom(state: 20_261_128)
+        let words = ["a", "bc", "def", "x y", "12.5", "東京", "é"]
+        for iteration in 0 ..< 200 {
+            var text: [UInt8] = []
+            for _ in 0 ..< Int.random(in: 1 ... 30, using: &rng) {
+                let fields = (0 ..< Int.random(in: 1 ... 6, using: &rng)).map { _ -> String in
+                    switch Int.random(in: 0 ..< 10, using: &rng) {
+                    case 0: return ""
+                    case 1: return "\"\""
+                    case 2, 3:
+                        let parts = (0 ..< Int.random(in: 1 ... 12, using: &rng)).map { _ in
+                            ["\"\"", ",", "\n", "\r\n", "\r", words.randomElement(using: &rng)!].randomElement(using: &rng)!
+                        }
+                        return "\"" + parts.joined() + "\""
+                    case 4: return words.randomElement(using: &rng)! + "\"" + words.randomElement(using: &rng)!  // a stray quote
+                    case 5: return "\"q\"tail"  // text after a closing quote
+                    default: return (0 ..< Int.random(in: 1 ... 8, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined()
+                    }
+                }
+                text += Array(fields.joined(separator: ",").utf8) + Array(["\n", "\r\n", "\r"].randomElement(using: &rng)!.utf8)
+            }
+            let expected = Self.recordEnds(text)
+            // One record per block: the splitter must cut at each record end and nowhere else.
+            var splitter = RecordSplitter(delimiter: 0x2C, quote: 0x22)
+            var cuts: [Int] = []
+            var offset = 0
+            while offset < text.count {
+                let slice = Array(text[offset...]) + [UInt8](repeating: 0, count: scanPadding)
+                guard let cut = slice.withUnsafeBufferPointer({ splitter.nextCut($0.baseAddress!, text.count - offset, final: true, rowLimit: 1, byteLimit: .max) }) else { break }
+                offset += cut
+                cuts.append(offset)
+            }
+            #expect(cuts == expected, "iteration \(iteration): \(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+    }
 }
