@@ -31,8 +31,6 @@ public final class CSVReader {
     private var replay: PassReplay?
     /// The last pass to finish read the blocks of the one before (see `PassReplay`).
     public private(set) var lastPassReplayed = false
-    /// The next pass can replay the last one's blocks (it still may not: the file may change first).
-    public var nextPassMayReplay: Bool { replay != nil }
     /// A pass starts on the first `nextChunk` after opening or `rewind`, so a stage set in between applies to it.
     private var passPending = true
     private var finishedBytes: Int64 = 0
