@@ -187,6 +187,31 @@ public final class CSVReader {
         terminalError = error
     }
 
+    /// The rows of the file's last `bytes` bytes, from just after the first line end there: a
+    /// guess at what the end of the file holds (a totals row, say) before a pass gets there.
+    /// Only a guess, since that line end may sit inside a quoted field. nil unless the file is
+    /// UTF-8 (its bytes are its text) and longer than `bytes` past its header, and every row
+    /// parses with the header's field count.
+    public func tailSample(bytes: Int) -> FieldChunk? {
+        guard encoding.encoding == .utf8, plan.encodingErrors == .fail, bytes > 0 else { return nil }
+        let bomLength = encoding.hadBOM ? EncodingDetector.bom(of: .utf8).count : 0
+        let start = fileSize - Int64(bytes)
+        guard start > Int64(bomLength + plan.dataStartOffset), let input = try? FileInput(path: plan.path) else { return nil }
+        let tail = input.bytes(at: start, count: bytes)
+        guard let lf = tail.firstIndex(of: byteLF) else { return nil }
+        let n = tail.count - lf - 1
+        var text = [UInt8](tail[(lf + 1)...])
+        text.append(contentsOf: repeatElement(0, count: scanPadding))
+        let s = plan.settings
+        let lenient = ParseSettings(delimiter: s.delimiter, quote: s.quote, columnCount: s.columnCount, trailingDelimiter: s.trailingDelimiter,
+                                    keepRawBadRows: false, failOnBadRow: false, fileName: s.fileName)
+        let parsed = text.withUnsafeBufferPointer {
+            parseBlock(UnsafeBufferPointer(rebasing: $0[0 ..< n]), startLine: 0, lineEnds: countLineEnds($0.baseAddress!, n), settings: lenient)
+        }
+        guard parsed.error == nil, parsed.badRows.isEmpty, parsed.rows > 0 else { return nil }
+        return parsed.chunk
+    }
+
     /// Starts another pass from the first data row; counters restart.
     public func rewind() throws {
         pipeline?.cancel()

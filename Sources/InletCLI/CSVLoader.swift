@@ -7,8 +7,8 @@ import ObjectStore
 import Parquet
 import Sources
 
-/// CSV file → lake, shared by `upload` and `cursor-usage`. One pass when the first chunk's
-/// types hold over the whole file (`OnePassCSVSource`), else pass 2 follows; with
+/// CSV file → lake, shared by `upload` and `cursor-usage`. One pass when the types of the
+/// first chunk and last rows hold over the whole file (`OnePassCSVSource`), else pass 2 follows; with
 /// `--bad-rows reject`, always the two passes (`CSVSource`). The source's SHA-256 is taken
 /// from the bytes a pass reads anyway, on its reading thread.
 struct CSVLoader {
@@ -55,7 +55,7 @@ struct CSVLoader {
                 guard let whole = try await runBlocking({ try source.settle(after: error) }) else { bar.finish(); throw error }
                 bar.finish()
                 let changed = source.changedColumns(whole).map { "'\($0.name)' \($0.from.name) → \($0.to.name)" }
-                console.detail("types changed after the first \(Format.count(Int64(source.sampleRows))) rows"
+                console.detail("the whole file's types differ from those of its first \(Format.count(Int64(source.sampleRows))) rows and last rows"
                                + (changed.isEmpty ? "" : " (\(changed.joined(separator: ", ")))") + "; writing again with the whole file's types")
                 let second = try source.secondPass(whole)
                 result = try await write(second, size: size, label: "write", lake: lake, datasetId: datasetId, transforms: transforms, options: options)

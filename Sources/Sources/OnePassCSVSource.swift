@@ -7,7 +7,8 @@ import Inference
 /// as the two passes of `CSVSource`.
 ///
 /// Whole-file inference costs a pass of its own: `CSVSource` reads, splits and parses the file
-/// twice. This source takes tentative types from the first chunk, then converts every chunk
+/// twice. This source takes tentative types from the first chunk and the file's last rows
+/// (`CSVReader.tailSample`: exports often end in a totals row), then converts every chunk
 /// under them while the same parse jobs observe every value for the whole-file decision.
 /// `next()` returns nil (so a lake publishes) only when that decision is the tentative one:
 /// same schema, same parsers. The batches are then the ones pass 2 would have made.
@@ -25,7 +26,7 @@ public final class OnePassCSVSource: BatchSource {
     public private(set) var inference: InferenceResult
     public var schema: Schema { tentative.schema }
     public private(set) var rowsOut = 0
-    /// The first chunk's rows: how many rows the tentative types come from.
+    /// The first chunk's rows, from which (with the tail sample) the tentative types come.
     public let sampleRows: Int
 
     private let tentative: InferenceResult
@@ -36,15 +37,20 @@ public final class OnePassCSVSource: BatchSource {
     private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
     /// Every chunk's observations so far, merged in file order.
     private var state: InferenceState
+    /// What the tail sample showed (nil without one): part of the tentative types, so each
+    /// chunk's running decision is checked with it.
+    private let tail: InferenceState?
     /// The first chunk, read to decide the tentative types and converted on the first `next()`.
     private var firstChunk: FieldChunk?
     private var phase = Phase.converting
 
     private enum Phase { case converting, held, abandoned }
 
-    /// Opens the file and reads its first chunk. `fileBytes` sees every byte of the one pass.
+    /// Opens the file and reads its first chunk and its last `tailBytes` bytes. `fileBytes`
+    /// sees every byte of the one pass.
     public init(path: String, csv: CSVOptions, inference options: InferenceOptions,
                 overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
+                tailBytes: Int = 256 << 10,
                 fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
                 progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
         let (reader, options) = try CSVSource.open(path: path, csv: csv, inference: options, overrides: overrides)
@@ -77,7 +83,12 @@ public final class OnePassCSVSource: BatchSource {
             firstChunk = first.chunk
         }
         sampleRows = state.rowCount
-        tentative = state.finish()
+        tail = reader.tailSample(bytes: tailBytes).map { rows in
+            var t = blank
+            t.observe(rows)
+            return t
+        }
+        tentative = Self.withTail(state, tail).finish()
         inference = tentative
         converter = BatchConverter(result: tentative, fileName: reader.fileName, rowErrors: csv.badRows.rowErrors)
         stageSwitch.mode = .convert(converter)
@@ -105,7 +116,7 @@ public final class OnePassCSVSource: BatchSource {
             state.merge(s.observed)
             // Decisions only widen as values come, so a running decision that left the
             // tentative one almost never comes back to it: stop converting now.
-            let running = state.finish()
+            let running = Self.withTail(state, tail).finish()
             guard holds(running) else { throw abandon(running) }
             // Chunks parsed before the tentative types were known come back unconverted.
             converted = s.converted ?? Result { try converter.convert(s.chunk!) }
@@ -118,7 +129,7 @@ public final class OnePassCSVSource: BatchSource {
             throw error
         }
         if let r = chunk.rejected.first(where: { !declared.contains($0.column) }) {
-            throw abandon(nil, reason: "line \(r.line): column '\(r.column)' value '\(r.value)' does not fit the first chunk's type")
+            throw abandon(nil, reason: "line \(r.line): column '\(r.column)' value '\(r.value)' does not fit its tentative type")
         }
         for r in chunk.rejected {
             try reader.reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8))
@@ -162,6 +173,13 @@ public final class OnePassCSVSource: BatchSource {
         }
     }
 
+    private static func withTail(_ state: InferenceState, _ tail: InferenceState?) -> InferenceState {
+        guard let tail else { return state }
+        var s = state
+        s.merge(tail)
+        return s
+    }
+
     private func holds(_ result: InferenceResult) -> Bool {
         result.schema == tentative.schema && result.plan.parsers == tentative.plan.parsers
     }
@@ -176,11 +194,11 @@ public final class OnePassCSVSource: BatchSource {
     }
 }
 
-/// The one-pass load cannot stand: the types the first chunk showed did not hold.
+/// The one-pass load cannot stand: the tentative types did not hold.
 public struct OnePassMiss: Error, CustomStringConvertible {
     public let file: String
     public let reason: String
-    public var description: String { "\(file): types changed after the first chunk (\(reason)); pass 2 follows" }
+    public var description: String { "\(file): the tentative types did not hold (\(reason)); pass 2 follows" }
 }
 
 /// What a parse job made of one chunk.

@@ -152,6 +152,43 @@ import Testing
         #expect(rows == 299)
         #expect(one.reader.badRowsSkipped == 1)
     }
+
+    @Test func aTotalsRowAtTheEndIsPartOfTheTentativeTypes() throws {
+        // The last 200 bytes hold the totals row: `id` is a string from the start, no miss.
+        let path = try write(table(rows: 300) + "Total,12345.5,2025-01-01,all\n")
+        let one = try OnePassCSVSource(path: path, csv: csv(), inference: .init(), tailBytes: 200)
+        #expect(one.schema.fields[0].type == .string)
+        let batches = try drain(one)
+        let (schema, expected) = try twoPass(path, csv())
+        #expect(one.schema == schema)
+        #expect(batches == expected)
+        // Without the tail, the same file is a miss at the last chunk.
+        let blind = try OnePassCSVSource(path: path, csv: csv(), inference: .init(), tailBytes: 0)
+        #expect(throws: OnePassMiss.self) { _ = try self.drain(blind) }
+    }
+
+    @Test func aTailThatStartsInsideAQuotedFieldIsOnlyAGuess() throws {
+        // Quoted fields spanning lines: the tail's first line end may be inside one, and its rows
+        // are then misread (here as a 1-field row: no sample) or wrong. The load still equals two passes.
+        var text = "id,note\n"
+        for i in 0 ..< 400 { text += "\(i),\"line one\nline, two \(i)\"\n" }
+        let path = try write(text)
+        for tail in [7, 30, 61, 150, 600] {
+            let one = try OnePassCSVSource(path: path, csv: csv(), inference: .init(), tailBytes: tail)
+            var batches: [RecordBatch] = []
+            do { batches = try drain(one) } catch let miss as OnePassMiss {
+                batches = try drain(try one.secondPass(try #require(try one.settle(after: miss))))
+            }
+            #expect(batches == (try twoPass(path, csv())).1, "tail \(tail)")
+        }
+        let reader = try CSVReader(path: path, options: csv())
+        #expect(reader.tailSample(bytes: 1 << 20) == nil, "longer than the file")
+        let latin = dir.appendingPathComponent("latin.csv").path
+        try Data("a,b\n".utf8 + [UInt8](repeating: 0x61, count: 300) + [0x2C, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: latin))
+        var latinOptions = csv()
+        latinOptions.encoding = .windows1252
+        #expect(try CSVReader(path: latin, options: latinOptions).tailSample(bytes: 10) == nil, "not UTF-8")
+    }
 }
 
 /// Bytes seen by a hook on the reading thread.
