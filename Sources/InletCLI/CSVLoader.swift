@@ -41,6 +41,7 @@ struct CSVLoader {
             report = source.inference.report
         } else {
             let bar = Progress(label: "load", totalBytes: size, console: console)
+            defer { bar.finish() }  // also when settling throws
             let source = try await runBlocking {
                 try OnePassCSVSource(path: file, csv: csv, inference: inference, overrides: overrides,
                                      fileBytes: { digest.update($0) }) { bytes, rows in bar.update(bytes: bytes, rows: Int64(rows)) }
@@ -49,10 +50,9 @@ struct CSVLoader {
             describe(reader, warnings: [])  // the warnings of inference come once it has seen the whole file
             do {
                 result = try await write(source, size: size, label: nil, lake: lake, datasetId: datasetId, transforms: transforms, options: options)
-                bar.finish()
             } catch {
                 // Whether the error stands, or the types changed and pass 2 follows under the whole file's.
-                guard let whole = try await runBlocking({ try source.settle(after: error) }) else { bar.finish(); throw error }
+                guard let whole = try await runBlocking({ try source.settle(after: error) }) else { throw error }
                 bar.finish()
                 let changed = source.changedColumns(whole).map { "'\($0.name)' \($0.from.name) → \($0.to.name)" }
                 console.detail("the whole file's types differ from those of its first \(Format.count(Int64(source.sampleRows))) rows and last rows"

@@ -124,8 +124,7 @@ public final class OnePassCSVSource: BatchSource {
         let chunk: ConvertedChunk
         do { chunk = try converted.get() } catch {
             // Settled by `settle(after:)`: a bad value in an inferred column is a miss there.
-            phase = .abandoned
-            stageSwitch.mode = .observe
+            stopConverting()
             throw error
         }
         if let r = chunk.rejected.first(where: { !declared.contains($0.column) }) {
@@ -145,8 +144,7 @@ public final class OnePassCSVSource: BatchSource {
     /// A CSV error met while reading on is thrown: pass 1 would have stopped on it.
     public func settle(after error: Error) throws -> InferenceResult? {
         if phase == .held { return nil }
-        phase = .abandoned
-        stageSwitch.mode = .observe
+        stopConverting()
         while let (_, staged) = try reader.nextStagedChunk() {
             state.merge((staged as! StagedChunk).observed)
             progress?(reader.bytesRead, reader.rowsRead)
@@ -158,12 +156,11 @@ public final class OnePassCSVSource: BatchSource {
     }
 
     /// Pass 2 under the whole file's inference, after `settle` asked for it.
-    public func secondPass(_ result: InferenceResult,
-                           progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws -> CSVSource {
+    public func secondPass(_ result: InferenceResult) throws -> CSVSource {
         reader.stage = nil
         reader.fileBytes = nil
         try reader.rewind()
-        return CSVSource(reader: reader, result: result, badRows: badRows, progress: progress)
+        return CSVSource(reader: reader, result: result, badRows: badRows, progress: nil)
     }
 
     /// The columns whose whole-file type differs from the tentative one, for the log.
@@ -184,9 +181,14 @@ public final class OnePassCSVSource: BatchSource {
         result.schema == tentative.schema && result.plan.parsers == tentative.plan.parsers
     }
 
-    private func abandon(_ running: InferenceResult?, reason: String? = nil) -> OnePassMiss {
+    /// From here on the parse jobs only observe, and `next()` throws.
+    private func stopConverting() {
         phase = .abandoned
         stageSwitch.mode = .observe
+    }
+
+    private func abandon(_ running: InferenceResult?, reason: String? = nil) -> OnePassMiss {
+        stopConverting()
         let changed = running.map(changedColumns) ?? []
         let why = reason ?? (changed.isEmpty ? "a column's parser changed"
             : changed.map { "column '\($0.name)' \($0.from.name) → \($0.to.name)" }.joined(separator: ", "))
