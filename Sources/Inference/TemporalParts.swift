@@ -161,8 +161,7 @@ struct TemporalParts {
     /// Days since 1970-01-01, reading a slashed date in `order`; nil if no such date.
     func days(order: DateOrder) -> Int64? {
         let (m, d) = style == .slashed && order == .dmy ? (second, first) : (first, second)
-        guard CivilDate.isValid(year: year, month: m, day: d) else { return nil }
-        return CivilDate(year: year, month: m, day: d).daysSinceEpoch
+        return CivilDate.days(year: year, month: m, day: d)
     }
 
     /// Microseconds since the epoch, adjusted to UTC when the value has an offset.

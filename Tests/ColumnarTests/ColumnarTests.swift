@@ -20,6 +20,25 @@ import Testing
         #expect(!CivilDate.isValid(year: 1900, month: 2, day: 29))
     }
 
+    @Test func theTableOfCommonYearsAgreesWithTheCalendarOnEveryDay() {
+        // 1899-01-01 through 2101-12-31, across both ends of the table (1900-2099): every
+        // real date maps to its day, and every day 0, 29, 30, 31 or 32 that is not one is refused.
+        for d in CivilDate(year: 1899, month: 1, day: 1).daysSinceEpoch ... CivilDate(year: 2101, month: 12, day: 31).daysSinceEpoch {
+            let c = CivilDate(daysSinceEpoch: d)
+            #expect(c.daysSinceEpoch == d)
+            #expect(CivilDate.days(year: c.year, month: c.month, day: c.day) == d)
+        }
+        for year: Int64 in 1899 ... 2101 {
+            for month in 0 ... 13 {
+                for day in [0, 1, 28, 29, 30, 31, 32] {
+                    let real = (1 ... 12).contains(month) && day >= 1 && day <= CivilDate.daysIn(month: month, year: year)
+                    #expect(CivilDate.isValid(year: year, month: month, day: day) == real, "\(year)-\(month)-\(day)")
+                    #expect((CivilDate.days(year: year, month: month, day: day) != nil) == real, "\(year)-\(month)-\(day)")
+                }
+            }
+        }
+    }
+
     @Test func timestampFormatFloorsBeforeEpoch() {
         #expect(Timestamps.format(-1, unit: .microsecond, utc: true) == "1969-12-31 23:59:59.999999Z")
         #expect(Timestamps.format(1_500, unit: .millisecond, utc: false) == "1970-01-01 00:00:01.500")
