@@ -79,35 +79,35 @@ struct ByteArrayEncoder: ValueEncoder {
         arrays.data.withUnsafeBytes { data in
             arrays.offsets.withUnsafeBufferPointer { offs in
               words.withUnsafeBufferPointer { w in
-                let hasNulls = !w.isEmpty
-                let dictionary = useDictionary
-                let base = data.baseAddress
-                var minI = -1, maxI = -1
                 // A dictionary page's min and max come from its distinct entries (`takePage`).
-                for i in range where !dictionary {
-                    if hasNulls && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
-                    let start = offs[i], n = offs[i + 1] - start
-                    let p = base.map { $0 + start }
-                    if minI < 0 {
-                        minI = i; maxI = i
-                    } else {
-                        if compareBytes(p, n, base.map { $0 + offs[minI] }, offs[minI + 1] - offs[minI]) < 0 { minI = i }
-                        else if compareBytes(p, n, base.map { $0 + offs[maxI] }, offs[maxI + 1] - offs[maxI]) > 0 { maxI = i }
-                    }
-                }
-                if dictionary { appendIndices(base, offs, w, range) } else { appendPlain(data, offs, w, range) }
-                if minI >= 0 {
-                    let lo = UnsafeRawBufferPointer(start: base.map { $0 + offs[minI] }, count: offs[minI + 1] - offs[minI])
-                    let hi = UnsafeRawBufferPointer(start: base.map { $0 + offs[maxI] }, count: offs[maxI + 1] - offs[maxI])
-                    if pageMin == nil || pageMin!.withUnsafeBytes({ compareBytes(lo.baseAddress, lo.count, $0.baseAddress, $0.count) }) < 0 {
-                        pageMin = Array(lo)
-                    }
-                    if pageMax == nil || pageMax!.withUnsafeBytes({ compareBytes(hi.baseAddress, hi.count, $0.baseAddress, $0.count) }) > 0 {
-                        pageMax = Array(hi)
-                    }
+                if useDictionary { appendIndices(data.baseAddress, offs, w, range) } else {
+                    appendPlain(data, offs, w, range)
+                    plainMinMax(data.baseAddress, offs, w, range)
                 }
               }
             }
+        }
+    }
+
+    /// Widens the page's min and max to the non-null values of `range`, each compared.
+    private mutating func plainMinMax(_ base: UnsafeRawPointer?, _ offs: UnsafeBufferPointer<Int>,
+                                      _ w: UnsafeBufferPointer<UInt64>, _ range: Range<Int>) {
+        func value(_ i: Int) -> (UnsafeRawPointer?, Int) { (base.map { $0 + offs[i] }, offs[i + 1] - offs[i]) }
+        var minI = -1, maxI = -1
+        for i in range {
+            if !w.isEmpty && w[i >> 6] & (1 << UInt64(i & 63)) == 0 { continue }
+            let (p, n) = value(i)
+            if minI < 0 { minI = i; maxI = i; continue }
+            let (lp, ln) = value(minI), (hp, hn) = value(maxI)
+            if compareBytes(p, n, lp, ln) < 0 { minI = i } else if compareBytes(p, n, hp, hn) > 0 { maxI = i }
+        }
+        guard minI >= 0 else { return }
+        let (lp, ln) = value(minI), (hp, hn) = value(maxI)
+        if pageMin == nil || pageMin!.withUnsafeBytes({ compareBytes(lp, ln, $0.baseAddress, $0.count) }) < 0 {
+            pageMin = Array(UnsafeRawBufferPointer(start: lp, count: ln))
+        }
+        if pageMax == nil || pageMax!.withUnsafeBytes({ compareBytes(hp, hn, $0.baseAddress, $0.count) }) > 0 {
+            pageMax = Array(UnsafeRawBufferPointer(start: hp, count: hn))
         }
     }
 

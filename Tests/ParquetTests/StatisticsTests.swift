@@ -4,10 +4,10 @@ import Testing
 @testable import Parquet
 
 @Suite struct StatisticsTests {
-    func chunkStats(_ type: DataType, _ values: [Value], nullable: Bool = true) throws -> Statistics? {
+    func chunkStats(_ type: DataType, _ values: [Value], nullable: Bool = true, options: ParquetWriteOptions = .init()) throws -> Statistics? {
         let schema = Schema([Field("c", type, nullable: nullable)])
         let batch = try RecordBatch(schema: schema, columns: [Column(type: type, values: values)])
-        let (path, _) = try writeFile([batch], schema: schema)
+        let (path, _) = try writeFile([batch], schema: schema, options: options)
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try ParquetFileReader(path: path).fileMetaData.rowGroups.first?.columns[0].metaData?.statistics
     }
@@ -30,10 +30,17 @@ import Testing
         #expect(n.minValue == nil && n.nullCount == 2)
     }
 
-    @Test func stringsCompareAsUnsignedBytes() throws {
-        let s = try #require(try chunkStats(.string, [.string("é"), .string("z"), .string(""), .string("abcdefghij"), .string("abcdefghi")]))
+    /// Dictionary pages take their min and max from their distinct entries, PLAIN pages from
+    /// every value: both must order strings as unsigned bytes.
+    @Test(arguments: [true, false])
+    func stringsCompareAsUnsignedBytes(dictionary: Bool) throws {
+        var options = ParquetWriteOptions()
+        options.dictionaryEnabled = dictionary
+        let values: [Value] = [.string("é"), .string("z"), .null, .string(""), .string("abcdefghij"), .string("z"), .string("abcdefghi")]
+        let s = try #require(try chunkStats(.string, values, options: options))
         #expect(s.minValue == [])
         #expect(s.maxValue == Array("é".utf8)) // 0xC3 sorts after 'z'
+        #expect(s.nullCount == 1)
         #expect(s.min == nil) // legacy fields only for signed orders
     }
 
