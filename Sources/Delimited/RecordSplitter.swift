@@ -34,7 +34,6 @@ struct RecordSplitter {
             let qm = mask32(p + i, q) & valid
             if qm == 0 && state == .inQuoted { lineEnds += lineEndCount(p, i, n, valid); i += 32; continue }
             let nl = (mask32(p + i, byteCR) | mask32(p + i, byteLF)) & valid
-            let lastBit: UInt32 = 1 << UInt32(min(32, limit - i) - 1)
             if qm == 0 {
                 // Outside quotes for the whole vector: every CR/LF ends a record.
                 if nl != 0, let at = recordEnds(nl, p, vector: i, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
@@ -57,13 +56,14 @@ struct RecordSplitter {
                 let ends = nl & ~inside
                 if ends != 0, let at = recordEnds(ends, p, vector: i, n, rowLimit: rowLimit, byteLimit: byteLimit) { return at }
                 lineEnds += lineEndCount(p, i, n, valid)
+                let lastBit: UInt32 = 1 << UInt32(min(32, limit - i) - 1)
                 state = inside & lastBit != 0 ? .inQuoted : closing & lastBit != 0 ? .afterQuote
                     : (dm | nl) & lastBit != 0 ? .fieldStart : .unquoted
                 i += 32
                 continue
             }
             // Slow path: walk the structural bytes in order, noting gaps of ordinary bytes.
-            var bits = qm | nl | (mask32(p + i, d) & valid)
+            var bits = qm | nl | dm
             var prev = -1
             let width = min(32, limit - i)
             while bits != 0 {
