@@ -26,15 +26,10 @@ public struct CivilDate: Sendable, Hashable, CustomStringConvertible {
         return Self.eraDays(year: year, month: month, day: day)
     }
 
-    /// Days since the epoch of year/month/day, nil when that is no date: `isValid`, then
-    /// `daysSinceEpoch`, with one table lookup in the common years.
+    /// Days since the epoch of year/month/day, nil when that is no date.
     @inline(__always)
     public static func days(year: Int64, month: Int, day: Int) -> Int64? {
-        if let i = tableIndex(year, month) {
-            let start = monthStarts[i]
-            return day >= 1 && day <= Int(monthStarts[i + 1] - start) ? Int64(start) + Int64(day) - 1 : nil
-        }
-        return isValid(year: year, month: month, day: day) ? eraDays(year: year, month: month, day: day) : nil
+        isValid(year: year, month: month, day: day) ? CivilDate(year: year, month: month, day: day).daysSinceEpoch : nil
     }
 
     /// Day 1 of every month from January 1900 to January 2100, in days since the epoch: date

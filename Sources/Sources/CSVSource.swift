@@ -83,9 +83,7 @@ public final class CSVSource: BatchSource {
         guard let (_, staged) = try reader.nextStagedChunk() else { return nil }
         let converted = try (staged as! Result<ConvertedChunk, Error>).get()
         // Type rejects go to the rejects file here, in file order.
-        for r in converted.rejected {
-            try reader.reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8))
-        }
+        try reader.reject(converted.rejected)
         rowsOut += converted.batch.rowCount
         progress?(reader.bytesRead, rowsOut)
         return converted.batch
@@ -97,6 +95,13 @@ public final class CSVSource: BatchSource {
         guard unknown.isEmpty else {
             throw SourceError.unknownSchemaColumns(file: file, columns: unknown, header: header)
         }
+    }
+}
+
+extension CSVReader {
+    /// Writes (or counts) the rows a chunk's conversion refused, as `--bad-rows` says.
+    func reject(_ rows: [RejectedRow]) throws {
+        for r in rows { try reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8)) }
     }
 }
 

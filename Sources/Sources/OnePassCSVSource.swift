@@ -130,9 +130,7 @@ public final class OnePassCSVSource: BatchSource {
         if let r = chunk.rejected.first(where: { !declared.contains($0.column) }) {
             throw abandon(nil, reason: "line \(r.line): column '\(r.column)' value '\(r.value)' does not fit its tentative type")
         }
-        for r in chunk.rejected {
-            try reader.reject(line: r.line, reason: "column '\(r.column)': \(r.reason)", text: Array(r.value.utf8))
-        }
+        try reader.reject(chunk.rejected)
         rowsOut += chunk.batch.rowCount
         progress?(reader.bytesRead, rowsOut)
         return chunk.batch
