@@ -90,6 +90,7 @@ final class ColumnChunkWriter {
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
+        precondition(!sealed, "ColumnChunkWriter.write after seal")
         if !range.isEmpty { try consultHistory() }
         var start = range.lowerBound
         // Small steps so a page closes near `pageMaxBytes` rather than far past it.
@@ -203,15 +204,17 @@ final class ColumnChunkWriter {
         pageNulls = 0
     }
 
-    /// Writes the chunk (dictionary page, then data pages) to `sink` and returns its metadata; resets for the next row group.
-    func finishChunk(to sink: FileSink) throws -> ColumnChunk {
+    /// The chunk's dictionary page (header + compressed body) and its uncompressed size, made
+    /// by `seal`.
+    private var sealedDictionary: (page: [UInt8], uncompressed: Int)?
+    private var sealed = false
+
+    /// Does the CPU work of finishing the chunk, the open page's encoding and compression and the
+    /// dictionary page's, so that a file's columns can do it on all cores before `finishChunk`
+    /// writes them out in order.
+    func seal() throws {
+        guard !sealed else { return }
         try flushPage()
-        let start = sink.offset
-        var dictOffset: Int64?
-        var encodingStats: [PageEncodingStats] = []
-        var totalUncompressed = uncompressedBytes
-        var allEncodings = encodings
-        if field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
         if let (count, dict) = peek({ $0.dictionaryPage() }) {
             try PageScratch.shared.with { scratch in
                 try dict.withUnsafeBytes { try PageCodec.compress(options.compression, $0, into: &scratch.compressed) }
@@ -220,11 +223,27 @@ final class ColumnChunkWriter {
                                         dictionaryPage: DictionaryPageHeader(numValues: Int32(count), encoding: Encoding.plain.rawValue))
                 var w = ThriftCompactWriter()
                 header.encode(&w)
-                dictOffset = start
-                try sink.write(w.bytes)
-                try scratch.compressed.withUnsafeBytes { try sink.write($0) }
-                totalUncompressed += w.bytes.count + dict.count
+                var page = w.bytes
+                scratch.compressed.withUnsafeBytes { page.append(contentsOf: $0) }
+                sealedDictionary = (page, w.bytes.count + dict.count)
             }
+        }
+        sealed = true
+    }
+
+    /// Writes the chunk (dictionary page, then data pages) to `sink` and returns its metadata; resets for the next row group.
+    func finishChunk(to sink: FileSink) throws -> ColumnChunk {
+        try seal()
+        let start = sink.offset
+        var dictOffset: Int64?
+        var encodingStats: [PageEncodingStats] = []
+        var totalUncompressed = uncompressedBytes
+        var allEncodings = encodings
+        if field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
+        if let dictionary = sealedDictionary {
+            dictOffset = start
+            try sink.write(dictionary.page)
+            totalUncompressed += dictionary.uncompressed
             allEncodings.insert(Encoding.plain.rawValue)
             encodingStats.append(PageEncodingStats(pageType: PageType.dictionaryPage.rawValue, encoding: Encoding.plain.rawValue, count: 1))
         }
@@ -246,6 +265,8 @@ final class ColumnChunkWriter {
         // and a flushed writer must not go on holding its largest row group's buffers.
         pages = []
         pagesBytes = 0
+        sealedDictionary = nil
+        sealed = false
         chunkRows = 0; chunkNulls = 0; uncompressedBytes = 0
         encodings.removeAll(); pageEncodingCounts.removeAll()
         plainChunks = withoutDictionary ? plainChunks + 1 : 0

@@ -95,23 +95,33 @@ public final class ParquetFileWriter {
     /// Column chunks are independent, so a large slice encodes its columns on all cores;
     /// small slices (many small partitions) stay on this thread, where dispatch would cost more.
     private func encode(_ physical: [Column], _ range: Range<Int>) throws {
-        guard range.count >= 8192, columns.count > 1 else {
-            for (w, c) in zip(columns, physical) { try w.write(c, range) }
+        try eachColumn(concurrently: range.count >= 8192) { i, w in try w.write(physical[i], range) }
+    }
+
+    /// Runs `body` on every column's writer, on all cores when asked and there are several.
+    private func eachColumn(concurrently: Bool, _ body: (Int, ColumnChunkWriter) throws -> Void) throws {
+        let columns = self.columns
+        guard concurrently, columns.count > 1 else {
+            for (i, w) in columns.enumerated() { try body(i, w) }
             return
         }
-        let columns = self.columns
         let failures = UnsafeMutableBufferPointer<Error?>.allocate(capacity: columns.count)
         failures.initialize(repeating: nil)
         defer { failures.deinitialize(); failures.deallocate() }
         // Each iteration touches only its own writer and its own failure slot.
-        DispatchQueue.concurrentPerform(iterations: columns.count) { i in
-            do { try columns[i].write(physical[i], range) } catch { failures[i] = error }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: columns.count) { i in
+                do { try body(i, columns[i]) } catch { failures[i] = error }
+            }
         }
         if let first = failures.lazy.compactMap({ $0 }).first { throw first }
     }
 
     private func flushRowGroup() throws {
         guard groupRows > 0 else { return }
+        // The last pages' and the dictionaries' encoding and compression on all cores; only the
+        // writing stays in column order on this thread.
+        try eachColumn(concurrently: groupRows >= 8192) { _, w in try w.seal() }
         let start = sink.offset
         var chunks: [ColumnChunk] = []
         for w in columns { chunks.append(try w.finishChunk(to: sink)) }
