@@ -117,10 +117,16 @@ extension Lake {
                        files: newFiles, partitionsWritten: partitionsWritten, staleDeleted: stale, manifest: manifest,
                        dryRun: options.dryRun, publishedAtomically: atomicity)
         }
+        // The zone decides dates only for a UTC-adjusted timestamp column; a date or a naive
+        // timestamp gives its own date, and a manifest naming a zone then would mislead.
+        let zoneApplied = schema.fields.first { $0.name == options.partitionColumn }.map {
+            if case .timestamp(_, utc: true) = $0.type { return true }
+            return false
+        } ?? false
         func makeManifest(_ files: [ManifestFile]) -> Manifest {
             Manifest(formatVersion: 1, id: id.rawValue, schema: schema.fields.map(ManifestField.init),
                      partitionColumn: options.partitionColumn,
-                     partitionTimeZone: options.partitionColumn == nil ? nil : options.partitionTimeZone.identifier,
+                     partitionTimeZone: zoneApplied ? options.partitionTimeZone.identifier : nil,
                      files: files, source: source, mode: mode, runId: runId, startedAt: started,
                      finishedAt: Date(), inletVersion: options.inletVersion)
         }

@@ -65,11 +65,23 @@ struct CatalogTests {
     }
 
     @Test func manifestRoundTripsThroughJSON() async throws {
-        let r = try await Fixture.load(Fixture.lake(root), "m", [Fixture.batch([(1, "a", "2024-05-01")])],
-                                       LoadOptions(partitionColumn: "day", partitionTimeZone: TimeZone(identifier: "Asia/Tokyo")!))
+        let tokyo = LoadOptions(partitionColumn: "at", partitionTimeZone: TimeZone(identifier: "Asia/Tokyo")!)
+        let schema = Schema([Field("at", .timestamp(unit: .microsecond, utc: true))])
+        var src = ArrayBatchSource(schema: schema, batches: [
+            try RecordBatch(schema: schema, columns: [Column(type: .timestamp(unit: .microsecond, utc: true), values: [.timestamp(1_714_600_000_000_000)])]),
+        ])
+        let r = try await Fixture.lake(root).load(datasetId: DatasetID("m"), source: &src, options: tokyo)
         let decoded = try Manifest.decode(try r.manifest.encoded())
         #expect(decoded.files == r.manifest.files)
         #expect(decoded.partitionTimeZone == "Asia/Tokyo")
         #expect(abs(decoded.finishedAt.timeIntervalSince(r.manifest.finishedAt)) < 1)
+    }
+
+    /// A date column (or a naive timestamp) gives its own dates: the manifest names no zone.
+    @Test func manifestNamesTheZoneOnlyWhereItDecidedTheDates() async throws {
+        let r = try await Fixture.load(Fixture.lake(root), "d", [Fixture.batch([(1, "a", "2024-05-01")])],
+                                       LoadOptions(partitionColumn: "day", partitionTimeZone: TimeZone(identifier: "Asia/Tokyo")!))
+        #expect(r.manifest.partitionColumn == "day")
+        #expect(r.manifest.partitionTimeZone == nil)
     }
 }
