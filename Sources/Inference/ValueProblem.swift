@@ -8,7 +8,7 @@ enum ValueProblem {
         case let .integer(t) where t != .int64:
             if NumberParsers.int64(p, n) != nil { return "is out of range for \(t.name)" }
         case .decimal:
-            return "is not a \(type.name) (never rounded)"
+            return "is not \(withArticle(type.name)) (never rounded)"
         case let .timestamp(unit, utc, order):
             if let t = TemporalParts.scan(p, n), let v = t.micros(order: order) {
                 if t.hasOffset && !utc { return "has a UTC offset but the column is a naive timestamp" }
@@ -17,6 +17,11 @@ enum ValueProblem {
         default:
             break
         }
-        return "is not a \(type.name)"
+        return "is not \(withArticle(type.name))"
+    }
+
+    /// "an int64", "a decimal(10,2)": the type names start with a vowel only as int*.
+    static func withArticle(_ name: String) -> String {
+        (name.first.map { "aeio".contains($0) } ?? false ? "an " : "a ") + name
     }
 }

@@ -121,8 +121,14 @@ struct Clear: AsyncParsableCommand {
                 }
             }
             let deleted = try await lake.clear(id)
-            if console.json { return try console.emitJSON(["dataset": id.rawValue, "deleted_objects": String(deleted)]) }
+            if console.json { return try console.emitJSON(ClearJSON(dataset: id.rawValue, deletedObjects: deleted)) }
             console.out("deleted \(deleted) object(s) of dataset \(id) from \(store.displayName)")
         }
     }
+}
+
+/// `inlet clear --json`.
+private struct ClearJSON: Encodable {
+    let dataset: String
+    let deletedObjects: Int
 }

@@ -49,10 +49,12 @@ struct Console: Sendable {
 
     func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
-    /// Writes `value` as pretty, key-sorted JSON on stdout.
+    /// Writes `value` as pretty, key-sorted JSON on stdout, every key in snake_case (one
+    /// convention for every command, whatever its Swift property names).
     func emitJSON<T: Encodable>(_ value: T) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        enc.keyEncodingStrategy = .convertToSnakeCase
         enc.dateEncodingStrategy = .iso8601
         FileHandle.standardOutput.write(try enc.encode(value))
         FileHandle.standardOutput.write(Data("\n".utf8))

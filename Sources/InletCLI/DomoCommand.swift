@@ -89,8 +89,8 @@ struct Domo: AsyncParsableCommand {
     func printList(_ cfg: DomoConfig, _ console: Console) throws {
         if console.json {
             return try console.emitJSON(cfg.datasets.map {
-                ["name": $0.name, "domo_dataset_id": $0.domoDatasetId, "lake_dataset_id": $0.lakeDatasetId,
-                 "partition_column": $0.partitionColumn ?? "", "enabled": String($0.enabled)]
+                DomoListJSON(name: $0.name, domoDatasetId: $0.domoDatasetId, lakeDatasetId: $0.lakeDatasetId,
+                             partitionColumn: $0.partitionColumn, enabled: $0.enabled)
             })
         }
         let rows = cfg.datasets.map { [$0.name, $0.domoDatasetId, $0.lakeDatasetId, $0.partitionColumn ?? "-", $0.enabled ? "yes" : "no"] }
@@ -115,6 +115,15 @@ struct Domo: AsyncParsableCommand {
 }
 
 /// What happened to one dataset, for the summary table and `--json`.
+/// One configured dataset in `inlet domo --list --json`.
+private struct DomoListJSON: Encodable {
+    let name: String
+    let domoDatasetId: String
+    let lakeDatasetId: String
+    let partitionColumn: String?
+    let enabled: Bool
+}
+
 struct DomoOutcome: Encodable {
     let name: String
     let lakeDatasetId: String

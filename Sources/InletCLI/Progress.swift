@@ -82,13 +82,33 @@ enum Format {
     }
 
     /// A left-aligned text table.
+    /// Columns aligned by terminal cells, so Japanese names and values line up too.
     static func table(_ header: [String], _ rows: [[String]]) -> [String] {
-        var widths = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        var widths = header.map(displayWidth)
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(c)) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }
+            cells.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - displayWidth(c)) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         return [line(header)] + rows.map(line)
+    }
+
+    /// Terminal cells `s` takes: East Asian wide and fullwidth characters take two (Unicode
+    /// UAX #11's W and F ranges), combining marks and zero-width characters none.
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { width, u in
+            switch u.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: return width
+            default: break
+            }
+            switch u.value {
+            case 0x1100 ... 0x115F, 0x2E80 ... 0x303E, 0x3041 ... 0x33FF, 0x3400 ... 0x4DBF, 0x4E00 ... 0x9FFF,
+                 0xA000 ... 0xA4CF, 0xAC00 ... 0xD7A3, 0xF900 ... 0xFAFF, 0xFE30 ... 0xFE4F, 0xFF00 ... 0xFF60,
+                 0xFFE0 ... 0xFFE6, 0x1F300 ... 0x1F64F, 0x1F900 ... 0x1F9FF, 0x20000 ... 0x3FFFD:
+                return width + 2
+            default:
+                return width + 1
+            }
+        }
     }
 }

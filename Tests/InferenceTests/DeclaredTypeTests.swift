@@ -28,6 +28,8 @@ import Testing
         let i = try convert(["32767", "-32768", "32768"], as: .int16)
         #expect(i.batch.columns[0].values == [.int(32767), .int(-32768)])
         #expect(i.rejected[0].reason == "d.csv:4:1 (v): '32768' is out of range for int16")
+        let word = try convert(["1", "z"], as: .int64)
+        #expect(word.rejected[0].reason == "d.csv:3:1 (v): 'z' is not an int64")
     }
 
     @Test func declaredDecimalNeverRounds() throws {

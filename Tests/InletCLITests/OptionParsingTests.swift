@@ -32,4 +32,13 @@ import Testing
         #expect(Format.bytes(1_500_000) == "1.5 MB")
         #expect(Format.table(["a", "bb"], [["xxx", "y"]]) == ["a    bb", "xxx  y"])
     }
+
+    /// Wide (CJK, fullwidth) characters take two terminal cells, combining marks none.
+    @Test func tablesAlignByTerminalCells() {
+        #expect(Format.displayWidth("名前") == 4)
+        #expect(Format.displayWidth("ｶﾅ") == 2) // halfwidth katakana
+        #expect(Format.displayWidth("Ａ1") == 3) // fullwidth A
+        #expect(Format.displayWidth("e\u{301}") == 1) // e + combining acute
+        #expect(Format.table(["名前", "n"], [["山田太郎", "1"], ["abc", "22"]]) == ["名前      n", "山田太郎  1", "abc       22"])
+    }
 }

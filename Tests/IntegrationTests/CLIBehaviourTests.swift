@@ -118,7 +118,7 @@ import Testing
         #expect(out["rows"] as? Int == 140_001)
         let columns = try #require(out["columns"] as? [[String: Any]])
         #expect(columns.map { $0["type"] as? String } == ["string", "int64"])
-        #expect(columns[0]["fallbackLine"] as? Int == 70_002, "\(columns[0])")
+        #expect(columns[0]["fallback_line"] as? Int == 70_002, "\(columns[0])")
 
         let totals = try write("totals.csv", "id,v\n" + rows(0 ..< 140_000) + "Total,1\n")
         let t = try runInlet(["upload", totals, "--dataset-id", "totals", "--store", store, "--json", "-v"])
@@ -179,13 +179,31 @@ import Testing
         #expect(datasets?.first?["id"] as? String == "sales")
         #expect(datasets?.first?["rows"] as? Int == 3)
 
-        let clear = try runInlet(["clear", "sales", "--store", store])
+        let shown = try runInlet(["show", "sales", "--store", store, "--json"])
+        let preview = try runInlet(["preview", csv, "--json"])
+        let clear = try runInlet(["clear", "sales", "--store", store, "--json"])
         #expect(clear.status == 0)
-        #expect(clear.stdout.contains("deleted"))
+        let cleared = try JSONSerialization.jsonObject(with: Data(clear.stdout.utf8)) as? [String: Any]
+        #expect(cleared?["deleted_objects"] as? Int == 3, "two files and the manifest: \(clear.stdout)")
+        // Every command's JSON uses one key convention.
+        for out in [up, list, shown, preview, clear] {
+            let keys = jsonKeys(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)))
+            #expect(!keys.isEmpty)
+            #expect(keys.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }, "\(keys.sorted())")
+        }
         let after = try FileManager.default.subpathsOfDirectory(atPath: store).filter { $0.hasSuffix(".parquet") || $0.hasSuffix(".json") }
         #expect(after.isEmpty, "\(after)")
         let gone = try runInlet(["show", "sales", "--store", store])
         #expect(gone.status == 2)
+    }
+
+    /// Every key of every object in a parsed JSON value.
+    private func jsonKeys(_ value: Any) -> Set<String> {
+        if let object = value as? [String: Any] {
+            return object.reduce(into: Set(object.keys)) { $0.formUnion(jsonKeys($1.value)) }
+        }
+        if let array = value as? [Any] { return array.reduce(into: Set<String>()) { $0.formUnion(jsonKeys($1)) } }
+        return []
     }
 
     @Test func previewReportsTypesAndWritesNothing() throws {
