@@ -24,6 +24,10 @@ enum StoreResolver {
         if loc.contains("://") {
             throw CLIError.usage("--store '\(loc)': use a folder path or s3://bucket[/prefix]")
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: loc, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CLIError.usage("--store '\(loc)' is a file; give a folder (made when missing) or s3://bucket[/prefix]")
+        }
         return try LocalStore(root: loc)
     }
 

@@ -21,8 +21,7 @@ final class StagingArea {
     init(base: String, runId: String, dataset: String) throws {
         self.base = base
         runFolder = base + "/" + runId
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: base, withIntermediateDirectories: true)
+        try Self.makeFolder(base, dataset: dataset)
         lockFD = open(base + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockFD >= 0 else { throw LakeError.publish(dataset: dataset, step: "opening the staging lock in \(base)", underlying: String(cString: strerror(errno))) }
         guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
@@ -31,7 +30,19 @@ final class StagingArea {
             throw LakeError.busy(dataset: dataset)
         }
         Self.sweep(base)
-        try fm.createDirectory(atPath: filesFolder, withIntermediateDirectories: true)
+        try Self.makeFolder(filesFolder, dataset: dataset)
+    }
+
+    /// `mkdir -p`, failing with the folder and the system's reason (e.g. a file in the way)
+    /// rather than Foundation's error dump.
+    private static func makeFolder(_ path: String, dataset: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            let posix = (error as? CocoaError)?.underlying as? POSIXError
+            let reason = posix.map { String(cString: strerror($0.code.rawValue)) } ?? "\(error)"
+            throw LakeError.publish(dataset: dataset, step: "creating the staging folder \(path)", underlying: reason)
+        }
     }
 
     /// Deletes leftovers of earlier (killed) runs: everything in `base` but the lock.

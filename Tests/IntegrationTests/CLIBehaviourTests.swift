@@ -160,6 +160,21 @@ import Testing
         #expect(missing.stderr.contains("'when'"), "\(missing.stderr)")
     }
 
+    /// A file where the store or its staging folder should be is named, with the system's reason.
+    @Test func fileInTheWayOfTheStoreIsAClearError() throws {
+        let csv = try write("a.csv", "x\n1\n")
+        let notFolder = try write("lake-file", "")
+        let r = try runInlet(["upload", csv, "--dataset-id", "a", "--store", notFolder])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--store '\(notFolder)' is a file"), "\(r.stderr)")
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: store + "/_staging", contents: Data())
+        let staging = try runInlet(["upload", csv, "--dataset-id", "a", "--store", store])
+        #expect(staging.status == 4)
+        #expect(staging.stderr.contains("creating the staging folder") && staging.stderr.contains("Not a directory"), "\(staging.stderr)")
+        #expect(!staging.stderr.contains("NSCocoaErrorDomain"))
+    }
+
     @Test func uploadShowDatasetsClearRoundTrip() throws {
         let csv = try write("sales.csv", "day,amount,zip\n2025-01-01,1.5,00123\n2025-01-02,2.25,\n2025-01-02,,99999\n")
         let up = try runInlet(["upload", csv, "--dataset-id", "sales", "--partition-col", "day", "--store", store, "--json"])
