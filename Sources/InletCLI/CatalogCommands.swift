@@ -57,7 +57,7 @@ struct Show: AsyncParsableCommand {
             if console.json { return try console.emitJSON(ShowJSON(d)) }
             console.out(console.bold(d.id) + " in \(store.displayName)")
             guard let m = d.manifest else {
-                console.out("no manifest (not written by inlet, or a load never finished); \(d.objects.count) object(s):")
+                console.out("no manifest (not written by inlet, or a load never finished); \(Format.count(d.objects.count, "object")):")
                 for o in d.objects { console.out("  \(o.key)  \(Format.bytes(o.size))") }
                 return
             }
@@ -74,7 +74,7 @@ struct Show: AsyncParsableCommand {
             }
             if console.verbose {
                 console.out()
-                for f in d.files { console.out("  \(f.key)  \(Format.count(f.rows)) rows  \(Format.bytes(f.bytes))  sha256 \(f.sha256)") }
+                for f in d.files { console.out("  \(f.key)  \(Format.count(f.rows, "row"))  \(Format.bytes(f.bytes))  sha256 \(f.sha256)") }
             }
         }
     }
@@ -114,7 +114,7 @@ struct Clear: AsyncParsableCommand {
             if !yes, isatty(STDIN_FILENO) == 1 {
                 let count = try await store.list(prefix: DatasetLayout.prefix(id)).count
                 guard count > 0 else { return console.out("dataset \(id) has no objects in \(store.displayName)") }
-                FileHandle.standardError.write(Data("Delete all \(count) object(s) of dataset \(id) in \(store.displayName)? [y/N] ".utf8))
+                FileHandle.standardError.write(Data("Delete all \(Format.count(count, "object")) of dataset \(id) in \(store.displayName)? [y/N] ".utf8))
                 guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
                     console.out("nothing deleted")
                     throw ExitCode(ExitStatus.failure.rawValue)
@@ -122,7 +122,7 @@ struct Clear: AsyncParsableCommand {
             }
             let deleted = try await lake.clear(id)
             if console.json { return try console.emitJSON(ClearJSON(dataset: id.rawValue, deletedObjects: deleted)) }
-            console.out("deleted \(deleted) object(s) of dataset \(id) from \(store.displayName)")
+            console.out("deleted \(Format.count(deleted, "object")) of dataset \(id) from \(store.displayName)")
         }
     }
 }

@@ -44,13 +44,13 @@ struct LoadOutcome: Encodable {
         let rate = seconds > 0 ? Double(inputBytes) / seconds : 0
         let verb = dryRun ? "dry run: would load" : "loaded"
         let bytes = result.files.reduce(Int64(0)) { $0 + $1.bytes }
-        console.out("\(verb) \(Format.count(result.rowsWritten)) rows into \(datasetId) (\(result.files.count) file(s), \(Format.bytes(bytes)), \(result.partitionsWritten.count) partition(s)) in \(Format.duration(seconds)), \(Format.bytes(Int64(rate)))/s")
-        if badRowsSkipped > 0 { console.out("skipped \(Format.count(Int64(badRowsSkipped))) bad row(s)") }
-        if badRowsRejected > 0 { console.out("rejected \(Format.count(Int64(badRowsRejected))) bad row(s) (see the rejects file)") }
-        if result.staleDeleted > 0 { console.out("removed \(result.staleDeleted) replaced file(s)") }
+        console.out("\(verb) \(Format.count(result.rowsWritten, "row")) into \(datasetId) (\(Format.count(result.files.count, "file")), \(Format.bytes(bytes)), \(Format.count(result.partitionsWritten.count, "partition"))) in \(Format.duration(seconds)), \(Format.bytes(Int64(rate)))/s")
+        if badRowsSkipped > 0 { console.out("skipped \(Format.count(badRowsSkipped, "bad row"))") }
+        if badRowsRejected > 0 { console.out("rejected \(Format.count(badRowsRejected, "bad row")) (see the rejects file)") }
+        if result.staleDeleted > 0 { console.out("removed \(Format.count(result.staleDeleted, "replaced file"))") }
         // Every file with -v; by default only when the list is short.
         if console.verbose || (!console.quiet && result.files.count <= 8) {
-            for f in result.files { console.out("  \(f.key)  \(Format.count(f.rows)) rows  \(Format.bytes(f.bytes))") }
+            for f in result.files { console.out("  \(f.key)  \(Format.count(f.rows, "row"))  \(Format.bytes(f.bytes))") }
         }
         console.out("store: \(store)")
     }

@@ -66,7 +66,7 @@ struct PreviewReport: Encodable {
     func print(_ console: Console, names: [String]) throws {
         if console.json { return try console.emitJSON(self) }
         let shownDelimiter = delimiter == "\t" ? "\\t" : delimiter
-        console.out("\(console.bold(file)): \(Format.count(Int64(rowsScanned))) rows")
+        console.out("\(console.bold(file)): \(Format.count(rowsScanned, "row"))")
         console.out("encoding: \(encoding) (\(encodingReason))")
         console.out("dialect: delimiter '\(shownDelimiter)', quote \(quote), \(header ? "header row" : "no header") (\(dialectReasons.joined(separator: "; ")))")
         for r in renamedHeaders { console.out("renamed header: \(r)") }

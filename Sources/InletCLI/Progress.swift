@@ -65,6 +65,11 @@ enum Format {
         return i == 0 ? "\(n) B" : String(format: v >= 100 ? "%.0f" : "%.1f", v) + " " + units[i]
     }
 
+    /// "1 row", "2,000 rows": a count with its noun, plural by `s` unless 1.
+    static func count<N: BinaryInteger>(_ n: N, _ noun: String) -> String {
+        count(Int64(n)) + " " + noun + (n == 1 ? "" : "s")
+    }
+
     static func count(_ n: Int64) -> String {
         let s = String(n)
         var out = ""

@@ -31,6 +31,9 @@ import Testing
         #expect(Format.bytes(999) == "999 B")
         #expect(Format.bytes(1_500_000) == "1.5 MB")
         #expect(Format.table(["a", "bb"], [["xxx", "y"]]) == ["a    bb", "xxx  y"])
+        #expect(Format.count(1, "row") == "1 row")
+        #expect(Format.count(0, "file") == "0 files")
+        #expect(Format.count(Int64(2_000), "bad row") == "2,000 bad rows")
     }
 
     /// Wide (CJK, fullwidth) characters take two terminal cells, combining marks none.
