@@ -17,7 +17,7 @@ public struct InletMain: AsyncParsableCommand {
         abstract: "Load business data into a data lake as typed, partitioned Parquet.",
         discussion: """
         The lake is a local folder (default ./lake) or s3://bucket[/prefix] (--store or INLET_STORE).
-        Exit codes: 0 ok, 1 other failure, 2 usage or configuration, 3 bad input data, 4 remote service or store.
+        Exit codes: 0 ok, 1 other failure, 2 usage or configuration, 3 bad input data, 4 remote service or store, 128 + the signal's number when interrupted (130 for Ctrl-C).
         """,
         version: InletVersion.number,
         subcommands: [Upload.self, CursorUsage.self, Domo.self, Preview.self, Datasets.self, Show.self, Clear.self]
@@ -28,6 +28,13 @@ public struct InletMain: AsyncParsableCommand {
     /// Parses, runs and maps every failure to the documented exit codes.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         OpenFileLimit.raise()
+        Interruption.install { number in
+            let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][number] ?? "signal \(number)"
+            // A progress bar may be mid-line on a terminal.
+            if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+            Console(json: false, quiet: false, verbose: false)
+                .error("interrupted by \(name): loads that had not begun publishing were cancelled, their staged files removed")
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {

@@ -30,6 +30,7 @@ final class StagingArea {
             throw LakeError.busy(dataset: dataset)
         }
         Self.sweep(base)
+        Interruption.staged(runFolder)
         try Self.makeFolder(filesFolder, dataset: dataset)
     }
 
@@ -54,6 +55,7 @@ final class StagingArea {
 
     /// Removes this run's folder and releases the lock.
     func finish() {
+        Interruption.publishing(runFolder)
         try? FileManager.default.removeItem(atPath: runFolder)
         if lockFD >= 0 { Glibc.close(lockFD); lockFD = -1 }
     }

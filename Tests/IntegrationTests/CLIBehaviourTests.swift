@@ -160,6 +160,46 @@ import Testing
         #expect(missing.stderr.contains("'when'"), "\(missing.stderr)")
     }
 
+    /// SIGTERM (or Ctrl-C) in the middle of a load: exit 128+15, a message, no staged files left,
+    /// the published version untouched; the next load runs as usual.
+    @Test func signalledLoadRemovesItsStagingAndKeepsTheLake() throws {
+        let small = try write("small.csv", "id,v\n1,a\n")
+        #expect(try runInlet(["upload", small, "--dataset-id", "s", "--store", store]).status == 0)
+        let dataFile = store + "/datasets/s/data/part-0000.parquet"
+        let before = try Data(contentsOf: URL(fileURLWithPath: dataFile))
+        var text = "id,v\n"
+        for i in 0 ..< 600_000 { text += "\(i),value \(i % 97)\n" }
+        let big = try write("big.csv", text)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestEnvironment.inletBinary)
+        p.arguments = ["upload", big, "--dataset-id", "s", "--store", store]
+        p.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        let errURL = dir.appendingPathComponent("signal-err")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // Signal once the load has a staged file open (it takes seconds to finish).
+        let staging = store + "/_staging/s"
+        func stagedFiles() -> [String] {
+            ((try? FileManager.default.subpathsOfDirectory(atPath: staging)) ?? []).filter { $0.hasSuffix(".parquet") }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while stagedFiles().isEmpty, p.isRunning, Date() < deadline { usleep(2_000) }
+        #expect(p.isRunning, "the load ended before it could be signalled")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        #expect(p.terminationStatus == 128 + SIGTERM, "\(stderr)")
+        #expect(stderr.contains("interrupted by SIGTERM"), "\(stderr)")
+        #expect(stagedFiles().isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging) == [".lock"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dataFile)) == before)
+        let again = try runInlet(["upload", small, "--dataset-id", "s", "--store", store])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     /// A file where the store or its staging folder should be is named, with the system's reason.
     @Test func fileInTheWayOfTheStoreIsAClearError() throws {
         let csv = try write("a.csv", "x\n1\n")
