@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import ObjectStore
 
 /// What SIGINT, SIGTERM and SIGHUP do to the loads under way once `install` ran (the
 /// command-line tool calls it; a library caller keeps its own handling).
@@ -11,7 +12,8 @@ import Foundation
 /// The staged files of every load that has not begun to publish are deleted, then the process
 /// exits with 128 + the signal's number: Ctrl-C leaves no half-written files behind and the
 /// lake as it was. A load already publishing is left to the exit, which keeps each partition
-/// old or new, as a `kill -9` does (its staging is swept by the next load of the dataset).
+/// old or new, as a `kill -9` does (its staging is swept by the next load of the dataset); its
+/// multipart uploads in flight are aborted (`ExitCleanup`, at most 5 s).
 /// Deleting the staging of a load that is moving it into place would be unsafe, so a load
 /// registers its staging (`staged`) and takes it back (`publishing`) under the lock the
 /// cleanup holds until the exit.
@@ -74,6 +76,7 @@ public enum Interruption {
     private static func interrupted(by number: Int32, notice: @Sendable (Int32) -> Void) -> Never {
         lock.lock() // held until the exit
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        ExitCleanup.runAll(timeout: 5)
         notice(number)
         _exit(128 + number)
     }

@@ -20,15 +20,18 @@ extension S3Store {
             throw transport.makeError(S3Call(method: .POST, key: full, operation: "CreateMultipartUpload"),
                                       status: created.status, code: nil, message: "no UploadId in the response", requestID: nil, attempts: 1)
         }
+        let transport = self.transport
+        let abort = S3Call(method: .DELETE, key: full, query: [("uploadId", uploadID)],
+                           operation: "AbortMultipartUpload", displayKey: key)
+        // A signal that ends the process mid-upload aborts it too.
+        let cleanup = ExitCleanup.register { _ = try? await transport.send(abort) }
+        defer { ExitCleanup.unregister(cleanup) }
         do {
             let etags = try await uploadParts(key: key, full: full, uploadID: uploadID, file: file, size: size,
                                               partSize: partSize, partCount: partCount)
             try await completeMultipart(key: key, full: full, uploadID: uploadID, etags: etags, size: size)
         } catch {
             // Abort in an unstructured task so that a cancelled caller still cleans up.
-            let transport = self.transport
-            let abort = S3Call(method: .DELETE, key: full, query: [("uploadId", uploadID)],
-                               operation: "AbortMultipartUpload", displayKey: key)
             _ = try? await Task { try await transport.send(abort) }.value
             throw error
         }

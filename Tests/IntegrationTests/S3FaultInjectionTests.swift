@@ -134,6 +134,54 @@ struct S3FaultInjectionTests {
         try await direct.shutdown()
     }
 
+    /// SIGTERM while `inlet upload` has a multipart upload open (its second part held up by the
+    /// proxy): the process exits 143 and the upload is aborted, not left billed and invisible.
+    @Test func signalDuringAMultipartUploadAbortsIt() throws {
+        let server = try S3TestServer.shared()
+        let prefix = "signal-\(UUID().uuidString.prefix(8).lowercased())"
+        let proxy = try S3FaultProxy(upstream: server.endpoint) { request in
+            request.method == "PUT" && request.target.contains("partNumber=2") ? .delay(20) : .pass
+        }
+        defer { proxy.stop() }
+        let dir = try TestEnvironment.temporaryDirectory("s3-signal")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Hex text neither a dictionary nor snappy shrinks: a Parquet file past the 16 MiB
+        // multipart threshold.
+        let digits = Array("0123456789abcdef".utf8), random = testBytes(count: 520_000 * 24, seed: 5)
+        var text = Array("id,token\n".utf8)
+        text.reserveCapacity(520_000 * 58)
+        for i in 0 ..< 520_000 {
+            text += Array("\(i),".utf8)
+            for b in random[i * 24 ..< i * 24 + 24] { text.append(digits[Int(b >> 4)]); text.append(digits[Int(b & 15)]) }
+            text.append(UInt8(ascii: "\n"))
+        }
+        let csv = dir.appendingPathComponent("tokens.csv")
+        try Data(text).write(to: csv)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestEnvironment.inletBinary)
+        p.arguments = ["upload", csv.path, "--dataset-id", "tokens", "--store", "s3://\(server.bucket)/\(prefix)"]
+        p.environment = ProcessInfo.processInfo.environment.merging([
+            "AWS_ENDPOINT_URL_S3": proxy.endpoint, "AWS_ACCESS_KEY_ID": server.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": server.secretAccessKey, "AWS_REGION": server.region, "AWS_SESSION_TOKEN": "", "NO_COLOR": "1",
+        ]) { $1 }
+        let errURL = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(90)
+        while p.isRunning, Date() < deadline, try openUploads(server, prefix: prefix) == 0 { usleep(100_000) }
+        let early = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+        #expect(p.isRunning, "the upload ended before it could be signalled: \(early)")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        #expect(p.terminationStatus == 128 + SIGTERM, "\(stderr)")
+        #expect(try openUploads(server, prefix: prefix) == 0, "the multipart upload was left open")
+        #expect(!stderr.contains(server.secretAccessKey))
+    }
+
     @Test func clientErrorsAreNotRetried() async throws {
         let server = try S3TestServer.shared()
         let proxy = try S3FaultProxy(upstream: server.endpoint) { _ in .answer(status: 400, code: "InvalidRequest") }
