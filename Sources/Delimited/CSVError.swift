@@ -9,6 +9,8 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
         /// `quoteOpen`: the line is where a quoted field opened that had not closed by then.
         case recordTooLong(limit: Int, quoteOpen: Bool)
         case emptyFile
+        /// Not delimited text (a compressed file, a workbook…): what it is, and what to do.
+        case notText(what: String, hint: String)
         case io(String)
     }
 
@@ -42,6 +44,8 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
                 : "a record longer than \(size) starts here"
         case .emptyFile:
             return "the file has no rows"
+        case let .notText(what, hint):
+            return "the file is \(what), not CSV text; \(hint)"
         case let .io(message):
             return message
         }

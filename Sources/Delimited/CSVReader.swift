@@ -48,6 +48,10 @@ public final class CSVReader {
         let raw = try input.readPrefix(EncodingDetector.sampleSize)
         let wholeFile = Int64(raw.count) >= fileSize
         encoding = EncodingDetector.detect(raw, wholeFile: wholeFile, override: options.encoding)
+        let utf16 = encoding.encoding == .utf16le || encoding.encoding == .utf16be
+        if let (what, hint) = NotText.identify(raw, checkNUL: options.encoding == nil && !utf16) {
+            throw CSVError(file: path, line: 0, kind: .notText(what: what, hint: hint))
+        }
 
         // Decode the sample the way the stream will.
         let bomLength = encoding.hadBOM ? EncodingDetector.bom(of: encoding.encoding).count : 0

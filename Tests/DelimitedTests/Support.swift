@@ -21,6 +21,17 @@ enum Fixture {
 
     static func file(_ text: String, name: String = "data.csv") -> String { file(Array(text.utf8), name: name) }
 
+    /// `text` gzip'd by the system's gzip, as `data.csv.gz`.
+    static func gzipped(_ text: String) -> String {
+        let path = file(text)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gzip", "-n", path]
+        try! p.run()
+        p.waitUntilExit()
+        return path + ".gz"
+    }
+
     static func read(_ path: String, _ options: CSVOptions = .init()) throws -> (CSVReader, Parsed) {
         let reader = try CSVReader(path: path, options: options)
         return (reader, try drain(reader))
