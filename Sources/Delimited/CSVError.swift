@@ -18,18 +18,25 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Physical 1-based line (0 when the problem is not tied to a line).
     public let line: Int
     public let kind: Kind
+    /// What probably caused it and what to do, when the reader can tell (shown in parentheses).
+    public var hint: String?
 
-    public init(file: String, line: Int, kind: Kind) {
+    public init(file: String, line: Int, kind: Kind, hint: String? = nil) {
         self.file = file
         self.line = line
         self.kind = kind
+        self.hint = hint
     }
 
     /// The message without the `FILE:LINE: ` prefix (used as the reason in rejects files).
     public var reason: String {
+        hint.map { "\(problem) (\($0))" } ?? problem
+    }
+
+    private var problem: String {
         switch kind {
         case let .fieldCount(expected, found):
-            return "expected \(expected) fields, found \(found)"
+            return "expected \(expected) field\(expected == 1 ? "" : "s"), found \(found)"
         case .unterminatedQuote:
             return "unterminated quoted field (the quote opened on this line never closes)"
         case let .invalidBytes(encoding, offset, bytes, hint):

@@ -39,6 +39,8 @@ public final class CSVReader {
     private var lastRejectedLine = 0
     /// An error ends the pass: later calls throw it again rather than read on.
     private var terminalError: CSVError?
+    /// Title lines the sniffer saw above the table (`DialectSniffer.preambleLines`).
+    private let preambleLines: Int?
 
     public init(path: String, options: CSVOptions = .init()) throws {
         fileName = path
@@ -75,6 +77,7 @@ public final class CSVReader {
         let firstLine = options.skipRows + 1
         let sniffed = DialectSniffer.sniff(text, from: start, firstLine: firstLine, complete: complete, options: options)
         dialect = sniffed.dialect
+        preambleLines = sniffed.preambleLines
         guard let first = sniffed.records.first else {
             if let failure {
                 let line = firstLine + text.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, $0.count) } - options.skipRows
@@ -158,10 +161,10 @@ public final class CSVReader {
             var failure: CSVError? = nil
             switch item {
             case let .failure(error):
-                failure = error
+                failure = explained(error)
             case let .block(parsed):
                 try account(parsed.badRows)
-                if let error = parsed.error {
+                if let error = parsed.error.map(explained) {
                     failure = error
                     if parsed.rows > 0 {
                         // Hand out the rows before the bad one; the error comes next call.
@@ -179,6 +182,16 @@ public final class CSVReader {
                 throw failure
             }
         }
+    }
+
+    /// A row wider than the header, below narrower title lines, is most likely the table's real
+    /// header under a report's title: say how many lines to skip.
+    private func explained(_ error: CSVError) -> CSVError {
+        guard case let .fieldCount(expected, found) = error.kind, found > expected, let n = preambleLines, error.hint == nil else { return error }
+        var e = error
+        e.hint = (n == 1 ? "the first line looks like a title above the table; skip it"
+            : "the first \(n) lines look like a title above the table; skip them") + " with --skip-rows \(n)"
+        return e
     }
 
     private func endPass(with error: CSVError) {

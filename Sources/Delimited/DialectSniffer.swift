@@ -16,6 +16,21 @@ enum DialectSniffer {
     struct Result {
         let dialect: Dialect
         let records: [SampleRecord]
+        /// Lines above the first row of the sample's common width, when the rows before it are
+        /// narrower (a report's title lines): a guess for `--skip-rows`, given in error hints.
+        let preambleLines: Int?
+    }
+
+    /// Title lines above a table: the first record is one field (a title has no delimiter; a
+    /// header merely narrower than its rows has several), the next ones are narrower than the
+    /// rest, which (from the first full-width one, within 20 records) all have the common
+    /// width `F` ≥ 2.
+    static func preambleLines(_ records: [SampleRecord], firstLine: Int) -> Int? {
+        let width = modeFieldCount(records).fields
+        guard width >= 2, let first = records.first, first.fields.count == 1,
+              let k = records.firstIndex(where: { $0.fields.count == width }), k <= 20,
+              records[k...].allSatisfy({ $0.fields.count == width }) else { return nil }
+        return records[k].line - firstLine
     }
 
     static func sniff(_ bytes: [UInt8], from start: Int, firstLine: Int, complete: Bool, options: CSVOptions) -> Result {
@@ -63,7 +78,7 @@ enum DialectSniffer {
             reasons.append(why)
         }
         return Result(dialect: Dialect(delimiter: d, quote: q, hasHeader: header, trailingDelimiter: trailing, reasons: reasons),
-                      records: records)
+                      records: records, preambleLines: preambleLines(records, firstLine: firstLine))
     }
 
     private static func modeFieldCount(_ recs: [SampleRecord]) -> (fields: Int, agree: Int) {

@@ -56,6 +56,22 @@ import Testing
         #expect(Fixture.error(bytes: utf16) == nil)
     }
 
+    /// A report's title lines above the table: the error says how many lines to skip, and
+    /// skipping them reads the table. A row merely wider than its header gets no such hint.
+    @Test func titleLinesAboveTheTableAreNamedWithTheSkipThatReadsIt() throws {
+        let text = "Sales report\nGenerated 2024-05-01, by the BI tool\n\nid,amount,day\n1,2.5,2024-05-01\n2,3,2024-05-02\n"
+        // Line 2 is the first wider than the one-field "header" (its comma makes two fields).
+        #expect(Fixture.error(text)?.hasSuffix(":2: expected 1 field, found 2 (the first 3 lines look like a title above the table; skip them with --skip-rows 3)") == true,
+                "\(Fixture.error(text) ?? "")")
+        var skip = CSVOptions()
+        skip.skipRows = 3
+        let (reader, parsed) = try Fixture.read(Fixture.file(text), skip)
+        #expect(reader.header == ["id", "amount", "day"])
+        #expect(parsed.rows.count == 2)
+        #expect(Fixture.error("Report\nid,amount\n1,2\n")?.hasSuffix(":2: expected 1 field, found 2 (the first line looks like a title above the table; skip it with --skip-rows 1)") == true)
+        #expect(Fixture.error("a,b\n1,2,3\n4,5,6\n")?.hasSuffix(":2: expected 2 fields, found 3") == true)
+    }
+
     @Test func missingFileIsAnIOError() {
         #expect(throws: CSVError.self) { try CSVReader(path: "/nonexistent/inlet.csv") }
     }
