@@ -40,7 +40,7 @@ let package = Package(
 
         .target(name: "Columnar", swiftSettings: cpu),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
-        .target(name: "Delimited", dependencies: ["Columnar"], swiftSettings: cpu),
+        .target(name: "Delimited", dependencies: ["Columnar", "CZlib"], swiftSettings: cpu),
         .target(name: "Inference", dependencies: ["Columnar", "Delimited"], swiftSettings: cpu),
         // AWS Signature V4 as pure functions; kept apart from HTTP so it is tested stage by stage.
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: cpu),

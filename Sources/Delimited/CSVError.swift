@@ -41,7 +41,9 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
             return "unterminated quoted field (the quote opened on this line never closes)"
         case let .invalidBytes(encoding, offset, bytes, hint):
             let hex = bytes.map { "0x" + String($0, radix: 16, uppercase: true).leftPadded(2) }.joined(separator: " ")
-            var text = "bytes \(hex) at byte offset \(offset) are not valid \(encoding.rawValue)"
+            // No bytes: a gzip file's, whose text offsets are not file offsets.
+            var text = bytes.isEmpty ? "the text at byte offset \(offset) of the decompressed file is not valid \(encoding.rawValue)"
+                : "bytes \(hex) at byte offset \(offset) are not valid \(encoding.rawValue)"
             if let hint { text += " (\(hint))" }
             return text
         case let .recordTooLong(limit, quoteOpen):

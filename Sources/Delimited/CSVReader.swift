@@ -48,7 +48,8 @@ public final class CSVReader {
         let input = try FileInput(path: path)
         fileSize = input.size
         let raw = try input.readPrefix(EncodingDetector.sampleSize)
-        let wholeFile = Int64(raw.count) >= fileSize
+        // A gzip file's text is larger than the file: only a short read shows its end.
+        let wholeFile = raw.count < EncodingDetector.sampleSize || (!input.isCompressed && Int64(raw.count) >= fileSize)
         encoding = EncodingDetector.detect(raw, wholeFile: wholeFile, override: options.encoding)
         let utf16 = encoding.encoding == .utf16le || encoding.encoding == .utf16be
         if let (what, hint) = NotText.identify(raw, checkNUL: options.encoding == nil && !utf16) {
@@ -213,7 +214,7 @@ public final class CSVReader {
         guard encoding.encoding == .utf8, plan.encodingErrors == .fail, bytes > 0 else { return nil }
         let bomLength = encoding.hadBOM ? EncodingDetector.bom(of: .utf8).count : 0
         let start = fileSize - Int64(bytes)
-        guard start > Int64(bomLength + plan.dataStartOffset), let input = try? FileInput(path: plan.path) else { return nil }
+        guard start > Int64(bomLength + plan.dataStartOffset), let input = try? FileInput(path: plan.path), !input.isCompressed else { return nil }
         let tail = input.bytes(at: start, count: bytes)
         guard let lf = tail.firstIndex(of: byteLF) else { return nil }
         let n = tail.count - lf - 1

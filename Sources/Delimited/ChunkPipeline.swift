@@ -158,9 +158,10 @@ final class ChunkPipeline: @unchecked Sendable {
     /// no line counting. False (nothing done) when the file is no longer the one cut.
     private func runReplay(_ replay: PassReplay) throws -> Bool {
         let input = try FileInput(path: plan.path)
-        guard input.identity == replay.identity else { return false }
+        guard input.identity == replay.identity, !input.isCompressed else { return false }
         // The observer sees the whole file: the bytes before the first data row (BOM, header) too.
-        if let see = fileBytes { try input.readPrefix(Int(replay.dataOffset)).withUnsafeBytes(see) }
+        input.onFileBytes = fileBytes
+        if fileBytes != nil { _ = try input.readPrefix(Int(replay.dataOffset)) }
         try input.seek(to: replay.dataOffset)
         cond.lock(); bytesConsumed = replay.dataOffset; replayed = true; cond.unlock()
         let changed = CSVError(file: plan.path, line: 0, kind: .io("the file changed while it was being read; load it again once it is complete"))
@@ -168,21 +169,16 @@ final class ChunkPipeline: @unchecked Sendable {
             var block = newBlock(reserving: cut.bytes)
             block.append(contentsOf: repeatElement(0, count: cut.bytes))
             let n = try block.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: cut.bytes) }
-            cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
+            cond.lock(); bytesConsumed = input.fileOffset; let stop = cancelled; cond.unlock()
             if stop { return true }
             guard n == cut.bytes else { throw changed }
-            if let see = fileBytes { block.withUnsafeBytes(see) }
             block.append(contentsOf: repeatElement(0, count: scanPadding))
             guard emit(block, startLine: cut.startLine, lineEnds: cut.lineEnds) else { return true }
         }
-        if let see = fileBytes {
+        if fileBytes != nil {
             // Bytes after the last cut (none while the file is unchanged): the observer sees them all.
             var tail = [UInt8](repeating: 0, count: 64 << 10)
-            while true {
-                let n = try tail.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: $0.count) }
-                if n == 0 { break }
-                tail.withUnsafeBytes { see(UnsafeRawBufferPointer(rebasing: $0[0 ..< n])) }
-            }
+            while try tail.withUnsafeMutableBytes({ try input.read(into: $0.baseAddress!, count: $0.count) }) > 0 {}
         }
         // Bytes read unvalidated must be the ones validated: the file may not have changed meanwhile.
         guard input.identity == replay.identity else { throw changed }
@@ -191,7 +187,9 @@ final class ChunkPipeline: @unchecked Sendable {
 
     private func runProducer() throws {
         let input = try FileInput(path: plan.path)
-        let identity = decodesToItself ? input.identity : nil
+        input.onFileBytes = fileBytes
+        // A pass over a gzip file cannot be replayed: its text offsets are not file offsets.
+        let identity = decodesToItself && !input.isCompressed ? input.identity : nil
         let bomLength = plan.encoding.hadBOM ? EncodingDetector.bom(of: plan.encoding.encoding).count : 0
         var transcoder = try makeTranscoder(plan.encoding.encoding, policy: plan.encodingErrors, startOffset: Int64(bomLength))
         var splitter = RecordSplitter(delimiter: plan.settings.delimiter, quote: plan.settings.quote)
@@ -204,8 +202,7 @@ final class ChunkPipeline: @unchecked Sendable {
 
         while true {
             var n = try input.read(into: readBuffer, count: plan.readSize)
-            if let see = fileBytes, n > 0 { see(UnsafeRawBufferPointer(start: readBuffer, count: n)) }
-            cond.lock(); bytesConsumed += Int64(n); let stop = cancelled; cond.unlock()
+            cond.lock(); bytesConsumed = input.fileOffset; let stop = cancelled; cond.unlock()
             if stop { return }
             let final = n == 0
             var start = 0

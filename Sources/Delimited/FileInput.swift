@@ -4,16 +4,32 @@ import Glibc
 import Darwin
 #endif
 
-/// A file read with read(2); one per pass, closed on deinit.
+/// A file read with read(2); one per pass, closed on deinit. A gzip file (told by its first
+/// two bytes, whatever its name) reads as the text inside it.
 final class FileInput {
     let fd: Int32
     let path: String
+    private var gzip: GzipStream?
+    /// Bytes of the file read so far (compressed ones for a gzip file): progress through it.
+    private(set) var fileOffset: Int64 = 0
+    /// Sees every byte of the file as it comes off the disk (compressed, for a gzip file), in order.
+    var onFileBytes: ((UnsafeRawBufferPointer) -> Void)?
 
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw CSVError(file: path, line: 0, kind: .io("cannot open: \(String(cString: strerror(errno)))")) }
+        var magic: [UInt8] = [0, 0]
+        if pread(fd, &magic, 2, 0) == 2, magic == [0x1F, 0x8B] {
+            do { gzip = try GzipStream() } catch {
+                close(fd)
+                throw CSVError(file: path, line: 0, kind: .io("cannot read the gzip file: zlib could not start"))
+            }
+        }
     }
+
+    /// Decompressed as it is read: offsets in the text are not offsets in the file.
+    var isCompressed: Bool { gzip != nil }
 
     deinit { close(fd) }
 
@@ -28,15 +44,27 @@ final class FileInput {
                             modifiedSeconds: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
     }
 
-    /// Moves the read position to `offset`.
+    /// Moves the read position to `offset` (not in a gzip file).
     func seek(to offset: Int64) throws {
+        precondition(gzip == nil, "FileInput.seek in a gzip file")
+        fileOffset = offset
         if lseek(fd, off_t(offset), SEEK_SET) < 0 {
             throw CSVError(file: path, line: 0, kind: .io("seek failed: \(String(cString: strerror(errno)))"))
         }
     }
 
-    /// Fills `buffer[0..<count]` as far as the file allows; returns the bytes read (0 at end).
+    /// Fills `buffer[0..<count]` as far as the file (or the text in a gzip file) allows;
+    /// returns the bytes read (0 at end).
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        guard let gzip else { return try readFile(into: buffer, count: count) }
+        do {
+            return try gzip.read(into: buffer, count: count) { try readFile(into: $0, count: $1) }
+        } catch let failure as GzipStream.GzipFailure {
+            throw CSVError(file: path, line: 0, kind: .io(failure.message))
+        }
+    }
+
+    private func readFile(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
         var total = 0
         while total < count {
             let r = systemRead(fd, buffer + total, count - total)
@@ -47,11 +75,15 @@ final class FileInput {
             if r == 0 { break }
             total += r
         }
+        fileOffset += Int64(total)
+        if total > 0 { onFileBytes?(UnsafeRawBufferPointer(start: buffer, count: total)) }
         return total
     }
 
-    /// Up to `count` bytes at `offset` (for error messages).
+    /// Up to `count` bytes at `offset` (for error messages); none from a gzip file, whose
+    /// text offsets are not file offsets.
     func bytes(at offset: Int64, count: Int) -> [UInt8] {
+        guard gzip == nil else { return [] }
         var out = [UInt8](repeating: 0, count: count)
         let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, off_t(offset)) }
         return Array(out.prefix(max(0, n)))

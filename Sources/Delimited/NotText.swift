@@ -1,12 +1,12 @@
-/// Files that are not delimited text, told by their first bytes: read as text, a gzip'd export
-/// or an .xlsx decodes as ISO-8859-1 garbage into one string column, loaded without an error.
+/// Files that are not delimited text, told by their first bytes: read as text, a compressed
+/// export or an .xlsx decodes as ISO-8859-1 garbage into one string column, loaded without an
+/// error. (gzip is read through: `FileInput`.)
 enum NotText {
     /// What the file is and what to do, or nil when it may be text. `checkNUL`: a NUL byte
     /// also means binary data (not when the encoding was set; UTF-16 is detected before).
     static func identify(_ sample: [UInt8], checkNUL: Bool) -> (what: String, hint: String)? {
         func starts(_ magic: [UInt8]) -> Bool { sample.starts(with: magic) }
         let unpack = "decompress it first and load the CSV inside"
-        if starts([0x1F, 0x8B]) { return ("gzip-compressed", unpack + " (gunzip -k FILE)") }
         if starts(Array("BZh".utf8)), sample.count > 3, (0x31 ... 0x39).contains(sample[3]) { return ("bzip2-compressed", unpack) }
         if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return ("xz-compressed", unpack) }
         if starts([0x28, 0xB5, 0x2F, 0xFD]) { return ("zstd-compressed", unpack) }

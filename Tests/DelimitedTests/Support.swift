@@ -22,8 +22,10 @@ enum Fixture {
     static func file(_ text: String, name: String = "data.csv") -> String { file(Array(text.utf8), name: name) }
 
     /// `text` gzip'd by the system's gzip, as `data.csv.gz`.
-    static func gzipped(_ text: String) -> String {
-        let path = file(text)
+    static func gzipped(_ text: String) -> String { gzipped(bytes: Array(text.utf8)) }
+
+    static func gzipped(bytes: [UInt8]) -> String {
+        let path = file(bytes)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["gzip", "-n", path]

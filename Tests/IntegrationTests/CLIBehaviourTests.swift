@@ -82,10 +82,17 @@ import Testing
         let dated = URL(fileURLWithPath: try write("dated.csv", "d,v\n2024-01-01,1\n2024-01-02,2\n2024-01-01,3\n2024-01-03,4\n"))
         let changing = URL(fileURLWithPath: try write("changing.csv", "n\n" + (0 ..< 70_000).map(String.init).joined(separator: "\n") + "\nx\n"
                                                       + (0 ..< 70_000).map(String.init).joined(separator: "\n") + "\n"))
+        // gzip'd copies: the source's checksum is the .gz file's, the data the same as the plain file's.
+        func gzipped(_ url: URL) throws -> URL {
+            _ = try runProcess("/usr/bin/env", ["gzip", "-kn", url.path])
+            return URL(fileURLWithPath: url.path + ".gz")
+        }
+        let changingGz = try gzipped(changing), utf8Gz = try gzipped(utf8)
         func sha256sum(_ path: String) throws -> String { String(try spawn("/usr/bin/sha256sum", [path]).stdout.prefix(64)) }
         for (file, extra) in [(utf8, [String]()), (cp1252, ["--encoding", "windows-1252"]), (dated, ["--partition-col", "d"]),
-                              (changing, []), (utf8, ["--bad-rows", "reject"]), (cp1252, ["--encoding", "windows-1252", "--bad-rows", "reject"])] {
-            let id = file.deletingPathExtension().lastPathComponent + (extra.contains("reject") ? "-rejects" : "")
+                              (changing, []), (utf8, ["--bad-rows", "reject"]), (cp1252, ["--encoding", "windows-1252", "--bad-rows", "reject"]),
+                              (changingGz, []), (utf8Gz, ["--bad-rows", "reject"])] {
+            let id = file.lastPathComponent.replacingOccurrences(of: ".", with: "-") + (extra.contains("reject") ? "-rejects" : "")
             let r = try runInlet(["upload", file.path, "--dataset-id", id, "--store", store, "--json"] + extra)
             #expect(r.status == 0, "\(r.stderr)")
             let manifest = try Data(contentsOf: URL(fileURLWithPath: store + "/datasets/\(id)/_manifest.json"))
@@ -99,6 +106,11 @@ import Testing
                 #expect(f["sha256"] as? String == (try sha256sum(path)), "\(path)")
                 #expect((f["bytes"] as? NSNumber)?.int64Value == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64))
             }
+        }
+        for (plain, packed) in [("changing-csv", "changing-csv-gz"), ("big-csv-rejects", "big-csv-gz-rejects")] {
+            let file = "/data/part-0000.parquet"
+            #expect(try Data(contentsOf: URL(fileURLWithPath: store + "/datasets/" + plain + file))
+                == (try Data(contentsOf: URL(fileURLWithPath: store + "/datasets/" + packed + file))), "\(packed)")
         }
     }
 
