@@ -34,41 +34,38 @@ final class GzipStream {
         stream.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = uInt(count)
         while stream.avail_out > 0 && !finished {
-            if stream.avail_in == 0 && !inputEnded {
-                let n = try refill(input, Self.inputSize)
-                if n == 0 { inputEnded = true } else {
-                    stream.next_in = input.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_in = uInt(n)
-                }
-            }
-            if stream.avail_in == 0 && inputEnded {
-                // Input ended inside a member: a truncated file (a member that ended is `finished`).
-                throw GzipFailure(message: "the gzip data ends early (a truncated download?)")
-            }
+            try feed(refill)
+            // With no input left zlib may still owe output (a match cut short by a full buffer).
             let rc = inflate(&stream, Z_NO_FLUSH)
             switch rc {
             case Z_STREAM_END:
                 // Another member may follow; trailing zero bytes (some tools pad) end the data.
-                if stream.avail_in == 0 && !inputEnded {
-                    let n = try refill(input, Self.inputSize)
-                    if n == 0 { inputEnded = true } else {
-                        stream.next_in = input.assumingMemoryBound(to: Bytef.self)
-                        stream.avail_in = uInt(n)
-                    }
-                }
+                try feed(refill)
                 if stream.avail_in == 0 || onlyZerosLeft() {
                     finished = true
                 } else if inflateReset(&stream) != Z_OK {
                     throw GzipFailure(message: "zlib could not start the next gzip member")
                 }
-            case Z_OK, Z_BUF_ERROR:
+            case Z_OK:
                 break
+            case Z_BUF_ERROR:
+                // No progress: zlib needs input the file no longer has (a member that ended is `finished`).
+                if stream.avail_in == 0 && inputEnded { throw GzipFailure(message: "the gzip data ends early (a truncated download?)") }
             default:
                 let detail = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
                 throw GzipFailure(message: "the gzip data is corrupt (\(detail))")
             }
         }
         return count - Int(stream.avail_out)
+    }
+
+    /// Gives zlib the file's next compressed bytes when it has none left; notes the file's end.
+    private func feed(_ refill: (UnsafeMutableRawPointer, Int) throws -> Int) throws {
+        guard stream.avail_in == 0 && !inputEnded else { return }
+        let n = try refill(input, Self.inputSize)
+        if n == 0 { inputEnded = true; return }
+        stream.next_in = input.assumingMemoryBound(to: Bytef.self)
+        stream.avail_in = uInt(n)
     }
 
     private func onlyZerosLeft() -> Bool {
