@@ -30,15 +30,15 @@ final class FileSink: @unchecked Sendable {
     /// Sees every byte written, in order (e.g. a digest of the file taken as it is written).
     private let observer: ((UnsafeRawBufferPointer) -> Void)?
     private var background: DispatchQueue?
-    /// Background writes not yet done: the caller waits past `maxQueued` of them, so a slow
-    /// disk holds back the encoding instead of letting pages pile up in memory.
-    private let queued = DispatchSemaphore(value: FileSink.maxQueued)
     private let failureLock = PthreadLock()
     private var failure: String?
 
     /// A write this large starts the background queue.
     static let backgroundFrom = 256 << 10
-    static let maxQueued = 32
+    /// Bytes waiting for background writes, all files together (a many-partition load has many
+    /// queues): past it the encoders wait, so a slow disk holds them back instead of letting
+    /// pages pile up in memory.
+    static let queued = ByteBudget(limit: 16 << 20)
     /// The gathering buffer's size (a file system block).
     static let bufferSize = 4096
 
@@ -69,11 +69,11 @@ final class FileSink: @unchecked Sendable {
         try checkOpen()
         guard !bytes.isEmpty else { return }
         if background == nil { background = DispatchQueue(label: "inlet.parquet.file-sink") }
-        queued.wait()
+        Self.queued.take(bytes.count)
         offset += Int64(bytes.count)
         background!.async { [self] in
             if let message = bytes.withUnsafeBytes({ put($0) }) { failureLock.withLock { failure = failure ?? message } }
-            queued.signal()
+            Self.queued.give(bytes.count)
         }
     }
 
