@@ -37,8 +37,12 @@ public enum Interruption {
         let readFD = fds[0]
         let thread = Thread {
             var number: UInt8 = 0
-            while read(readFD, &number, 1) != 1 {}
-            interrupted(by: Int32(number), notice: notice)
+            while true {
+                let n = read(readFD, &number, 1)
+                if n == 1 { interrupted(by: Int32(number), notice: notice) }
+                if n < 0 && errno == EINTR { continue }
+                return // the pipe failed: signals then do nothing more than write to it
+            }
         }
         thread.name = "inlet.interruption"
         thread.start()
