@@ -250,11 +250,19 @@ struct DomoRunner: Sendable {
 }
 
 /// A temporary folder removed when the work is done (spooled exports).
+/// A private folder under TMPDIR, removed by `remove()` or, if a signal ends the process
+/// first, by `Interruption`'s cleanup (an export spool can be gigabytes).
 struct TemporaryDirectory {
     let path: String
+    private let cleanup: Int
     init(label: String) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        self.path = path
+        cleanup = ExitCleanup.register { try? FileManager.default.removeItem(atPath: path) }
     }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() {
+        ExitCleanup.unregister(cleanup)
+        try? FileManager.default.removeItem(atPath: path)
+    }
 }

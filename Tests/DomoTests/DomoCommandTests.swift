@@ -128,6 +128,31 @@ final class DomoCommandTests {
         assertNoSecrets(cut)
     }
 
+    /// SIGTERM while an export downloads (the emulator stalls it): exit 143, and the spool
+    /// folder under TMPDIR is gone with the process.
+    @Test func signalDuringAnExportRemovesTheSpool() throws {
+        let emu = try DomoEmulator(["datasets": ["sales-1": ["name": "Sales", "columns": Self.salesColumns, "csv": Self.salesCSV, "rows": 4,
+                                                             "stall_after_bytes": 60, "stall_seconds": 60]]])
+        try writeConfig()
+        let tmp = dir.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = DomoEmulator.packageRoot.appendingPathComponent(".build/debug/inlet")
+        p.arguments = ["domo", "--dataset", "Sales", "--config", configPath, "--store", lake]
+        p.environment = ProcessInfo.processInfo.environment.merging(emu.environment) { $1 }.merging(["NO_COLOR": "1", "TMPDIR": tmp.path]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        func spools() -> [String] { ((try? FileManager.default.subpathsOfDirectory(atPath: tmp.path)) ?? []).filter { $0.hasSuffix(".partial") } }
+        let deadline = Date().addingTimeInterval(30)
+        while spools().isEmpty, p.isRunning, Date() < deadline { usleep(5_000) }
+        #expect(!spools().isEmpty && p.isRunning, "the export did not start spooling")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 128 + SIGTERM)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
+    }
+
     @Test func configErrorsNameTheLineBeforeAnyNetworkCall() throws {
         let emu = try emulator()
         try writeConfig("""
