@@ -28,12 +28,12 @@ public struct InletMain: AsyncParsableCommand {
     /// Parses, runs and maps every failure to the documented exit codes.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         OpenFileLimit.raise()
-        Interruption.install { number in
+        Interruption.install { number, cancelled in
             let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][number] ?? "signal \(number)"
             // A progress bar may be mid-line on a terminal.
             if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
-            Console(json: false, quiet: false, verbose: false)
-                .error("interrupted by \(name): loads that had not begun publishing were cancelled, their staged files removed")
+            let loads = cancelled == 0 ? "" : ": \(Format.count(cancelled, "load")) cancelled before publishing, staged files removed"
+            Console(json: false, quiet: false, verbose: false).error("interrupted by \(name)\(loads)")
         }
         do {
             var command = try parseAsRoot(arguments)

@@ -25,8 +25,9 @@ public enum Interruption {
     /// is all a handler may safely do; the cleanup runs on a thread of its own.
     nonisolated(unsafe) private static var pipeWrite: Int32 = -1
 
-    /// Installs the handlers; `notice` runs (once, on the cleanup thread) before the exit.
-    public static func install(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], notice: @escaping @Sendable (Int32) -> Void) {
+    /// Installs the handlers; `notice` runs (once, on the cleanup thread) before the exit, with
+    /// the signal and the number of loads whose staging was deleted.
+    public static func install(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], notice: @escaping @Sendable (_ signal: Int32, _ cancelledLoads: Int) -> Void) {
         lock.lock()
         defer { lock.unlock() }
         guard !installed else { return }
@@ -77,11 +78,11 @@ public enum Interruption {
         lock.lock(); folders.remove(folder); lock.unlock()
     }
 
-    private static func interrupted(by number: Int32, notice: @Sendable (Int32) -> Void) -> Never {
+    private static func interrupted(by number: Int32, notice: @Sendable (Int32, Int) -> Void) -> Never {
         lock.lock() // held until the exit
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
         ExitCleanup.runAll(timeout: 5)
-        notice(number)
+        notice(number, folders.count)
         _exit(128 + number)
     }
 }
