@@ -204,7 +204,7 @@ import Testing
         p.waitUntilExit()
         let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         #expect(p.terminationStatus == 128 + SIGTERM, "\(stderr)")
-        #expect(stderr.contains("interrupted by SIGTERM"), "\(stderr)")
+        #expect(stderr.contains("interrupted by SIGTERM: 1 load cancelled before publishing"), "\(stderr)")
         #expect(stagedFiles().isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: staging) == [".lock"])
         #expect(try Data(contentsOf: URL(fileURLWithPath: dataFile)) == before)
