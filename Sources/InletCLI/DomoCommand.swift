@@ -114,7 +114,6 @@ struct Domo: AsyncParsableCommand {
     }
 }
 
-/// What happened to one dataset, for the summary table and `--json`.
 /// One configured dataset in `inlet domo --list --json`.
 private struct DomoListJSON: Encodable {
     let name: String
@@ -124,6 +123,7 @@ private struct DomoListJSON: Encodable {
     let enabled: Bool
 }
 
+/// What happened to one dataset, for the summary table and `--json`.
 struct DomoOutcome: Encodable {
     let name: String
     let lakeDatasetId: String
@@ -249,9 +249,8 @@ struct DomoRunner: Sendable {
     }
 }
 
-/// A temporary folder removed when the work is done (spooled exports).
-/// A private folder under TMPDIR, removed by `remove()` or, if a signal ends the process
-/// first, by `Interruption`'s cleanup (an export spool can be gigabytes).
+/// A private folder under TMPDIR (spooled exports), removed by `remove()` or, if a signal ends
+/// the process first, by `Interruption`'s cleanup (an export spool can be gigabytes).
 struct TemporaryDirectory {
     let path: String
     private let cleanup: Int

@@ -86,8 +86,8 @@ enum Format {
         return "\(Int(s) / 60)m\(String(format: "%02d", Int(s) % 60))s"
     }
 
-    /// A left-aligned text table.
-    /// Columns aligned by terminal cells, so Japanese names and values line up too.
+    /// A left-aligned text table, its columns aligned by terminal cells, so Japanese names and
+    /// values line up too.
     static func table(_ header: [String], _ rows: [[String]]) -> [String] {
         var widths = header.map(displayWidth)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(c)) } }

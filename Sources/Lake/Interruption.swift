@@ -15,8 +15,8 @@ import ObjectStore
 /// old or new, as a `kill -9` does (its staging is swept by the next load of the dataset); its
 /// multipart uploads in flight are aborted (`ExitCleanup`, at most 5 s).
 /// Deleting the staging of a load that is moving it into place would be unsafe, so a load
-/// registers its staging (`staged`) and takes it back (`publishing`) under the lock the
-/// cleanup holds until the exit.
+/// registers its staging (`staged`) and takes it back (`release`) when it begins to publish,
+/// under the lock the cleanup holds until the exit.
 public enum Interruption {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var folders: Set<String> = []
@@ -67,14 +67,14 @@ public enum Interruption {
         }
     }
 
-    /// A load's staging folder, deleted on a signal until `publishing` takes it back.
+    /// A load's staging folder, deleted on a signal until `release` takes it back.
     static func staged(_ folder: String) {
         lock.lock(); folders.insert(folder); lock.unlock()
     }
 
     /// The load begins to publish (or has ended): a signal no longer deletes its staging. Waits
     /// (forever) while a cleanup runs, so no publish begins under it.
-    static func publishing(_ folder: String) {
+    static func release(_ folder: String) {
         lock.lock(); folders.remove(folder); lock.unlock()
     }
 

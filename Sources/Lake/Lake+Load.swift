@@ -137,7 +137,7 @@ extension Lake {
 
         // 3. Move into place, 4. manifest; any failure here swaps LocalStore folders back.
         // From here a signal leaves the staging alone (`Interruption`).
-        Interruption.publishing(staging.runFolder)
+        Interruption.release(staging.runFolder)
         report(.publishing)
         let publisher: any FilePublisher = (store as? LocalStore).map {
             LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id)

@@ -55,7 +55,7 @@ final class StagingArea {
 
     /// Removes this run's folder and releases the lock.
     func finish() {
-        Interruption.publishing(runFolder)
+        Interruption.release(runFolder)
         try? FileManager.default.removeItem(atPath: runFolder)
         if lockFD >= 0 { Glibc.close(lockFD); lockFD = -1 }
     }

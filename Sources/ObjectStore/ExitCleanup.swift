@@ -2,7 +2,7 @@ import Foundation
 
 /// Work to do when the process is about to exit on a signal (see `Lake.Interruption`): aborting
 /// the multipart uploads in flight, which S3 would otherwise keep, billed and invisible, until
-/// a lifecycle rule removes them.
+/// a lifecycle rule removes them; removing temporary folders (spooled DOMO exports).
 public enum ExitCleanup {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var actions: [Int: @Sendable () async -> Void] = [:]
