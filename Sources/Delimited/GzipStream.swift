@@ -9,7 +9,7 @@ final class GzipStream {
     /// The compressed bytes' end has been read.
     private var inputEnded = false
     /// The last member ended and no bytes follow it.
-    private(set) var finished = false
+    private var finished = false
 
     init() throws {
         input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputSize, alignment: 64)

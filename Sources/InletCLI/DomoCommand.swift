@@ -136,8 +136,9 @@ struct DomoOutcome: Encodable {
     var targets: [String] = []
     var exitStatus: ExitStatus = .ok
 
+    /// All but `exitStatus` (`Console.emitJSON` writes them in snake_case).
     enum CodingKeys: String, CodingKey {
-        case name, lakeDatasetId = "lake_dataset_id", rowsIn = "rows_in", rowsKept = "rows_kept", partitions, seconds, status, error, targets
+        case name, lakeDatasetId, rowsIn, rowsKept, partitions, seconds, status, error, targets
     }
 }
 

@@ -15,10 +15,10 @@ struct LoadOutcome: Encodable {
     let badRowsRejected: Int
     let store: String
 
+    /// The JSON's fields (`Console.emitJSON` writes them in snake_case).
     enum CodingKeys: String, CodingKey {
-        case datasetId = "dataset_id", file, inputBytes = "input_bytes", seconds, dryRun = "dry_run", rows, files
-        case partitions, staleDeleted = "stale_deleted", columns, warnings, badRowsSkipped = "bad_rows_skipped"
-        case badRowsRejected = "bad_rows_rejected", store
+        case datasetId, file, inputBytes, seconds, dryRun, rows, files
+        case partitions, staleDeleted, columns, warnings, badRowsSkipped, badRowsRejected, store
     }
 
     func encode(to encoder: Encoder) throws {

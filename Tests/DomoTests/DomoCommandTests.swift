@@ -114,6 +114,18 @@ final class DomoCommandTests {
         assertNoSecrets(emu)
     }
 
+    /// `--json`: one object per dataset, its keys in snake_case, the exit status kept out.
+    @Test func jsonReportsEachDatasetInSnakeCase() throws {
+        let emu = try emulator()
+        try writeConfig()
+        let r = try inlet(["domo", "--dataset", "Sales", "--json"], emu)
+        #expect(r.status == 0, "\(r.err)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        #expect(Set(list.first?.keys.map { $0 } ?? []) == ["name", "lake_dataset_id", "rows_in", "rows_kept", "partitions", "seconds", "status", "targets"])
+        #expect(list.first?["rows_in"] as? Int == 4 && list.first?["rows_kept"] as? Int == 3)
+        assertNoSecrets(emu)
+    }
+
     @Test func anExportCutOffKeepsThePreviousVersion() throws {
         let good = try emulator()
         try writeConfig()
