@@ -74,6 +74,67 @@ struct DomoConfigTests {
         #expect(config.dataset(named: "nope") == nil)
     }
 
+    /// PyYAML read `null`, `~` and an empty value as None: real configs mark an unpartitioned,
+    /// unfiltered dataset that way, and every optional key must read them as absent.
+    @Test func nullOptionalKeysAreAbsent() throws {
+        let config = try DomoConfig.parse(yaml: """
+        datasets:
+          - name: "JP sales targets"
+            domo_dataset_id: "5b0c6a1e-8d3f-4e27-b1c9-7a6f2e4d3c21"
+            minio_dataset_id: "jp-sales-targets"
+            partition_column: null
+            enabled: true
+            exclude_filter: null
+          - name: tilde
+            domo_dataset_id: "6b0c6a1e-8d3f-4e27-b1c9-7a6f2e4d3c21"
+            minio_dataset_id: tilde
+            partition_column: ~
+            exclude_filter: ~
+            partition_timezone: ~
+            mode: ~
+            timezone: ~
+            schema: ~
+            enabled: ~
+          - name: empty
+            domo_dataset_id: "7b0c6a1e-8d3f-4e27-b1c9-7a6f2e4d3c21"
+            minio_dataset_id: empty
+            partition_column:
+            exclude_filter:
+            schema: {amount: null, zip: string}
+        """, file: "x.yaml")
+        #expect(config.datasets.count == 3)
+        for d in config.datasets {
+            #expect(d.partitionColumn == nil, "\(d.name)")
+            #expect(d.excludeFilter == nil, "\(d.name)")
+            #expect(d.partitionTimezone == nil && d.mode == nil && d.timezone == nil, "\(d.name)")
+            #expect(d.enabled, "\(d.name): a null 'enabled' takes the default")
+        }
+        #expect(config.datasets[2].schema == ["zip": .string])
+    }
+
+    @Test func quotedEmptyPartitionColumnStaysAnError() {
+        expectError("""
+        datasets:
+          - name: a
+            domo_dataset_id: "5b0c6a1e-8d3f-4e27-b1c9-7a6f2e4d3c21"
+            minio_dataset_id: a
+            partition_column: ""
+        """, line: 5, entry: "a", containing: "'partition_column' must not be empty")
+        expectError("""
+        datasets:
+          - name: a
+            domo_dataset_id: null
+            minio_dataset_id: a
+        """, line: 2, entry: "a", containing: "'domo_dataset_id' must have a value, not null")
+        expectError("""
+        datasets:
+          - name: a
+            domo_dataset_id: "5b0c6a1e-8d3f-4e27-b1c9-7a6f2e4d3c21"
+            minio_dataset_id: a
+            exclude_filter: {column: flag, keep_value: null}
+        """, line: 5, entry: "a", containing: "'exclude_filter' is missing 'keep_value'")
+    }
+
     @Test func enabledDefaultsToTrueAndOptionalKeysParse() throws {
         let config = try DomoConfig.parse(yaml: """
         datasets:

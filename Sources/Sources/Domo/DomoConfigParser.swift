@@ -69,16 +69,19 @@ struct DomoConfigParser {
         }
 
         var values: [String: (key: Node, value: Node)] = [:]
+        var present: Set<String> = []   // keys written with a null value
         for (key, value) in map {
             let k = try scalarKey(key, entry: label)
             guard Self.knownKeys.contains(k) else {
                 throw fail(key.mark?.line, label, "unknown key '\(k)' (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
             }
-            if values[k] != nil { throw fail(key.mark?.line, label, "duplicate key '\(k)'") }
+            if values[k] != nil || present.contains(k) { throw fail(key.mark?.line, label, "duplicate key '\(k)'") }
+            // `partition_column: null` (or `~`, or nothing) means "not set", as PyYAML read it.
+            if value.isYAMLNull { present.insert(k); continue }
             values[k] = (key, value)
         }
         for k in Self.requiredKeys where values[k] == nil {
-            throw fail(line, label, "missing required key '\(k)'")
+            throw fail(line, label, present.contains(k) ? "'\(k)' must have a value, not null" : "missing required key '\(k)'")
         }
 
         let name = try string(values["name"]!, "name", label)
@@ -140,6 +143,7 @@ struct DomoConfigParser {
         var column: String?, keep: String?
         for (key, value) in map {
             let k = try scalarKey(key, entry: label)
+            if value.isYAMLNull, k == "column" || k == "keep_value" { continue }   // null: as if absent
             switch k {
             case "column":
                 guard column == nil else { throw fail(key.mark?.line, label, "duplicate key 'exclude_filter.column'") }
@@ -167,6 +171,7 @@ struct DomoConfigParser {
         var types: [String: DataType] = [:], order: [String] = []
         for (key, value) in map {
             let column = try scalarKey(key, entry: label)
+            if value.isYAMLNull { continue }   // `col: null`: no override
             guard types[column] == nil else { throw fail(key.mark?.line, label, "duplicate column '\(column)' in 'schema'") }
             guard case let .scalar(s) = value, let type = DataType(parsing: s.string) else {
                 throw fail(value.mark?.line, label, "'schema.\(column)': unknown type '\(value.string ?? "")' (e.g. int64, float64, decimal(12,2), date, timestamp[us, UTC], string)")
