@@ -65,6 +65,9 @@ public struct CSVOptions: Sendable {
     public var delimiter: UInt8? = nil
     public var quote: UInt8? = nil
     public var hasHeader: Bool? = nil
+    /// Decides whether the first row is a header when `hasHeader` is nil. Loads use
+    /// `Inference.InferredHeaderRule` (the value rules of type inference); nil means `TextHeaderRule`.
+    public var headerRule: (any HeaderRule)? = nil
     /// Physical lines skipped before the header (or the first row): report preambles etc.
     public var skipRows = 0
     public var encoding: TextEncoding? = nil

@@ -4,9 +4,7 @@
 /// rows agreeing on one field count, that count being at least 2 (ties: more columns,
 /// then candidate order `,` `;` tab `|` and `"` before `'`; `'` only competes when some
 /// field in the sample starts with it).
-/// Header: a first row with any number or date in it is data. Otherwise it is a header when
-/// some column holds numbers or dates below it, or, when every value is text, when its
-/// values are all distinct.
+/// Header: `CSVOptions.headerRule` decides from the sampled rows (see `HeaderRule`).
 enum DialectSniffer {
     static let sampleBytes = 64 << 10
     static let sampleRecords = 500
@@ -73,7 +71,7 @@ enum DialectSniffer {
             header = forced
             reasons.append(forced ? "header row set by option" : "no header row (--no-header)")
         } else {
-            let (h, why) = detectHeader(records, trailing: trailing)
+            let (h, why) = detectHeader(records, trailing: trailing, rule: options.headerRule ?? TextHeaderRule())
             header = h
             reasons.append(why)
         }
@@ -88,35 +86,12 @@ enum DialectSniffer {
         return top.map { ($0.key, $0.value) } ?? (0, 0)
     }
 
-    static func detectHeader(_ records: [SampleRecord], trailing: Bool) -> (Bool, String) {
-        guard let first = records.first else { return (true, "header assumed (no rows to compare)") }
-        let names = first.fields.prefix(trailing ? first.fields.count - 1 : first.fields.count)
-        if let i = names.firstIndex(where: { looksNumericOrDate($0) }) {
-            return (false, "no header: first row has a number or date in column \(i + 1)")
+    static func detectHeader(_ records: [SampleRecord], trailing: Bool, rule: any HeaderRule) -> (Bool, String) {
+        // Every row is cut to the first row's width: a trailing delimiter's empty field is no column.
+        let width = max(0, (records.first?.fields.count ?? 0) - (trailing ? 1 : 0))
+        let rows = records.map { r in
+            SampledRow(line: r.line, fields: Array(r.fields.prefix(width)), quoted: Array(r.quoted.prefix(width)))
         }
-        for row in records.dropFirst() {
-            for (i, value) in row.fields.enumerated() where i < names.count && looksNumericOrDate(value) {
-                return (true, "header: first row is all text while column \(i + 1) has numbers or dates below (line \(row.line))")
-            }
-        }
-        if records.count == 1 { return (true, "header: a single text row") }
-        let nonEmpty = names.filter { !$0.isEmpty }
-        if Set(nonEmpty).count == nonEmpty.count {
-            return (true, "header: every column is text and the first row's values are distinct")
-        }
-        return (false, "no header: every column is text and the first row repeats a value")
-    }
-
-    /// Digits with sign, decimal, grouping, exponent, date and time punctuation only.
-    static func looksNumericOrDate(_ v: [UInt8]) -> Bool {
-        var digits = 0
-        for c in v {
-            switch c {
-            case 0x30...0x39: digits += 1
-            case 0x2B, 0x2D, 0x2E, 0x2C, 0x2F, 0x3A, 0x20, 0x54, 0x5A, 0x65, 0x45: continue   // + - . , / : space T Z e E
-            default: return false
-            }
-        }
-        return digits > 0
+        return rule.decide(rows)
     }
 }

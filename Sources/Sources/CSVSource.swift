@@ -53,6 +53,9 @@ public final class CSVSource: BatchSource {
     /// Opens the file and completes the inference options with the header's overrides.
     static func open(path: String, csv: CSVOptions, inference options: InferenceOptions,
                      overrides: ((_ header: [String]) throws -> [String: DataType])?) throws -> (CSVReader, InferenceOptions) {
+        var csv = csv
+        // The header decision uses the value rules the columns' types come from.
+        if csv.headerRule == nil { csv.headerRule = InferredHeaderRule(options: options) }
         let reader = try CSVReader(path: path, options: csv)
         var options = options
         if let overrides {

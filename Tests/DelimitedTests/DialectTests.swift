@@ -27,24 +27,33 @@ import Testing
         #expect(reader.dialect.reasons.first == "delimiter ',': 2 sampled rows have 2 fields")
     }
 
-    @Test func firstRowWithNumbersIsData() throws {
-        let (reader, p) = try Fixture.read(Fixture.file("1,alice,2024-01-01\n2,bob,2024-01-02\n"))
-        #expect(!reader.dialect.hasHeader)
-        #expect(reader.dialect.reasons.contains("no header: first row has a number or date in column 1"))
+    /// Without a rule from inference, the reader judges the first row by its text alone.
+    @Test func textRuleIsTheFallback() throws {
+        let reader = try CSVReader(path: Fixture.file("1,alice\n2,bob\n"))
+        #expect(reader.dialect.hasHeader)
+        #expect(reader.dialect.reasons.last == "header: the first row's values are distinct")
+        var o = CSVOptions()
+        o.headerRule = FirstRowIsData()
+        let (ruled, p) = try Fixture.read(Fixture.file("1,alice,2024-01-01\n2,bob,2024-01-02\n"), o)
+        #expect(!ruled.dialect.hasHeader)
+        #expect(ruled.dialect.reasons.last == "no header: test rule saw 2 rows of 3 fields")
         #expect(p.header == ["column_1", "column_2", "column_3"])
         #expect(p.rows.count == 2)
         #expect(p.lines == [1, 2])
     }
 
-    @Test func textHeaderOverNumbersIsAHeader() throws {
-        let reader = try CSVReader(path: Fixture.file("city,pop\nOslo,700000\n"))
-        #expect(reader.dialect.hasHeader)
-        #expect(reader.dialect.reasons.contains("header: first row is all text while column 2 has numbers or dates below (line 2)"))
+    /// A trailing delimiter's empty field never reaches the rule.
+    @Test func ruleSeesRowsWithoutTheTrailingField() throws {
+        var o = CSVOptions()
+        o.headerRule = FirstRowIsData()
+        let reader = try CSVReader(path: Fixture.file("1,a,\n2,b,\n3,c,\n"), options: o)
+        #expect(reader.dialect.reasons.last == "no header: test rule saw 3 rows of 2 fields")
     }
 
     @Test func allTextWithRepeatedFirstRowIsData() throws {
         let reader = try CSVReader(path: Fixture.file("x,x\ny,z\n"))
         #expect(!reader.dialect.hasHeader)
+        #expect(reader.dialect.reasons.last == "no header: the first row repeats a value")
         let distinct = try CSVReader(path: Fixture.file("first,last\nada,lovelace\n"))
         #expect(distinct.dialect.hasHeader)
     }
@@ -68,7 +77,9 @@ import Testing
 
 @Suite struct HeaderNameTests {
     @Test func emptyAndDuplicateNamesAreRenamedAndReported() throws {
-        let reader = try CSVReader(path: Fixture.file("id,,name,name,\"\",name,name_2\n1,2,3,4,5,6,7\n"))
+        var o = CSVOptions()
+        o.hasHeader = true   // repeated names: the text rule alone would call this row data
+        let reader = try CSVReader(path: Fixture.file("id,,name,name,\"\",name,name_2\n1,2,3,4,5,6,7\n"), options: o)
         #expect(reader.header == ["id", "column_2", "name", "name_3", "column_5", "name_4", "name_2"])
         #expect(reader.headerRenames == [
             HeaderRename(position: 2, original: "", renamed: "column_2"),
@@ -82,5 +93,12 @@ import Testing
         let (names, renames) = finalizeHeader(["column_2", "", "a", "a"])
         #expect(names == ["column_2", "column_2_2", "a", "a_2"])
         #expect(renames.count == 2)
+    }
+}
+
+/// Calls every first row data and says what it was shown.
+struct FirstRowIsData: HeaderRule {
+    func decide(_ rows: [SampledRow]) -> (isHeader: Bool, reason: String) {
+        (false, "no header: test rule saw \(rows.count) rows of \(rows.first?.fields.count ?? 0) fields")
     }
 }
