@@ -71,17 +71,19 @@ let package = Package(
         .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "Sources"],
                           swiftSettings: cpu, linkerSettings: jemalloc),
 
+        // Helpers every test target shares (the seeded generator, fixture paths).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "DelimitedTests", dependencies: ["Delimited"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Delimited", "Columnar"]),
+        .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
+        .testTarget(name: "DelimitedTests", dependencies: ["TestSupport", "Delimited"]),
+        .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Delimited", "Columnar"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SigV4"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Sources", "Columnar"]),
         // Runs Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
         .testTarget(name: "DomoTests", dependencies: ["Sources", "Columnar", "Parquet"], exclude: ["Support/domo_emulator.py"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
-        .testTarget(name: "IntegrationTests", dependencies: ["InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
     ],
     swiftLanguageModes: [.v5]
 )

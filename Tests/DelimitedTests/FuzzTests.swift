@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Delimited
 
@@ -8,7 +9,7 @@ import Testing
                                      [0x0D, 0x0A], [0x20], Array("é".utf8), Array("東".utf8), [0xFF], [0x82], [0x00], [0xE9]]
 
     @Test func randomBytes() {
-        var rng = SeededRandom(state: 20_261_126)
+        var rng = SeededRandom(seed: 20_261_126)
         for iteration in 0..<300 {
             var bytes: [UInt8] = []
             let length = Int.random(in: 0...200, using: &rng)

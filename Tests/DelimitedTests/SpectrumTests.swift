@@ -1,5 +1,7 @@
+import TestSupport
 import Foundation
 import Testing
+
 @testable import Delimited
 
 @Suite struct SpectrumTests {
@@ -9,13 +11,12 @@ import Testing
     static let upstreamMismatch = ["location_coordinates": ["Contact Phone Number": "2095257564"]]
 
     @Test func everyCaseMatchesItsJSON() throws {
-        let root = try #require(Fixture.testdata(), "shared testdata not found: set INLET_TESTDATA or place it at ../shared/testdata")
-        let csvs = root.appendingPathComponent("csv-spectrum/csvs")
+        let csvs = Fixtures.csvSpectrum.appendingPathComponent("csvs")
         let names = try FileManager.default.contentsOfDirectory(atPath: csvs.path).filter { $0.hasSuffix(".csv") }.sorted()
         #expect(names.count == 12)
         for name in names {
             let base = String(name.dropLast(4))
-            let json = try Data(contentsOf: root.appendingPathComponent("csv-spectrum/json/\(base).json"))
+            let json = try Data(contentsOf: Fixtures.csvSpectrum.appendingPathComponent("json/\(base).json"))
             let decoded = try JSONSerialization.jsonObject(with: json)
             let single = decoded as? [String: String]
             var expected = try #require((decoded as? [[String: String]]) ?? single.map { [$0] }, "\(base).json")

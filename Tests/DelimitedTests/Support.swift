@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Delimited
 
@@ -82,22 +83,5 @@ enum Fixture {
         return o
     }
 
-    static func testdata() -> URL? {
-        if let env = ProcessInfo.processInfo.environment["INLET_TESTDATA"] { return URL(fileURLWithPath: env) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let dir = root.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
-    }
 }
 
-/// Deterministic generator for the fuzz tests (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,4 @@
+import TestSupport
 import Columnar
 import Delimited
 import Testing
@@ -10,7 +11,7 @@ import Testing
     static let seeds = ["2025-03-14T09:00:00.123456+09:00", "3/14/2025 2:05:07 PM", "-1,234,567.890e-12",
                         "99999999999999999999999999999999999999", "Infinity", "20250314", "true"]
 
-    func randomValue(_ rng: inout SeededRNG) -> [UInt8] {
+    func randomValue(_ rng: inout SeededRandom) -> [UInt8] {
         if Bool.random(using: &rng) {
             let s = Array(Self.seeds.randomElement(using: &rng)!.utf8)
             var v = Array(s.prefix(Int.random(in: 0 ... s.count, using: &rng)))   // truncated
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func scannersSurviveRandomBytes() {
-        var rng = SeededRNG(seed: 4242)
+        var rng = SeededRandom(seed: 4242)
         for _ in 0 ..< 50_000 {
             let v = randomValue(&rng)
             v.withUnsafeBytes { b in
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func inferredPlansAcceptTheirOwnValues() throws {
-        var rng = SeededRNG(seed: 777)
+        var rng = SeededRandom(seed: 777)
         for _ in 0 ..< 300 {
             let seed = Self.seeds.randomElement(using: &rng)!
             var c = FieldChunk(columnCount: 1)

@@ -1,3 +1,4 @@
+import TestSupport
 import Columnar
 import Delimited
 import Testing
@@ -24,7 +25,7 @@ import Testing
         [nil],
     ]
 
-    func randomColumn(_ rows: Int, _ rng: inout SeededRNG) -> [String?] {
+    func randomColumn(_ rows: Int, _ rng: inout SeededRandom) -> [String?] {
         let main = Int.random(in: 0 ..< Self.pools.count, using: &rng)
         let noise = Double.random(in: 0 ..< 0.05, using: &rng)
         return (0 ..< rows).map { _ in
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func mergeEqualsSinglePass() {
-        var rng = SeededRNG(seed: 20_251_126)
+        var rng = SeededRandom(seed: 20_251_126)
         for round in 0 ..< 200 {
             let width = Int.random(in: 1 ... 5, using: &rng)
             let rows = Int.random(in: 1 ... 300, using: &rng)
@@ -77,7 +78,7 @@ import Testing
 
     /// Whatever inference decides, converting the same values never fails.
     @Test func inferredPlansConvertEveryValue() throws {
-        var rng = SeededRNG(seed: 99)
+        var rng = SeededRandom(seed: 99)
         for _ in 0 ..< 200 {
             let rows = Int.random(in: 1 ... 100, using: &rng)
             let col = randomColumn(rows, &rng)
@@ -94,7 +95,7 @@ import Testing
 
 @Suite struct ParallelInferenceTests {
     @Test func parallelObserveEqualsSequential() {
-        var rng = SeededRNG(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let pools = MergePropertyTests.pools
         var chunks: [FieldChunk] = []
         var line = 2

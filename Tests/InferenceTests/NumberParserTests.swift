@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import Inference
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func randomDoublesMatchSwiftParser() {
-        var rng = SeededRNG(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0 ..< 20_000 {
             let v = Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)
             let digits = Int.random(in: 1 ... 17, using: &rng)

@@ -1,4 +1,5 @@
 import Columnar
+import TestSupport
 import Delimited
 @testable import Inference
 
@@ -35,15 +36,3 @@ func micros(_ y: Int64, _ m: Int, _ d: Int, _ h: Int64 = 0, _ mi: Int64 = 0, _ s
     .timestamp(CivilDate(year: y, month: m, day: d).daysSinceEpoch * 86_400_000_000 + ((h * 60 + mi) * 60 + s) * 1_000_000 + us)
 }
 
-/// SplitMix64: deterministic across platforms, for property tests.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -273,6 +273,53 @@ import Testing
         return []
     }
 
+    /// `show --rows` reads the first rows back with our own reader, one partition or all, as a
+    /// table or JSON (nulls as null); a partition that is not there names the ones that are.
+    @Test func showRowsReadsTheDatasetBack() throws {
+        let csv = try write("s.csv", "day,amount,note\n2025-01-01,1.5,a\n2025-01-02,2.25,\n2025-01-02,3,c\n")
+        #expect(try runInlet(["upload", csv, "--dataset-id", "s", "--partition-col", "day", "--store", store]).status == 0)
+        let all = try runInlet(["show", "s", "--rows", "2", "--store", store])
+        #expect(all.status == 0, "\(all.stderr)")
+        let lines = all.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(lines == [["day", "amount", "note"], ["2025-01-01", "1.5", "a"], ["2025-01-02", "2.25", "null"]], "\(all.stdout)")
+        let one = try runInlet(["show", "s", "--rows", "5", "--partition", "2025-01-02", "--store", store, "--json"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any]
+        #expect(json?["partition"] as? String == "date=2025-01-02")
+        #expect(json?["types"] as? [String] == ["date", "float64", "string"])
+        let rows = json?["rows"] as? [[Any]]
+        #expect(rows?.count == 2)
+        #expect(rows?.first?[2] is NSNull, "\(one.stdout)")
+        let missing = try runInlet(["show", "s", "--rows", "5", "--partition", "2024-12-31", "--store", store])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no partition 'date=2024-12-31' (partitions: date=2025-01-01, date=2025-01-02)"), "\(missing.stderr)")
+    }
+
+    /// Headers that pandas wrote over numbers, whose cells a lenient parser reads as numbers
+    /// (`T1`, `-113.8.1`), load as column names over numeric columns.
+    @Test func pandasHeadersLoadAsNamesOverNumbers() throws {
+        let ints = try write("ints.csv", "rownames,T1,M1,Y1,T2,Z,M2,Y2\n" + (1 ... 50).map { r in
+            "\(r)," + (0 ..< 7).map { String((r * 3 + $0) % 10) }.joined(separator: ",") }.joined(separator: "\n") + "\n")
+        let names = (0 ..< 1729).map { "-\(113 - $0 % 40).\($0 % 9).1" }
+        var text = "rownames," + names.joined(separator: ",") + "\n"
+        for r in 1 ... 20 { text += "\"\(r)\"," + (0 ..< 1729).map { String(format: "%.3f", Double($0 % 97 + r) / 7) }.joined(separator: ",") + "\n" }
+        let decimals = try write("decimals.csv", text)
+        for (file, id, count, type) in [(ints, "ints", 8, "int64"), (decimals, "decimals", 1730, "float64")] {
+            let preview = try runInlet(["preview", file, "--rows", "0", "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any]
+            #expect(report?["header"] as? Bool == true, "\(id): \(report?["dialect_reasons"] ?? "")")
+            #expect((report?["dialect_reasons"] as? [String])?.last?.hasPrefix("header: ") == true)
+            let up = try runInlet(["upload", file, "--dataset-id", id, "--store", store])
+            #expect(up.status == 0, "\(up.stderr)")
+            let shown = try runInlet(["show", id, "--rows", "1", "--json", "--store", store])
+            let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+            let columns = json?["columns"] as? [String] ?? []
+            #expect(columns.count == count)
+            #expect(columns.first == "rownames" && columns[1] == (id == "ints" ? "T1" : "-113.0.1"))
+            #expect((json?["types"] as? [String])?.dropFirst().allSatisfy { $0 == type } == true, "\(id)")
+        }
+    }
+
     @Test func previewReportsTypesAndWritesNothing() throws {
         let csv = try write("p.csv", "id,when,code\n1,3/14/2025,007\n2,12/31/2025,042\n")
         let r = try runInlet(["preview", csv, "--json"])

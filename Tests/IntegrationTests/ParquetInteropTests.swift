@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import TestSupport
 import Parquet
 import Testing
 
@@ -272,8 +273,7 @@ print(json.dumps({k: dump(pq.read_table(v)) | {"path": v} for k, v in files.item
 
     /// The flat parquet-testing files decode to the same values pyarrow sees.
     @Test func parquetTestingMatchesPyarrow() throws {
-        guard let testdata = TestEnvironment.testdata else { return }
-        let data = testdata.appendingPathComponent("parquet-testing/data")
+        let data = Fixtures.parquetData
         let files = ["alltypes_plain.parquet", "alltypes_dictionary.parquet", "alltypes_tiny_pages_plain.parquet",
                      "binary.parquet", "byte_array_decimal.parquet", "byte_stream_split.zstd.parquet",
                      "concatenated_gzip_members.parquet", "datapage_v1-snappy-compressed-checksum.parquet",

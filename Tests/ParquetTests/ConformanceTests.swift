@@ -1,11 +1,12 @@
+import TestSupport
 import Columnar
 import Foundation
 import Testing
 @testable import Parquet
 
 /// The apache/parquet-testing files: flat ones read, the rest fail with an error naming the feature and column.
-@Suite(.enabled(if: sharedTestdata != nil)) struct ConformanceTests {
-    var data: URL { sharedTestdata!.appendingPathComponent("parquet-testing/data") }
+@Suite struct ConformanceTests {
+    var data: URL { Fixtures.parquetData }
 
     static let flatFiles: [(String, Int)] = [
         ("alltypes_dictionary.parquet", 2), ("alltypes_plain.parquet", 8), ("alltypes_plain.snappy.parquet", 2),
@@ -67,7 +68,7 @@ import Testing
 
     /// Every file in bad_data either reads or throws a ParquetError; none crashes the process.
     @Test func badDataNeverCrashes() throws {
-        let bad = sharedTestdata!.appendingPathComponent("parquet-testing/bad_data")
+        let bad = Fixtures.parquetBadData
         for f in try FileManager.default.contentsOfDirectory(atPath: bad.path) where f.hasSuffix(".parquet") {
             do {
                 _ = try ParquetFileReader(path: bad.appendingPathComponent(f).path).readAll()

@@ -1,36 +1,10 @@
 import Columnar
 import Foundation
+import TestSupport
 @testable import Parquet
-
-/// A small deterministic PRNG (SplitMix64) so failures reproduce from the seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func temporaryPath(_ name: String = "t") -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("inlet-pq-\(name)-\(UUID().uuidString).parquet").path
-}
-
-/// `../shared/testdata` from the package root, or INLET_TESTDATA.
-var sharedTestdata: URL? {
-    if let env = ProcessInfo.processInfo.environment["INLET_TESTDATA"] { return URL(fileURLWithPath: env) }
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-        url.deleteLastPathComponent()
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            let d = url.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-            return FileManager.default.fileExists(atPath: d.path) ? d : nil
-        }
-    }
-    return nil
 }
 
 let allTypes: [DataType] = [

@@ -24,13 +24,6 @@ enum TestEnvironment {
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
     }
 
-    /// `../shared/testdata` or `INLET_TESTDATA`.
-    static var testdata: URL? {
-        let env = ProcessInfo.processInfo.environment["INLET_TESTDATA"]
-        let url = env.map { URL(fileURLWithPath: $0) }
-            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
 
     /// A fresh temporary directory, removed by the caller.
     static func temporaryDirectory(_ label: String = "inlet-test") throws -> URL {
