@@ -39,19 +39,30 @@ struct Datasets: AsyncParsableCommand {
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a dataset: schema, partitions with row counts, files and last load.",
-        discussion: "Example:\n  inlet show orders"
+        abstract: "Show a dataset: schema, partitions with row counts, files and last load; or its first rows.",
+        discussion: "Examples:\n  inlet show orders\n  inlet show orders --rows 5\n  inlet show orders --rows 5 --partition date=2025-01-03"
     )
 
     @Argument(help: "The dataset id.")
     var datasetId: String
 
+    @Option(help: "Print the first N rows, read from the dataset's Parquet files.")
+    var rows: Int?
+
+    @Option(help: "With --rows: only this partition (date=YYYY-MM-DD, or just the date).")
+    var partition: String?
+
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws { try validateDatasetID(datasetId) }
+    func validate() throws {
+        try validateDatasetID(datasetId)
+        if let rows, rows < 1 { throw ValidationError("--rows must be 1 or more") }
+        if partition != nil, rows == nil { throw ValidationError("--partition needs --rows") }
+    }
 
     func run() async throws {
         let console = global.console
+        if let rows { return try await showRows(rows, console) }
         try await CommandRunner.run(console, store: global.store) { store in
             let d = try await openLake(store).describe(try DatasetID(datasetId))
             if console.json { return try console.emitJSON(ShowJSON(d)) }
@@ -77,6 +88,36 @@ struct Show: AsyncParsableCommand {
                 for f in d.files { console.out("  \(f.key)  \(Format.count(f.rows, "row"))  \(Format.bytes(f.bytes))  sha256 \(f.sha256)") }
             }
         }
+    }
+
+    private func showRows(_ limit: Int, _ console: Console) async throws {
+        let wanted = partition.map { $0.hasPrefix("date=") ? $0 : "date=" + $0 }
+        try await CommandRunner.run(console, store: global.store) { store in
+            let read = try await openLake(store).firstRows(try DatasetID(datasetId), partition: wanted, limit: limit)
+            var table: [[String?]] = []
+            for batch in read.batches {
+                for i in 0 ..< batch.rowCount where table.count < limit {
+                    table.append(batch.columns.map { $0.isNull(i) ? nil : ValueText.render($0, row: i) })
+                }
+            }
+            let names = read.schema.fields.map(\.name)
+            if console.json {
+                return try console.emitJSON(RowsJSON(dataset: datasetId, partition: wanted, columns: names,
+                                                     types: read.schema.fields.map(\.type.name), rows: table))
+            }
+            let clipped = table.map { $0.map { v in v.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "null" } }
+            for line in Format.table(names, clipped) { console.out(line) }
+            console.status("\(Format.count(table.count, "row")) of \(datasetId)\(wanted.map { " (\($0))" } ?? "") from \(Format.count(read.files.count, "file"))")
+        }
+    }
+
+    struct RowsJSON: Encodable {
+        let dataset: String
+        let partition: String?
+        let columns: [String]
+        let types: [String]
+        /// Values as `show` prints them, as text; null is JSON null.
+        let rows: [[String?]]
     }
 
     struct ShowJSON: Encodable {

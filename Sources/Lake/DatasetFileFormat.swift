@@ -8,6 +8,8 @@ public protocol DatasetFileFormat: Sendable {
     func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter
     /// The row count a finished file's footer declares (the publish check).
     func rowCount(ofFileAt path: String) throws -> Int64
+    /// Up to `limit` rows from the start of a finished file (`inlet show --rows`).
+    func readRows(ofFileAt path: String, limit: Int) throws -> [RecordBatch]
     /// Rows worth joining before a write: a format whose small writes cost more per row (Parquet:
     /// pages, statistics, dictionary probes) asks for pieces to be held and joined; 0 = write through.
     var joinRows: Int { get }
@@ -20,6 +22,9 @@ public protocol DatasetFileFormat: Sendable {
 }
 
 extension DatasetFileFormat {
+    public func readRows(ofFileAt path: String, limit: Int) throws -> [RecordBatch] {
+        throw LakeError.invalidOption("files in the \(fileExtension) format cannot be read back")
+    }
     public var joinRows: Int { 0 }
     public func forOneLoad() -> any DatasetFileFormat { self }
     public func settle() {}

@@ -43,6 +43,19 @@ public struct ParquetDatasetFormat: DatasetFileFormat {
     public func rowCount(ofFileAt path: String) throws -> Int64 {
         try ParquetFileReader(path: path).rowCount
     }
+
+    /// Reads row groups until `limit` rows are in hand.
+    public func readRows(ofFileAt path: String, limit: Int) throws -> [RecordBatch] {
+        let reader = try ParquetFileReader(path: path)
+        var out: [RecordBatch] = []
+        var rows = 0
+        for g in 0 ..< reader.rowGroupCount where rows < limit {
+            let batch = try reader.readRowGroup(g)
+            out.append(batch)
+            rows += batch.rowCount
+        }
+        return out
+    }
 }
 
 final class ParquetPartWriter: DatasetFileWriter {
