@@ -29,7 +29,8 @@ public enum ExitCleanup {
         lock.unlock()
         guard !pending.isEmpty else { return }
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        // Off the cooperative pool, which the interrupted loads may be keeping busy.
+        housekeepingTask {
             await withTaskGroup(of: Void.self) { group in
                 for action in pending { group.addTask { await action() } }
             }

@@ -77,6 +77,63 @@ enum LocalFileIO {
         try fsyncPath(dir, directory: true)
     }
 
+    /// A local object's ETag: every write makes a new file (a new inode), so inode, size and
+    /// modification time name one version of the key.
+    static func etag(_ st: stat) -> String {
+        #if os(Linux)
+        let (sec, nsec) = (Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec))
+        #else
+        let (sec, nsec) = (Int64(st.st_mtimespec.tv_sec), Int64(st.st_mtimespec.tv_nsec))
+        #endif
+        return "\"\(st.st_ino)-\(st.st_size)-\(sec).\(nsec)\""
+    }
+
+    static func etag(path: String) -> String? {
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return etag(st)
+    }
+
+    /// See `LocalStore.put(key:data:if:)`. Returns the new file's ETag; throws `failed` when the
+    /// condition does not hold.
+    static func writeConditionally(to destination: String, condition: WriteCondition, failed: Error,
+                                   body: (Int32) throws -> Void) throws -> String {
+        let dir = (destination as NSString).deletingLastPathComponent
+        try makeDirectories(dir)
+        let tmp = dir + "/" + LocalStore.tempPrefix + UUID().uuidString
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw fail("create temp file in \(dir)") }
+        do {
+            try body(fd)
+            guard fsync(fd) == 0 else { throw fail("fsync") }
+            guard close(fd) == 0 else { throw fail("close") }
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
+        }
+        defer { unlink(tmp) }
+        if case let .matches(expected) = condition {
+            let aside = dir + "/" + LocalStore.tempPrefix + "cas-" + UUID().uuidString
+            guard rename(destination, aside) == 0 else {
+                if errno == ENOENT { throw failed }
+                throw fail("rename \(destination)")
+            }
+            defer { unlink(aside) }
+            guard etag(path: aside) == expected else {
+                _ = link(aside, destination)   // not ours to replace: put it back unless taken meanwhile
+                throw failed
+            }
+        }
+        guard link(tmp, destination) == 0 else {
+            if errno == EEXIST { throw failed }
+            throw fail("link \(destination)")
+        }
+        try fsyncPath(dir, directory: true)
+        guard let tag = etag(path: destination) else { throw fail("stat \(destination)") }
+        return tag
+    }
+
     /// Streams `source` into `fd` in 1 MiB chunks.
     static func copy(from source: String, to fd: Int32) throws {
         let src = open(source, O_RDONLY | O_CLOEXEC)

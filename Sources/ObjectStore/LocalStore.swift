@@ -39,6 +39,20 @@ public struct LocalStore: ObjectStore {
         try io(key) { try LocalFileIO.writeAtomically(to: dest) { fd in try data.withUnsafeBytes { try LocalFileIO.writeAll(fd, $0) } } }
     }
 
+    /// `.absent` links a synced temp file to the key (`link(2)` fails if the key exists, also
+    /// on NFS); `.matches` first renames the key aside (only one renamer wins) and checks that
+    /// what it took has the ETag, then links the new file in. While the key is aside a
+    /// concurrent `.absent` write can take it, which fails this one: never two winners.
+    public func put(key: String, data: [UInt8], if condition: WriteCondition) async throws -> String {
+        let dest = try self.path(forKey: key)
+        let failed = ObjectStoreError.preconditionFailed(store: displayName, key: key)
+        return try io(key) {
+            try LocalFileIO.writeConditionally(to: dest, condition: condition, failed: failed) { fd in
+                try data.withUnsafeBytes { try LocalFileIO.writeAll(fd, $0) }
+            }
+        }
+    }
+
     public func get(key: String, range: Range<Int64>?) async throws -> [UInt8] {
         let path = try self.path(forKey: key)
         guard let bytes = try io(key, { try LocalFileIO.readRange(path: path, range: range) }) else {
@@ -57,7 +71,7 @@ public struct LocalStore: ObjectStore {
         let path = try self.path(forKey: key)
         var st = stat()
         guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return ObjectInfo(key: key, size: Int64(st.st_size), lastModified: Self.modified(st))
+        return ObjectInfo(key: key, size: Int64(st.st_size), lastModified: Self.modified(st), etag: LocalFileIO.etag(st))
     }
 
     public func list(prefix: String) async throws -> [ObjectInfo] {
@@ -162,7 +176,7 @@ public struct LocalStore: ObjectStore {
                 let asDir = key + "/"
                 if asDir.hasPrefix(prefix) || prefix.hasPrefix(asDir) { walk(relative: key, prefix: prefix, into: &out) }
             case S_IFREG where key.hasPrefix(prefix):
-                out.append(ObjectInfo(key: key, size: Int64(st.st_size), lastModified: Self.modified(st)))
+                out.append(ObjectInfo(key: key, size: Int64(st.st_size), lastModified: Self.modified(st), etag: LocalFileIO.etag(st)))
             default:
                 continue // symlinks and special files are not objects
             }

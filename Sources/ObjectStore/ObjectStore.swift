@@ -12,6 +12,15 @@ public struct ObjectInfo: Sendable, Hashable {
     }
 }
 
+/// A condition a write must meet, checked by the store atomically with the write (S3's
+/// conditional writes). Leases and put-if-absent commits rest on it.
+public enum WriteCondition: Sendable, Hashable {
+    /// Only if no object is at the key (S3 `If-None-Match: *`).
+    case absent
+    /// Only if the object at the key has this ETag (S3 `If-Match`).
+    case matches(etag: String)
+}
+
 /// The lake's view of storage: a flat key space of immutable objects, where every put
 /// is atomic (readers see the old object or the new one, never a partial one).
 /// Keys use `/` separators and never start with `/`. `LocalStore` and `S3Store` implement it.
@@ -22,11 +31,15 @@ public protocol ObjectStore: Sendable {
     func put(key: String, fromFile path: String) async throws
     /// Small objects (manifests).
     func put(key: String, data: [UInt8]) async throws
+    /// A small object, written only if `condition` holds at the moment of the write; returns the
+    /// new object's ETag. Throws `.preconditionFailed` when the condition does not hold. A store
+    /// that ignores conditions writes anyway: callers that depend on them probe first (`DatasetLease`).
+    func put(key: String, data: [UInt8], if condition: WriteCondition) async throws -> String
     /// Bytes of `key`, or of `range` within it (half-open, in bytes). Throws `.notFound`.
     func get(key: String, range: Range<Int64>?) async throws -> [UInt8]
     /// Streams `key` to a local file.
     func download(key: String, toFile path: String) async throws
-    /// nil when absent.
+    /// nil when absent. The ETag is the one `put(key:data:if:)` compares.
     func head(key: String) async throws -> ObjectInfo?
     /// Every object under `prefix`, in key order, following all pages.
     func list(prefix: String) async throws -> [ObjectInfo]
@@ -41,6 +54,8 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
     case deleteFailed(store: String, failures: [String: String])
     /// A remote service answered with an error (S3: status, code, request id).
     case remote(String)
+    /// A conditional write found the key taken (`.absent`) or changed (`.matches`).
+    case preconditionFailed(store: String, key: String)
 
     public var description: String {
         switch self {
@@ -51,6 +66,7 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
             let first = f.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key): \($0.value)" }.joined(separator: "; ")
             return "\(s): \(f.count) object(s) could not be deleted (\(first))"
         case let .remote(m): return m
+        case let .preconditionFailed(s, k): return "\(s): '\(k)' changed under a conditional write"
         }
     }
 }

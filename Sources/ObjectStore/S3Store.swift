@@ -63,6 +63,53 @@ public final class S3Store: ObjectStore, Sendable {
                                             body: body, operation: "PUT", displayKey: key))
     }
 
+    /// S3 answers 412 when the condition fails and 409 when another conditional write to the
+    /// key is in flight (try again). A retried request whose first attempt landed meets its own
+    /// write: the object then holds exactly `data`, which no other writer's body does.
+    public func put(key: String, data: [UInt8], if condition: WriteCondition) async throws -> String {
+        let full = try fullKey(key)
+        var buffer = ByteBufferAllocator().buffer(capacity: data.count)
+        buffer.writeBytes(data)
+        let check: (name: String, value: String)
+        switch condition {
+        case .absent: check = ("if-none-match", "*")
+        case let .matches(etag): check = ("if-match", etag)
+        }
+        let call = S3Call(method: .PUT, key: full, headers: [("content-md5", Self.md5Base64(buffer)), check],
+                          body: buffer, operation: "PUT", displayKey: key)
+        var conflicts = 0
+        while true {
+            do {
+                let r = try await transport.send(call)
+                guard let etag = r.headers.first(name: "etag") else {
+                    throw transport.makeError(call, status: r.status, code: nil, message: "no ETag in the answer to a conditional PUT",
+                                              requestID: nil, attempts: 1)
+                }
+                return etag
+            } catch let error as S3Error where error.status == 409 && conflicts < 4 {
+                conflicts += 1
+                try await Task.sleep(for: .milliseconds(50 * conflicts))
+            } catch let error as S3Error where error.status == 412 || error.status == 409
+                || (error.status == 404 && condition != .absent) {
+                if error.attempts > 1, let current = try await getWithETag(key: key), current.bytes == data {
+                    return current.etag
+                }
+                throw ObjectStoreError.preconditionFailed(store: displayName, key: key)
+            }
+        }
+    }
+
+    /// The object's bytes and ETag, read in one request; nil when absent.
+    func getWithETag(key: String) async throws -> (bytes: [UInt8], etag: String)? {
+        let full = try fullKey(key)
+        do {
+            let r = try await transport.send(S3Call(method: .GET, key: full, operation: "GET", displayKey: key))
+            return (Array(buffer: r.body), r.headers.first(name: "etag") ?? "")
+        } catch let error as S3Error where error.kind == .notFound {
+            return nil
+        }
+    }
+
     static func md5Base64(_ buffer: ByteBuffer) -> String {
         buffer.withUnsafeReadableBytes { Data(Insecure.MD5.hash(data: $0)).base64EncodedString() }
     }

@@ -45,6 +45,25 @@ struct S3StoreTests {
         try await store.shutdown()
     }
 
+    /// S3 conditional writes as moto 5.2.5 answers them: If-None-Match: * and If-Match, with
+    /// 412 mapped to `.preconditionFailed` and the new ETag returned.
+    @Test func conditionalPuts() async throws {
+        let store = try S3TestServer.shared().store()
+        let failed = ObjectStoreError.preconditionFailed(store: store.displayName, key: "d/_lease")
+        let first = try await store.put(key: "d/_lease", data: Array("a".utf8), if: .absent)
+        #expect(try await store.head(key: "d/_lease")?.etag == first)
+        await #expect(throws: failed) { _ = try await store.put(key: "d/_lease", data: Array("b".utf8), if: .absent) }
+        await #expect(throws: failed) { _ = try await store.put(key: "d/_lease", data: Array("b".utf8), if: .matches(etag: "\"0123\"")) }
+        let second = try await store.put(key: "d/_lease", data: Array("b".utf8), if: .matches(etag: first))
+        #expect(second != first)
+        let now = try await store.get(key: "d/_lease", range: nil)
+        #expect(now == Array("b".utf8))
+        await #expect(throws: failed) { _ = try await store.put(key: "d/_lease", data: Array("c".utf8), if: .matches(etag: first)) }
+        try await store.delete(keys: ["d/_lease"])
+        await #expect(throws: failed) { _ = try await store.put(key: "d/_lease", data: Array("c".utf8), if: .matches(etag: second)) }
+        try await store.shutdown()
+    }
+
     /// Keys with every character S3 signing trips over survive put, list, get and delete.
     @Test func awkwardKeysRoundTrip() async throws {
         let server = try S3TestServer.shared()

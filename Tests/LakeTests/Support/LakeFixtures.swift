@@ -82,6 +82,9 @@ struct OpaqueStore: ObjectStore {
     var displayName: String { "opaque:" + inner.displayName }
     func put(key: String, fromFile path: String) async throws { try await inner.put(key: key, fromFile: path) }
     func put(key: String, data: [UInt8]) async throws { try await inner.put(key: key, data: data) }
+    func put(key: String, data: [UInt8], if condition: WriteCondition) async throws -> String {
+        try await inner.put(key: key, data: data, if: condition)
+    }
     func get(key: String, range: Range<Int64>?) async throws -> [UInt8] { try await inner.get(key: key, range: range) }
     func download(key: String, toFile path: String) async throws { try await inner.download(key: key, toFile: path) }
     func head(key: String) async throws -> ObjectInfo? { try await inner.head(key: key) }
