@@ -28,6 +28,17 @@ struct CSVLoader {
             digest.bytes == size ? digest.hex : try FileDigest.sha256(path: file).hex
         }
         let lake = Lake(store: store, format: ParquetDatasetFormat(options: load.parquetOptions()))
+        // One lease over both passes, so no other load slips in between them.
+        return try await lake.withLease(datasetId, options: options.lease, dryRun: load.dryRun) { lease in
+            options.heldLease = lease
+            return try await load(file: file, size: size, started: started, digest: digest, lake: lake, datasetId: datasetId, csv: csv,
+                                  inference: inference, overrides: overrides, transforms: transforms, options: options)
+        }
+    }
+
+    private func load(file: String, size: Int64, started: Date, digest: FileDigest.Streaming, lake: Lake, datasetId: DatasetID, csv: CSVOptions,
+                      inference: InferenceOptions, overrides: ((_ header: [String]) throws -> [String: DataType])?,
+                      transforms: [any BatchTransform], options: LoadOptions) async throws -> LoadOutcome {
 
         let reader: CSVReader
         let report: InferenceReport
@@ -83,6 +94,7 @@ struct CSVLoader {
         options.mode = try load.writeMode()
         options.maxFileBytes = try load.maxFileBytes()
         options.dryRun = load.dryRun
+        options.lease = load.lease.options(console)
         options.inletVersion = InletVersion.number
         options.source = SourceInfo(fileName: (file as NSString).lastPathComponent, size: size, sha256: "")
         return options

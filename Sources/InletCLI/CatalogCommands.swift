@@ -143,6 +143,7 @@ struct Clear: AsyncParsableCommand {
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
 
+    @OptionGroup var lease: LeaseCommandOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws { try validateDatasetID(datasetId) }
@@ -161,7 +162,7 @@ struct Clear: AsyncParsableCommand {
                     throw ExitCode(ExitStatus.failure.rawValue)
                 }
             }
-            let deleted = try await lake.clear(id)
+            let deleted = try await lake.clear(id, lease: lease.options(console))
             if console.json { return try console.emitJSON(ClearJSON(dataset: id.rawValue, deletedObjects: deleted)) }
             console.out("deleted \(Format.count(deleted, "object")) of dataset \(id) from \(store.displayName)")
         }

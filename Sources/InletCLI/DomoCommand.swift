@@ -47,6 +47,7 @@ struct Domo: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds an export may go without receiving data.", valueName: "s"))
     var dataTimeout = 300.0
 
+    @OptionGroup var lease: LeaseCommandOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -78,7 +79,7 @@ struct Domo: AsyncParsableCommand {
             let client = try DomoClient(environment: StoreResolver.environment, options: options)
             let store = try StoreResolver.open(global.store)
             let runner = DomoRunner(client: client, store: store, console: console, dryRun: dryRun,
-                                    decimals: DomoDecimalMode(rawValue: decimals) ?? .double)
+                                    decimals: DomoDecimalMode(rawValue: decimals) ?? .double, lease: lease.options(console))
             let outcomes = await runner.run(chosen, concurrency: concurrency)
             await StoreResolver.close(store)
             try? await client.shutdown()
@@ -149,6 +150,7 @@ struct DomoRunner: Sendable {
     let console: Console
     let dryRun: Bool
     let decimals: DomoDecimalMode
+    let lease: LeaseOptions
 
     func run(_ datasets: [DomoDatasetConfig], concurrency: Int) async -> [DomoOutcome] {
         var results = [DomoOutcome?](repeating: nil, count: datasets.count)
@@ -237,6 +239,7 @@ struct DomoRunner: Sendable {
             options.mode = mode
         }
         options.inletVersion = InletVersion.number
+        options.lease = lease
         options.source = SourceInfo(fileName: "domo:\(d.domoDatasetId)", size: bytes, sha256: try FileDigest.sha256(path: spool).hex)
         var parquet = ParquetDatasetFormat.lakeOptions
         parquet.createdBy = InletVersion.createdBy

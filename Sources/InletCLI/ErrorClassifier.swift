@@ -34,9 +34,9 @@ enum ErrorClassifier {
     static func lakeStatus(_ e: LakeError) -> ExitStatus {
         switch e {
         case .invalidDatasetID, .missingPartitionColumn, .unsupportedPartitionType, .unknownTimeZone, .invalidOption,
-             .schemaChanged, .datasetNotFound, .busy:
+             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites:
             return .usage
-        case .badManifest, .publish:
+        case .badManifest, .publish, .leaseLost:
             return .remote
         case .rowCountMismatch, .fileFormat:
             return .failure

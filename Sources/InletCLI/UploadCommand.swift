@@ -22,6 +22,8 @@ struct LoadCommandOptions: ParsableArguments {
     @Flag(help: "Read, convert and write to staging, then stop: nothing is published.")
     var dryRun = false
 
+    @OptionGroup var lease: LeaseCommandOptions
+
     func validate() throws {
         _ = try timeZone()
         _ = try writeMode()

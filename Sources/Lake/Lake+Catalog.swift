@@ -46,7 +46,8 @@ extension Lake {
         var byId: [String: [ObjectInfo]] = [:]
         for o in try await store.list(prefix: "datasets/") {
             let parts = o.key.split(separator: "/", maxSplits: 2)
-            guard parts.count == 3 else { continue }
+            // A first load's lease alone does not make a dataset.
+            guard parts.count == 3, parts[2] != "_lease" else { continue }
             byId[String(parts[1]), default: []].append(o)
         }
         var out: [DatasetSummary] = []
@@ -87,12 +88,34 @@ extension Lake {
                                   lastLoad: m.finishedAt, objects: objects)
     }
 
-    /// Deletes every object under `datasets/{id}/` (and idle staging leftovers); returns how many.
-    public func clear(_ id: DatasetID) async throws -> Int {
-        let keys = try await store.list(prefix: DatasetLayout.prefix(id)).map(\.key)
-        if !keys.isEmpty { try await store.delete(keys: keys) }
-        StagingArea.removeIfIdle(stagingBase(id))
-        return keys.count
+    /// Deletes every object under `datasets/{id}/` (and idle staging leftovers) under the
+    /// dataset's lease, so never under a running load; returns how many.
+    public func clear(_ id: DatasetID, lease options: LeaseOptions = .init()) async throws -> Int {
+        let leaseKey = DatasetLease.key(id)
+        return try await withLease(id, operation: "clear", options: options) { _ in
+            let keys = try await store.list(prefix: DatasetLayout.prefix(id)).map(\.key).filter { $0 != leaseKey }
+            if !keys.isEmpty { try await store.delete(keys: keys) }
+            StagingArea.removeIfIdle(stagingBase(id))
+            return keys.count
+        }
+    }
+
+    /// Who holds the dataset's lease, or nil when nobody does; an unreadable lease object reads as
+    /// a holder with what its key and time say.
+    public func leaseHolder(_ id: DatasetID) async throws -> (holder: LeaseHolder?, etag: String)? {
+        let key = DatasetLease.key(id)
+        guard let info = try await store.head(key: key) else { return nil }
+        let bytes = try? await store.get(key: key, range: nil)
+        return (bytes.flatMap(LeaseHolder.decode), info.etag ?? "")
+    }
+
+    /// Breaks the dataset's lease by hand (`inlet unlock`): deletes the lease object if it is still
+    /// the version the caller saw. A holder still running then fails before it publishes.
+    public func breakLease(_ id: DatasetID, etag: String) async throws -> Bool {
+        let key = DatasetLease.key(id)
+        guard let info = try await store.head(key: key), info.etag ?? "" == etag else { return false }
+        try await store.delete(keys: [key])
+        return true
     }
 
     /// The dataset's manifest, or nil when it has none.

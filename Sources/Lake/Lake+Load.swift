@@ -8,15 +8,53 @@ extension Lake {
     /// into place; 4. write the manifest; 5. only then delete stale objects.
     /// A failure before step 5 leaves the old dataset as it was (LocalStore: folders are swapped
     /// back; other stores: see `PublishAtomicity.perObject`), and staging is removed.
+    ///
+    /// The load holds the dataset's lease (`DatasetLease`) from before it reads the manifest to
+    /// the end: `options.heldLease` when the caller holds one, else one of its own (none for a
+    /// dry run or with `options.lease.enabled` false).
     public func load<S: BatchSource>(datasetId id: DatasetID, source: inout S, transforms: [any BatchTransform] = [],
                                      options: LoadOptions) async throws -> LoadResult {
         let started = Date()
         let runId = Self.makeRunId(started)
+        try validate(options, mode: options.effectiveMode, id: id)
+        let own = options.heldLease == nil && !options.dryRun && options.lease.enabled
+            ? try await DatasetLease.acquire(store: store, dataset: id, runId: runId, operation: "load", options: options.lease)
+            : nil
+        do {
+            let result = try await load(id, runId: runId, started: started, source: &source, transforms: transforms,
+                                        options: options, lease: options.heldLease ?? own)
+            await own?.release()
+            return result
+        } catch {
+            await own?.release()
+            throw error
+        }
+    }
+
+    /// Runs `body` holding dataset `id`'s lease (nil when leases are off or for a dry run), for
+    /// work that spans several loads, such as a first pass abandoned for a second.
+    public func withLease<T>(_ id: DatasetID, operation: String = "load", options: LeaseOptions, dryRun: Bool = false,
+                             _ body: (DatasetLease?) async throws -> T) async throws -> T {
+        let lease = options.enabled && !dryRun
+            ? try await DatasetLease.acquire(store: store, dataset: id, runId: Self.makeRunId(Date()), operation: operation, options: options)
+            : nil
+        do {
+            let result = try await body(lease)
+            await lease?.release()
+            return result
+        } catch {
+            await lease?.release()
+            throw error
+        }
+    }
+
+    private func load<S: BatchSource>(_ id: DatasetID, runId: String, started: Date, source: inout S,
+                                      transforms: [any BatchTransform], options: LoadOptions,
+                                      lease: DatasetLease?) async throws -> LoadResult {
         let mode = options.effectiveMode
         var pipeline = try TransformedSource(source, transforms: transforms)
         defer { source = pipeline.base }
         let schema = pipeline.schema
-        try validate(options, mode: mode, id: id)
         var keyer = try options.partitionColumn.map {
             try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
         }
@@ -136,6 +174,8 @@ extension Lake {
         }
 
         // 3. Move into place, 4. manifest; any failure here swaps LocalStore folders back.
+        // A load whose lease went to another process (it was paused past the TTL) stops here.
+        try await lease?.confirm()
         // From here a signal leaves the staging alone (`Interruption`).
         Interruption.release(staging.runFolder)
         report(.publishing)
@@ -170,6 +210,7 @@ extension Lake {
             }
             manifest = makeManifest(files)
             try failureHook?(.manifest)
+            try await lease?.confirm()
             try await store.put(key: DatasetLayout.manifestKey(id), data: manifest.encoded())
         } catch {
             publisher.rollback()

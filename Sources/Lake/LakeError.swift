@@ -11,7 +11,13 @@ public enum LakeError: Error, CustomStringConvertible {
     case badManifest(dataset: String, key: String, detail: String)
     case fileFormat(dataset: String, file: String, detail: String)
     case publish(dataset: String, step: String, underlying: String)
-    case busy(dataset: String)
+    /// Another process holds the dataset: `holder` says who (nil: a load on this machine).
+    case busy(dataset: String, holder: String?)
+    /// The load's lease went to another process before it published (it was paused or cut off
+    /// past the lease's TTL): nothing more was written.
+    case leaseLost(dataset: String, detail: String)
+    /// The store wrote through a conditional write it should have refused.
+    case noConditionalWrites(store: String, header: String)
 
     public var description: String {
         switch self {
@@ -37,8 +43,13 @@ public enum LakeError: Error, CustomStringConvertible {
             return "dataset '\(d)': file \(f): \(detail)"
         case let .publish(d, step, u):
             return "dataset '\(d)': publishing failed while \(step): \(u)"
-        case let .busy(d):
-            return "dataset '\(d)' is being loaded by another process; try again when it finishes"
+        case let .busy(d, holder):
+            guard let holder else { return "dataset '\(d)' is being loaded by another process on this machine; try again when it finishes" }
+            return "dataset '\(d)' is busy: \(holder); try again when it finishes, wait with --wait SECONDS, or if that holder is dead break its lease with 'inlet unlock \(d)'"
+        case let .leaseLost(d, detail):
+            return "dataset '\(d)': this load lost its lease and published nothing: \(detail)"
+        case let .noConditionalWrites(store, header):
+            return "\(store) ignores conditional writes (\(header)), so a lease cannot keep two loads of one dataset apart; upgrade the store, or run with --no-lease (unsafe: loads of one dataset from two machines may then interleave)"
         }
     }
 }

@@ -31,6 +31,11 @@ public struct LoadOptions: Sendable {
     public var sourceDigest: (@Sendable () async throws -> String)?
     public var inletVersion: String
     public var progress: (@Sendable (LoadProgress) -> Void)?
+    /// How the load takes the dataset's lease (see `DatasetLease`).
+    public var lease = LeaseOptions()
+    /// A lease the caller already holds (`Lake.withLease`); the load confirms it before
+    /// publishing and leaves releasing it to the caller.
+    public var heldLease: DatasetLease?
 
     public init(partitionColumn: String? = nil, partitionTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
                 mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 8192,

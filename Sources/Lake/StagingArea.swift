@@ -27,7 +27,7 @@ final class StagingArea {
         guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
             Glibc.close(lockFD)
             lockFD = -1
-            throw LakeError.busy(dataset: dataset)
+            throw LakeError.busy(dataset: dataset, holder: nil)
         }
         Self.sweep(base)
         Interruption.staged(runFolder)

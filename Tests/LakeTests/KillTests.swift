@@ -95,6 +95,9 @@ struct KillTests {
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             #expect(child.terminationReason == .uncaughtSignal, "the child finished before it was killed")
+            // The killed load's lease would keep the dataset busy for its TTL: break it, as
+            // `inlet unlock` does for a holder known to be dead.
+            try? FileManager.default.removeItem(atPath: root + "/datasets/k/_lease")
             versionsSeen.formUnion(try Self.checkConsistent(root))
             let staging = (try? FileManager.default.contentsOfDirectory(atPath: root + "/_staging/k")) ?? []
             if staging.contains(where: { $0 != ".lock" }) { leftoversSeen += 1 }
