@@ -55,20 +55,21 @@ let package = Package(
             "Columnar", "Parquet", "ObjectStore",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: cpu),
-        .target(name: "Sources", dependencies: [
+        // One folder per source: Csv, CursorUsage, Domo (then Api, Postgres, Files).
+        .target(name: "Connectors", dependencies: [
             "Columnar", "Delimited", "Inference",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),
         .target(name: "InletCLI", dependencies: [
-            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Sources",
+            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Connectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: cpu),
         // jemalloc (Debian's libjemalloc-dev) replaces glibc's malloc in both tools: a 1000-partition
         // load allocates and frees many mid-sized buffers, where glibc spent 8% of the CPU in
         // _int_malloc/unlink_chunk and let peak RSS grow with the input.
         .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: cpu, linkerSettings: jemalloc),
-        .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "Sources"],
+        .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "Connectors"],
                           swiftSettings: cpu, linkerSettings: jemalloc),
 
         // Helpers every test target shares (the seeded generator, fixture paths).
@@ -77,11 +78,13 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
         .testTarget(name: "DelimitedTests", dependencies: ["TestSupport", "Delimited"]),
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Delimited", "Columnar"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SigV4"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
-        .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Sources", "Columnar"]),
-        // Runs Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
-        .testTarget(name: "DomoTests", dependencies: ["Sources", "Columnar", "Parquet"], exclude: ["Support/domo_emulator.py"]),
+        .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Columnar"]),
+        // Runs Domo/Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
+        .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"],
+                    exclude: ["Domo/Support/domo_emulator.py"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
     ],

@@ -5,7 +5,7 @@ import Inference
 import Lake
 import ObjectStore
 import Parquet
-import Sources
+import Connectors
 
 /// CSV file → lake, shared by `upload` and `cursor-usage`. One pass when the types of the
 /// first chunk and last rows hold over the whole file (`OnePassCSVSource`), else pass 2 follows; with

@@ -4,7 +4,7 @@ import Delimited
 import Foundation
 import Inference
 import Lake
-import Sources
+import Connectors
 
 struct CursorUsage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,7 +6,7 @@ import Inference
 import Lake
 import Parquet
 import ObjectStore
-import Sources
+import Connectors
 
 struct Domo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

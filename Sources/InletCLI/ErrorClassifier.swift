@@ -6,7 +6,7 @@ import Inference
 import Lake
 import ObjectStore
 import Parquet
-import Sources
+import Connectors
 
 /// Maps every error the layers raise to an exit code and its one-line message.
 /// The layers' own descriptions already name the file, line, column, dataset or key.

@@ -3,7 +3,7 @@ import Columnar
 import Delimited
 import Foundation
 import Inference
-import Sources
+import Connectors
 
 struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

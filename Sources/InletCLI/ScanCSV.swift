@@ -3,7 +3,7 @@ import Delimited
 import Foundation
 import Inference
 import Lake
-import Sources
+import Connectors
 
 /// Pass 1 over a CSV file (whole-file inference) behind a "scan" progress bar, for `upload`,
 /// `cursor-usage` and `preview`; also returns the file's size (the next pass's progress total).

@@ -3,7 +3,7 @@ import Columnar
 import Foundation
 import Lake
 import Parquet
-import Sources
+import Connectors
 
 /// Options for where and how a load lands in the lake (shared by upload and cursor-usage).
 struct LoadCommandOptions: ParsableArguments {

@@ -1,7 +1,7 @@
 import Delimited
 import Foundation
 import Inference
-import Sources
+import Connectors
 
 /// CSV bytes → typed batches, no Parquet: both passes of `CSVSource` (inference, then
 /// conversion), as `inlet upload` runs them. Prints one JSON line with the times.

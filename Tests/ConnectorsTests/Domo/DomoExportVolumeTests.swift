@@ -1,5 +1,5 @@
 import Foundation
-import Sources
+import Connectors
 import Testing
 
 /// Opt-in (INLET_DOMO_VOLUME_MB=N): streams an N MB export and reports throughput and peak RSS,

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Sources
+@testable import Connectors
 
 /// Runs `domo_emulator.py` (stdlib only) on 127.0.0.1 for one test.
 ///
@@ -56,7 +56,7 @@ final class DomoEmulator {
         logPath = directory.appendingPathComponent("requests.log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
 
-        let script = Self.packageRoot.appendingPathComponent("Tests/DomoTests/Support/domo_emulator.py").path
+        let script = Self.packageRoot.appendingPathComponent("Tests/ConnectorsTests/Domo/Support/domo_emulator.py").path
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, configURL.path, logPath]
         let out = Pipe()

@@ -2,7 +2,7 @@ import Columnar
 import Delimited
 import Foundation
 import Inference
-import Sources
+import Connectors
 import Testing
 
 /// `OnePassCSVSource` against the two passes of `CSVSource` on the same file: it must give

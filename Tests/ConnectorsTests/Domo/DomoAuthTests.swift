@@ -1,5 +1,5 @@
 import Foundation
-import Sources
+import Connectors
 import Testing
 
 /// OAuth against the emulator: token use, expiry, renewal on 401, bad credentials, scopes.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Sources
+@testable import Connectors
 import Testing
 
 /// 429, 5xx and network failures against the emulator.

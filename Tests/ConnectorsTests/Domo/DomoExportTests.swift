@@ -1,5 +1,5 @@
 import Foundation
-import Sources
+import Connectors
 import Testing
 
 /// The CSV export streamed to a spool file: exact bytes, slow streams, cut-offs, idle timeout.

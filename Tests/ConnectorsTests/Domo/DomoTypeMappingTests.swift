@@ -1,6 +1,6 @@
 import Columnar
 import Foundation
-import Sources
+import Connectors
 import Testing
 
 @Suite("DOMO types, header check and time zones")

@@ -1,6 +1,6 @@
 import Columnar
 import Testing
-@testable import Sources
+@testable import Connectors
 
 @Suite struct CursorUsageExportTests {
     @Test func dollarsFromEveryCostSpelling() {

@@ -1,5 +1,5 @@
 import Foundation
-import Sources
+import Connectors
 import Testing
 
 /// Renders every error the client can produce against the emulator and searches the text for the
