@@ -29,8 +29,6 @@ struct ParsedBlock: @unchecked Sendable {
     var chunk: FieldChunk
     var badRows: [BadRow]
     var error: CSVError?
-    /// What the pass's `ChunkStage` made of `chunk` on the parse thread (nil without a stage).
-    var staged: Any? = nil
     /// Rows parsed: `chunk.rowCount`, kept when a staged chunk's buffers are released.
     var rows: Int
 

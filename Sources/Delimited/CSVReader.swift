@@ -19,26 +19,27 @@ public final class CSVReader {
     /// Physical line of the first data row's earliest possible position.
     public let firstDataLine: Int
 
-    public private(set) var rowsRead = 0
-    public private(set) var badRowsSkipped = 0
-    public private(set) var badRowsRejected = 0
-    public var bytesRead: Int64 { pipeline?.bytesRead ?? finishedBytes }
+    /// Counts of the current (or last) pass.
+    public internal(set) var rowsRead = 0
+    public internal(set) var badRowsSkipped = 0
+    public internal(set) var badRowsRejected = 0
+    public var bytesRead: Int64 { currentBytes?() ?? finishedBytes }
 
-    private let plan: StreamPlan
+    let plan: StreamPlan
     private let options: CSVOptions
-    private var pipeline: ChunkPipeline?
     /// How the last complete pass cut the file, for the next pass to read the same blocks.
-    private var replay: PassReplay?
+    var replay: PassReplay?
     /// The last pass to finish read the blocks of the one before (see `PassReplay`).
-    public private(set) var lastPassReplayed = false
-    /// A pass starts on the first `nextChunk` after opening or `rewind`, so a stage set in between applies to it.
-    private var passPending = true
-    private var finishedBytes: Int64 = 0
+    public internal(set) var lastPassReplayed = false
+    var finishedBytes: Int64 = 0
+    /// The running pass's byte count and its cancel: a new pass ends the one before.
+    var currentBytes: (() -> Int64)?
+    private var cancelCurrent: (() -> Void)?
+    /// The pass behind `nextChunk()`, started on its first call after opening or `rewind()`.
+    private var plainPass: CSVPass<Void>?
     private var rejects: RejectsWriter?
-    /// Rejected rows already written (rewinds must not write them again).
+    /// Rejected rows already written (a later pass must not write them again).
     private var lastRejectedLine = 0
-    /// An error ends the pass: later calls throw it again rather than read on.
-    private var terminalError: CSVError?
     /// Title lines the sniffer saw above the table (`DialectSniffer.preambleLines`).
     private let preambleLines: Int?
 
@@ -112,21 +113,58 @@ public final class CSVReader {
         if let rejectPath { rejects = try RejectsWriter(path: rejectPath) }
     }
 
-    /// Work run on every chunk on the parse threads (both cores) in the passes that start
-    /// after it is set; `nextStagedChunk()` returns its result beside the chunk.
-    public var stage: ChunkStage?
+    deinit { cancelCurrent?() }
 
-    /// With a stage set: the chunk's buffers are released once staged, and `nextStagedChunk`
-    /// returns an empty chunk beside the stage's result (`rowsRead` still counts the rows).
-    /// For passes that need only what the stage made of each chunk.
-    public var releaseStagedChunks = false
+    /// Starts a pass over the data rows (ending any pass before it; counters restart). `stage`
+    /// runs on every chunk on the parse threads (both cores), and `CSVPass.next()` hands out
+    /// its result beside the chunk, in file order.
+    public func pass<Staged>(_ options: CSVPassOptions = .init(), stage: @escaping @Sendable (FieldChunk) -> Staged) -> CSVPass<Staged> {
+        cancelCurrent?()
+        plainPass = nil
+        rowsRead = 0
+        badRowsSkipped = 0
+        badRowsRejected = 0
+        finishedBytes = 0
+        let pipeline = ChunkPipeline(plan: plan, stage: stage, releaseStagedChunks: options.releaseChunks, replay: replay,
+                                     fileBytes: options.fileBytes)
+        let pass = CSVPass(reader: self, pipeline: pipeline)
+        currentBytes = { pipeline.bytesRead }
+        cancelCurrent = { [weak pass] in pass?.cancel() }
+        return pass
+    }
 
-    /// Sees every byte of the file (BOM and header too), in file order, on the reading thread,
-    /// in passes that start after it is set: what they read anyway, e.g. for the source's
-    /// digest. A pass that ends early (an error, `rewind`) shows it fewer bytes than the file has.
-    public var fileBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
+    /// policy are counted (and written to the rejects file) as their chunk is returned.
+    public func nextChunk() throws -> FieldChunk? {
+        if plainPass == nil { plainPass = pass { _ in () } }
+        return try plainPass!.next()?.chunk
+    }
 
-    deinit { pipeline?.cancel() }
+    /// Makes the next `nextChunk()` start another pass from the first data row.
+    public func rewind() throws {
+        cancelCurrent?()
+        cancelCurrent = nil
+        currentBytes = nil
+        plainPass = nil
+        rowsRead = 0
+        badRowsSkipped = 0
+        badRowsRejected = 0
+        finishedBytes = 0
+    }
+
+    /// A pass's pipeline ended cleanly: keep its cuts for the next pass to replay.
+    func passEnded(bytes: Int64, replayable: PassReplay?, replayed: Bool) {
+        finishedBytes = bytes
+        if let replayable { replay = replayable }
+        lastPassReplayed = replayed
+        currentBytes = nil
+    }
+
+    /// A pass stopped on an error (or was cancelled) after reading `bytes`.
+    func passStopped(bytes: Int64) {
+        finishedBytes = bytes
+        currentBytes = nil
+    }
 
     /// Writes a row that a later stage refused (a value breaking its column's type) to the
     /// rejects file, beside the rows refused here; counts it. Call from the thread that calls
@@ -137,57 +175,9 @@ public final class CSVReader {
         badRowsRejected += 1
     }
 
-    /// The next chunk of rows in file order; nil at the end. Rows dropped by the bad-rows
-    /// policy are counted (and written to the rejects file) as their chunk is returned.
-    public func nextChunk() throws -> FieldChunk? { try nextStagedChunk()?.chunk }
-
-    /// `nextChunk()` with what `stage` made of the chunk (nil when no stage is set).
-    public func nextStagedChunk() throws -> (chunk: FieldChunk, staged: Any?)? {
-        if let terminalError { throw terminalError }
-        if passPending {
-            passPending = false
-            pipeline = ChunkPipeline(plan: plan, stage: stage, releaseStagedChunks: releaseStagedChunks && stage != nil, replay: replay,
-                                     fileBytes: fileBytes)
-        }
-        guard let pipeline else { return nil }
-        while true {
-            guard let item = pipeline.next() else {
-                finishedBytes = pipeline.bytesRead
-                if let cuts = pipeline.replayable { replay = cuts }
-                lastPassReplayed = pipeline.didReplay
-                self.pipeline = nil
-                try rejects?.flush()
-                return nil
-            }
-            var failure: CSVError? = nil
-            switch item {
-            case let .failure(error):
-                failure = explained(error)
-            case let .block(parsed):
-                try account(parsed.badRows)
-                if let error = parsed.error.map(explained) {
-                    failure = error
-                    if parsed.rows > 0 {
-                        // Hand out the rows before the bad one; the error comes next call.
-                        rowsRead += parsed.rows
-                        endPass(with: error)
-                        return (parsed.chunk, parsed.staged)
-                    }
-                } else if parsed.rows > 0 {
-                    rowsRead += parsed.rows
-                    return (parsed.chunk, parsed.staged)
-                }
-            }
-            if let failure {
-                endPass(with: failure)
-                throw failure
-            }
-        }
-    }
-
     /// A row wider than the header, below narrower title lines, is most likely the table's real
     /// header under a report's title: say how many lines to skip.
-    private func explained(_ error: CSVError) -> CSVError {
+    func explained(_ error: CSVError) -> CSVError {
         guard case let .fieldCount(expected, found) = error.kind, found > expected, let n = preambleLines, error.hint == nil else { return error }
         var e = error
         e.hint = (n == 1 ? "the first line looks like a title above the table; skip it"
@@ -195,15 +185,7 @@ public final class CSVReader {
         return e
     }
 
-    private func endPass(with error: CSVError) {
-        try? rejects?.flush()
-        if let pipeline {
-            finishedBytes = pipeline.bytesRead
-            pipeline.cancel()
-        }
-        pipeline = nil
-        terminalError = error
-    }
+    func flushRejects() throws { try rejects?.flush() }
 
     /// The rows of the file's last `bytes` bytes, from just after the first line end there: a
     /// guess at what the end of the file holds (a totals row, say) before a pass gets there.
@@ -230,19 +212,7 @@ public final class CSVReader {
         return parsed.chunk
     }
 
-    /// Starts another pass from the first data row; counters restart.
-    public func rewind() throws {
-        pipeline?.cancel()
-        terminalError = nil
-        rowsRead = 0
-        badRowsSkipped = 0
-        badRowsRejected = 0
-        pipeline = nil
-        finishedBytes = 0
-        passPending = true
-    }
-
-    private func account(_ bad: [BadRow]) throws {
+    func account(_ bad: [BadRow]) throws {
         guard !bad.isEmpty else { return }
         guard let rejects else { badRowsSkipped += bad.count; return }
         badRowsRejected += bad.count

@@ -35,19 +35,16 @@ struct PassReplay: Sendable {
     let blocks: [BlockCut]
 }
 
-/// Work a pass does on each parsed chunk right on the parse thread, so it runs on both
-/// cores in parallel with parsing (e.g. type inference in pass 1, conversion in pass 2).
-/// Its result travels with the chunk to the consumer, still in file order.
-public typealias ChunkStage = @Sendable (FieldChunk) -> Any
-
 /// One pass: a producer thread reads, transcodes and cuts the text into blocks of whole
-/// records; blocks are parsed (and staged) on the global queue (both cores) and handed out
+/// records; blocks are parsed and staged on the global queue (both cores) and handed out
 /// strictly in file order. At most `maxInFlight` blocks exist at once, so memory stays bounded.
-final class ChunkPipeline: @unchecked Sendable {
-    enum Item { case block(ParsedBlock), failure(CSVError) }
+/// `stage` is the pass's work on each parsed chunk (see `CSVPass`); its result travels with
+/// the chunk, nil only for a block without rows.
+final class ChunkPipeline<Staged>: @unchecked Sendable {
+    enum Item { case block(ParsedBlock, Staged?), failure(CSVError) }
 
     private let plan: StreamPlan
-    private let stage: ChunkStage?
+    private let stage: @Sendable (FieldChunk) -> Staged
     private let replay: PassReplay?
     private let releaseStagedChunks: Bool
     /// Sees every byte of the file, in order, on the reading thread (replaying or cutting).
@@ -73,8 +70,8 @@ final class ChunkPipeline: @unchecked Sendable {
     /// reason: a multi-MiB field copy per block, allocated and freed on whichever thread.
     private var spareChunks: [FieldChunk] = []
 
-    init(plan: StreamPlan, stage: ChunkStage? = nil, releaseStagedChunks: Bool = false, replay: PassReplay? = nil,
-         fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+    init(plan: StreamPlan, stage: @escaping @Sendable (FieldChunk) -> Staged, releaseStagedChunks: Bool = false,
+         replay: PassReplay? = nil, fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
         self.plan = plan
         self.fileBytes = fileBytes
         self.stage = stage
@@ -349,8 +346,9 @@ final class ChunkPipeline: @unchecked Sendable {
                            settings: settings, reusing: spare)
             }
             recycle(&bytes)
-            if let stage, parsed.rows > 0 {
-                parsed.staged = stage(parsed.chunk)
+            var staged: Staged?
+            if parsed.rows > 0 {
+                staged = stage(parsed.chunk)
                 // Released here, on the parse thread, instead of after delivery; its arrays
                 // go to the next parse job.
                 if releaseStagedChunks {
@@ -359,7 +357,7 @@ final class ChunkPipeline: @unchecked Sendable {
                     recycle(used)
                 }
             }
-            deliver(.block(parsed), at: seq)
+            deliver(.block(parsed, staged), at: seq)
         }
         return true
     }

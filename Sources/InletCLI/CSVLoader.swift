@@ -44,8 +44,8 @@ struct CSVLoader {
         let report: InferenceReport
         let result: LoadResult
         if case .reject = csv.badRows {
-            let (source, _) = try await scanCSV(file, csv: csv, inference: inference, overrides: overrides, console: console)
-            source.reader.fileBytes = { digest.update($0) }
+            let (source, _) = try await scanCSV(file, csv: csv, inference: inference, overrides: overrides,
+                                                fileBytes: { digest.update($0) }, console: console)
             reader = source.reader
             describe(reader, warnings: source.inference.report.warnings)
             result = try await write(source, size: size, label: "write", lake: lake, datasetId: datasetId, transforms: transforms, options: options)

@@ -10,11 +10,12 @@ import Connectors
 /// The pass waits on its parse jobs, so it runs off the shared pool (see `runBlocking`).
 func scanCSV(_ file: String, csv: CSVOptions, inference: InferenceOptions,
              overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
+             fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
              console: Console) async throws -> (source: CSVSource, size: Int64) {
     let size = fileSize(file)
     let scan = Progress(label: "scan", totalBytes: size, console: console)
     let source = try await runBlocking {
-        try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides) { bytes, rows in
+        try CSVSource(path: file, csv: csv, inference: inference, overrides: overrides, fileBytes: fileBytes) { bytes, rows in
             scan.update(bytes: bytes, rows: Int64(rows))
         }
     }

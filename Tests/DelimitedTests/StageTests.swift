@@ -3,7 +3,7 @@ import Testing
 @testable import Delimited
 
 /// A pass's stage runs on the parse threads; its results must come back with their own
-/// chunks, in file order, and a rewind may change the stage.
+/// chunks, typed, in file order, and each pass has its own stage.
 @Suite struct StageTests {
     @Test func stageResultsTravelWithTheirChunksInOrder() throws {
         let text = "id,name\n" + (1 ... 5_000).map { "\($0),n\($0)\n" }.joined()
@@ -12,33 +12,47 @@ import Testing
         options.blockByteLimit = 700
         let reader = try CSVReader(path: Fixture.file(text), options: options)
         // The stage sums the ids it sees and keeps the chunk's first line.
-        reader.stage = { chunk in
+        let sums = reader.pass { chunk in
             var sum = 0
             for r in 0 ..< chunk.rowCount {
                 sum += Int(String(decoding: chunk.bytes[chunk.range(row: r, column: 0)], as: UTF8.self))!
             }
-            return (chunk.lines[0], sum)
+            return (line: chunk.lines[0], sum: sum)
         }
         var total = 0, chunks = 0, lastLine = 0
-        while let (chunk, staged) = try reader.nextStagedChunk() {
-            let (line, sum) = try #require(staged as? (Int, Int))
-            #expect(line == chunk.lines[0])
-            #expect(line > lastLine)
-            lastLine = line
-            total += sum
+        while let (chunk, staged) = try sums.next() {
+            #expect(staged.line == chunk.lines[0])
+            #expect(staged.line > lastLine)
+            lastLine = staged.line
+            total += staged.sum
             chunks += 1
         }
         #expect(total == 5_000 * 5_001 / 2)
         #expect(chunks > 10)
 
-        reader.stage = nil
-        try reader.rewind()
+        // The next pass has a stage of its own; the reader's counters restart.
+        let counts = reader.pass { $0.rowCount }
         var rows = 0
-        while let (chunk, staged) = try reader.nextStagedChunk() {
-            #expect(staged == nil)
-            rows += chunk.rowCount
+        while let (chunk, staged) = try counts.next() {
+            #expect(staged == chunk.rowCount)
+            rows += staged
         }
-        #expect(rows == 5_000)
+        #expect(rows == 5_000 && reader.rowsRead == 5_000)
+    }
+
+    /// Starting a pass ends the one before it: the older pass reads nothing more.
+    @Test func aNewPassEndsTheOldOne() throws {
+        let text = "id\n" + (1 ... 3_000).map { "\($0)\n" }.joined()
+        var options = CSVOptions()
+        options.chunkRows = 101
+        let reader = try CSVReader(path: Fixture.file(text), options: options)
+        let old = reader.pass { $0.rowCount }
+        _ = try #require(try old.next())
+        let fresh = reader.pass { $0.rowCount }
+        #expect(try old.next() == nil)
+        var rows = 0
+        while let (_, n) = try fresh.next() { rows += n }
+        #expect(rows == 3_000)
     }
 
     /// A pass that needs only the stage's results lets the chunk's buffers go on the parse
@@ -48,12 +62,11 @@ import Testing
         var options = CSVOptions()
         options.chunkRows = 101
         let reader = try CSVReader(path: Fixture.file(text), options: options)
-        reader.stage = { chunk in chunk.rowCount }
-        reader.releaseStagedChunks = true
+        let pass = reader.pass(CSVPassOptions(releaseChunks: true)) { chunk in chunk.rowCount }
         var staged = 0
-        while let (chunk, rows) = try reader.nextStagedChunk() {
+        while let (chunk, rows) = try pass.next() {
             #expect(chunk.rowCount == 0)
-            staged += try #require(rows as? Int)
+            staged += rows
         }
         #expect(staged == 3_000)
         #expect(reader.rowsRead == 3_000)
@@ -73,14 +86,11 @@ import Testing
         options.chunkRows = 150
         options.blockByteLimit = 3_000
         let reader = try CSVReader(path: Fixture.file(source), options: options)
-        reader.stage = { chunk in
+        let pass = reader.pass(CSVPassOptions(releaseChunks: true)) { chunk in
             (0 ..< chunk.rowCount).map { [chunk.string(row: $0, column: 0), chunk.string(row: $0, column: 1)] }
         }
-        reader.releaseStagedChunks = true
         var seen: [[String]] = []
-        while let (_, staged) = try reader.nextStagedChunk() {
-            seen += try #require(staged as? [[String]])
-        }
+        while let (_, staged) = try pass.next() { seen += staged }
         #expect(seen == rows.map { [$0.0, $0.1.replacingOccurrences(of: "\"\"", with: "\"")] })
     }
 

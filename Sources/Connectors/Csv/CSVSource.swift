@@ -11,33 +11,34 @@ public final class CSVSource: BatchSource {
     private let converter: BatchConverter
     public private(set) var rowsOut = 0
     private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
-    private var started = false
+    private let fileBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// The conversion pass, started by the first `next()`.
+    private var pass: CSVPass<Result<ConvertedChunk, Error>>?
 
     public var schema: Schema { inference.schema }
 
     /// Opens the file and runs pass 1. `overrides` may be computed from the header
     /// (e.g. the Cursor export's known columns); they join `inference.schemaOverrides`.
+    /// `fileBytes` sees every byte pass 2 reads (for the source's digest).
     public convenience init(path: String, csv: CSVOptions, inference options: InferenceOptions,
                             overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
+                            fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
                             progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
         let (reader, options) = try Self.open(path: path, csv: csv, inference: options, overrides: overrides)
         // Each chunk is observed on its parse thread; the per-chunk states merge here in file order.
+        // Only what the stage made of each chunk is needed.
         let blank = InferenceState(columnNames: reader.header, options: options)
-        reader.stage = { chunk in
+        let scan = reader.pass(CSVPassOptions(releaseChunks: true)) { chunk in
             var s = blank
             s.observe(chunk)
             return s
         }
-        // Both passes need only what the stage made of each chunk.
-        reader.releaseStagedChunks = true
         var state = blank
-        while let (_, staged) = try reader.nextStagedChunk() {
-            state.merge(staged as! InferenceState)
+        while let (_, observed) = try scan.next() {
+            state.merge(observed)
             progress?(reader.bytesRead, reader.rowsRead)
         }
-        reader.stage = nil
-        try reader.rewind()
-        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, progress: progress)
+        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, fileBytes: fileBytes, progress: progress)
     }
 
     /// A file whose column types are already known (e.g. DOMO's metadata): one pass, no
@@ -47,7 +48,8 @@ public final class CSVSource: BatchSource {
                             progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
         let reader = try CSVReader(path: path, options: csv)
         try checkHeader(reader.header)
-        self.init(reader: reader, result: InferenceResult(declared: fields, options: options), badRows: csv.badRows, progress: progress)
+        self.init(reader: reader, result: InferenceResult(declared: fields, options: options), badRows: csv.badRows, fileBytes: nil,
+                  progress: progress)
     }
 
     /// Opens the file and completes the inference options with the header's overrides.
@@ -65,26 +67,25 @@ public final class CSVSource: BatchSource {
         return (reader, options)
     }
 
-    /// Pass 2 over `reader` (rewound) under an inference already made.
-    init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy,
+    /// Pass 2 over `reader` under an inference already made.
+    init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy, fileBytes: ((UnsafeRawBufferPointer) -> Void)?,
          progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?) {
         self.reader = reader
         inference = result
         converter = BatchConverter(result: result, fileName: reader.fileName, rowErrors: badRows.rowErrors)
+        self.fileBytes = fileBytes
         self.progress = progress
     }
 
     public func next() throws -> RecordBatch? {
-        if !started {
-            started = true
+        if pass == nil {
             // Pass 2 converts on the parse threads, so both cores parse and convert while the
             // consumer encodes.
             let converter = self.converter
-            reader.stage = { chunk in Result { try converter.convert(chunk) } }
-            reader.releaseStagedChunks = true
+            pass = reader.pass(CSVPassOptions(releaseChunks: true, fileBytes: fileBytes)) { chunk in Result { try converter.convert(chunk) } }
         }
-        guard let (_, staged) = try reader.nextStagedChunk() else { return nil }
-        let converted = try (staged as! Result<ConvertedChunk, Error>).get()
+        guard let (_, staged) = try pass!.next() else { return nil }
+        let converted = try staged.get()
         // Type rejects go to the rejects file here, in file order.
         try reader.reject(converted.rejected)
         rowsOut += converted.batch.rowCount

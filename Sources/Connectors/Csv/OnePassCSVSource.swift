@@ -40,6 +40,8 @@ public final class OnePassCSVSource: BatchSource {
     /// What the tail sample showed (nil without one): part of the tentative types, so each
     /// chunk's running decision is checked with it.
     private let tail: InferenceState?
+    /// The one pass: each chunk observed, and converted once the tentative types are known.
+    private let pass: CSVPass<StagedChunk>
     /// The first chunk, read to decide the tentative types and converted on the first `next()`.
     private var firstChunk: FieldChunk?
     private var phase = Phase.converting
@@ -63,7 +65,7 @@ public final class OnePassCSVSource: BatchSource {
         // Each chunk is observed on its parse thread, and converted there too once the
         // tentative types are known; until then the chunk itself comes back.
         let stageSwitch = self.stageSwitch
-        reader.stage = { chunk in
+        pass = reader.pass(CSVPassOptions(releaseChunks: true, fileBytes: fileBytes)) { chunk in
             var observed = blank
             observed.observe(chunk)
             switch stageSwitch.mode {
@@ -75,10 +77,7 @@ public final class OnePassCSVSource: BatchSource {
                 return StagedChunk(observed: observed, converted: nil, chunk: nil)
             }
         }
-        reader.releaseStagedChunks = true
-        reader.fileBytes = fileBytes
-        if let (_, staged) = try reader.nextStagedChunk() {
-            let first = staged as! StagedChunk
+        if let (_, first) = try pass.next() {
             state.merge(first.observed)
             firstChunk = first.chunk
         }
@@ -105,14 +104,13 @@ public final class OnePassCSVSource: BatchSource {
             firstChunk = nil
             converted = Result { try converter.convert(chunk) }
         } else {
-            guard let (_, staged) = try reader.nextStagedChunk() else {
+            guard let (_, s) = try pass.next() else {
                 let final = state.finish()
                 guard holds(final) else { throw abandon(final) }
                 inference = final
                 phase = .held
                 return nil
             }
-            let s = staged as! StagedChunk
             state.merge(s.observed)
             // Decisions only widen as values come, so a running decision that left the
             // tentative one almost never comes back to it: stop converting now.
@@ -143,8 +141,8 @@ public final class OnePassCSVSource: BatchSource {
     public func settle(after error: Error) throws -> InferenceResult? {
         if phase == .held { return nil }
         stopConverting()
-        while let (_, staged) = try reader.nextStagedChunk() {
-            state.merge((staged as! StagedChunk).observed)
+        while let (_, staged) = try pass.next() {
+            state.merge(staged.observed)
             progress?(reader.bytesRead, reader.rowsRead)
         }
         let final = state.finish()
@@ -155,10 +153,7 @@ public final class OnePassCSVSource: BatchSource {
 
     /// Pass 2 under the whole file's inference, after `settle` asked for it.
     public func secondPass(_ result: InferenceResult) throws -> CSVSource {
-        reader.stage = nil
-        reader.fileBytes = nil
-        try reader.rewind()
-        return CSVSource(reader: reader, result: result, badRows: badRows, progress: nil)
+        CSVSource(reader: reader, result: result, badRows: badRows, fileBytes: nil, progress: nil)
     }
 
     /// The columns whose whole-file type differs from the tentative one, for the log.
