@@ -1,9 +1,9 @@
 /// Streams a delimited text file as `FieldChunk`s of unescaped UTF-8 fields, in file order.
 ///
 /// Opening reads the first MiB to choose the encoding, the first 64 KiB of text to choose
-/// the dialect, and the header row. `nextChunk()` then streams the rest with bounded memory
-/// (a few blocks of ~4 MiB in flight) while a background thread reads and transcodes.
-/// `rewind()` starts another pass with the same chunks.
+/// the dialect, and the header row. A pass (`pass(_:stage:)`, or `nextChunk()` for plain
+/// chunks) then streams the rest with bounded memory (a few blocks of ~4 MiB in flight) while a
+/// background thread reads and transcodes; each new pass reads the same chunks again.
 ///
 /// Trailing delimiters: when every sampled row (header included) ends with a delimiter,
 /// that empty last field is not a column; a later row with the extra empty field, or

@@ -77,7 +77,8 @@ extension Lake {
                                         firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
         // Files renamed into a local lake are synced before publishing (step 2); starting their
         // writeback while the load computes leaves that sync little to wait for.
-        if !options.dryRun, store is LocalStore { writers.writeback = BackgroundWriteback(folder: staging.filesFolder) }
+        let capabilities = store.capabilities
+        if !options.dryRun, capabilities.backgroundWriteback { writers.writeback = BackgroundWriteback(folder: staging.filesFolder) }
         defer { writers.writeback?.stop() }
         func report(_ phase: LoadProgress.Phase) {
             options.progress?(LoadProgress(phase: phase, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
@@ -118,7 +119,7 @@ extension Lake {
         // local lake must survive a power cut (other stores upload them), and the sync mostly waits
         // on the disk, so it runs on a thread of its own.
         report(.verifying)
-        let mustSync = !options.dryRun && store is LocalStore
+        let mustSync = !options.dryRun && capabilities.backgroundWriteback
         async let synced: Void = mustSync ? runBlocking { [staging] in try staging.syncFiles(staged.map(\.path)) } : ()
         // Files are independent: footers and hashes run on all cores.
         let format = self.format
@@ -170,7 +171,7 @@ extension Lake {
         }
         if options.dryRun {
             report(.done)
-            return result(makeManifest(newFiles), stale: 0, atomicity: store is LocalStore ? .perPartition : .perObject)
+            return result(makeManifest(newFiles), stale: 0, atomicity: capabilities.localFiles != nil ? .perPartition : .perObject)
         }
 
         // 3. Move into place, 4. manifest; any failure here swaps LocalStore folders back.
@@ -179,7 +180,7 @@ extension Lake {
         // From here a signal leaves the staging alone (`Interruption`).
         Interruption.release(staging.runFolder)
         report(.publishing)
-        let publisher: any FilePublisher = (store as? LocalStore).map {
+        let publisher: any FilePublisher = capabilities.localFiles.map {
             LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id)
         } ?? ObjectPublisher(store: store, dataset: id)
         let manifest: Manifest
@@ -264,7 +265,7 @@ extension Lake {
     func describeExisting(key: String, partition: String?, staging: StagingArea, id: DatasetID) async throws -> ManifestFile {
         let path: String
         var temp: String?
-        if let local = store as? LocalStore { path = try local.path(forKey: key) } else {
+        if let local = store.capabilities.localFiles { path = try local.path(forKey: key) } else {
             path = staging.runFolder + "/check-" + UUID().uuidString
             try await store.download(key: key, toFile: path)
             temp = path

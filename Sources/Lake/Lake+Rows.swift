@@ -50,7 +50,7 @@ extension Lake {
     /// Runs `body` on a local path holding `key`: the file itself in a local lake, a temporary
     /// download otherwise (removed afterwards).
     func withLocalCopy<T>(of key: String, _ body: (String) throws -> T) async throws -> T {
-        if let local = store as? LocalStore { return try body(try local.path(forKey: key)) }
+        if let local = store.capabilities.localFiles { return try body(try local.path(forKey: key)) }
         let temp = NSTemporaryDirectory() + "inlet-read-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: temp) }
         try await store.download(key: key, toFile: temp)

@@ -36,7 +36,7 @@ public final class Lake: Sendable {
 
     /// The staging base of a dataset (see `StagingArea`).
     func stagingBase(_ id: DatasetID) -> String {
-        if let local = store as? LocalStore { return local.root + "/_staging/" + id.rawValue }
+        if let local = store.capabilities.localFiles { return local.root + "/_staging/" + id.rawValue }
         let tmp = stagingDirectory ?? NSTemporaryDirectory()
         return (tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp) + "/inlet-staging/" + id.rawValue
     }

@@ -29,6 +29,8 @@ public struct LocalStore: ObjectStore {
 
     // MARK: ObjectStore
 
+    public var capabilities: StoreCapabilities { StoreCapabilities(publishing: .renameInto(self), backgroundWriteback: true) }
+
     public func put(key: String, fromFile path: String) async throws {
         let dest = try self.path(forKey: key)
         try io(key) { try LocalFileIO.writeAtomically(to: dest) { try LocalFileIO.copy(from: path, to: $0) } }

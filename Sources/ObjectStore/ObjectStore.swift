@@ -21,12 +21,44 @@ public enum WriteCondition: Sendable, Hashable {
     case matches(etag: String)
 }
 
+/// What a store can do beyond the protocol's operations: the lake asks this rather than
+/// testing the store's type.
+public struct StoreCapabilities: Sendable {
+    /// How a load's verified files get into the store.
+    public enum Publishing: Sendable {
+        /// Objects are files in a folder on this machine: a load stages beside them and renames
+        /// whole folders into place; the staged files themselves become the objects.
+        case renameInto(LocalStore)
+        /// Each file is uploaded as an object (S3).
+        case upload
+    }
+
+    public var publishing: Publishing
+    /// The staged files stay as the store's files, so their disk writeback may start while the
+    /// load still writes, and they must be made durable before they are published.
+    public var backgroundWriteback: Bool
+
+    public init(publishing: Publishing, backgroundWriteback: Bool) {
+        self.publishing = publishing
+        self.backgroundWriteback = backgroundWriteback
+    }
+
+    public static let upload = StoreCapabilities(publishing: .upload, backgroundWriteback: false)
+
+    /// The folder store whose files can be read in place, when publishing is a rename into it.
+    public var localFiles: LocalStore? {
+        if case let .renameInto(store) = publishing { return store }
+        return nil
+    }
+}
+
 /// The lake's view of storage: a flat key space of immutable objects, where every put
 /// is atomic (readers see the old object or the new one, never a partial one).
 /// Keys use `/` separators and never start with `/`. `LocalStore` and `S3Store` implement it.
 public protocol ObjectStore: Sendable {
     /// For messages: `./lake`, `s3://bucket/prefix`.
     var displayName: String { get }
+    var capabilities: StoreCapabilities { get }
     /// Streams a local file into `key`, replacing any object there atomically.
     func put(key: String, fromFile path: String) async throws
     /// Small objects (manifests).
@@ -45,6 +77,10 @@ public protocol ObjectStore: Sendable {
     func list(prefix: String) async throws -> [ObjectInfo]
     /// Deletes keys (absent keys are fine); throws `.deleteFailed` listing keys that failed.
     func delete(keys: [String]) async throws
+}
+
+extension ObjectStore {
+    public var capabilities: StoreCapabilities { .upload }
 }
 
 public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
