@@ -254,7 +254,7 @@ struct DomoRunner: Sendable {
 }
 
 /// A private folder under TMPDIR (spooled exports), removed by `remove()` or, if a signal ends
-/// the process first, by `Interruption`'s cleanup (an export spool can be gigabytes).
+/// the process first, by `ExitCleanup` on the signal (an export spool can be gigabytes).
 struct TemporaryDirectory {
     let path: String
     private let cleanup: Int

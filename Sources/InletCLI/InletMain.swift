@@ -27,8 +27,8 @@ public struct InletMain: AsyncParsableCommand {
 
     /// Parses, runs and maps every failure to the documented exit codes.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
-        OpenFileLimit.raise()
-        Interruption.install { number, cancelled in
+        OpenFiles.raiseLimit()
+        Signals.install { number, cancelled in
             let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][number] ?? "signal \(number)"
             // A progress bar may be mid-line on a terminal.
             if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -177,8 +177,8 @@ extension Lake {
         // 3. Move into place, 4. manifest; any failure here swaps LocalStore folders back.
         // A load whose lease went to another process (it was paused past the TTL) stops here.
         try await lease?.confirm()
-        // From here a signal leaves the staging alone (`Interruption`).
-        Interruption.release(staging.runFolder)
+        // From here a signal leaves the staging alone (`ExitCleanup`).
+        ExitCleanup.keep(staging.runFolder)
         report(.publishing)
         let publisher: any FilePublisher = capabilities.localFiles.map {
             LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id)

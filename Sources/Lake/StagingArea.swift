@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ObjectStore
 
 /// A load's private folder: `{base}/{runId}/files/…` holds the new files in their final
 /// layout (and, after a folder swap, the old folders until they are deleted). `{base}/.lock` (flock)
@@ -30,7 +31,7 @@ final class StagingArea {
             throw LakeError.busy(dataset: dataset, holder: nil)
         }
         Self.sweep(base)
-        Interruption.staged(runFolder)
+        ExitCleanup.deleteOnSignal(runFolder)
         try Self.makeFolder(filesFolder, dataset: dataset)
     }
 
@@ -55,7 +56,7 @@ final class StagingArea {
 
     /// Removes this run's folder and releases the lock.
     func finish() {
-        Interruption.release(runFolder)
+        ExitCleanup.keep(runFolder)
         try? FileManager.default.removeItem(atPath: runFolder)
         if lockFD >= 0 { Glibc.close(lockFD); lockFD = -1 }
     }

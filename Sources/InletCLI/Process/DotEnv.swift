@@ -3,9 +3,9 @@ import Foundation
 /// Reads a `.env` file: `KEY=value` lines, optional `export `, `#` comments, single quotes
 /// (literal), double quotes (with `\n \t \" \\` escapes). Values never override variables
 /// already present in `env`, so the real environment wins over the file.
-public enum DotEnv {
+enum DotEnv {
     /// `env` plus the file's variables that `env` lacks; `env` unchanged when the file is absent.
-    public static func load(path: String, into env: [String: String]) -> [String: String] {
+    static func load(path: String, into env: [String: String]) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else { return env }
         var merged = env
         for (key, value) in parse(String(decoding: data, as: UTF8.self)) where merged[key] == nil {
@@ -15,7 +15,7 @@ public enum DotEnv {
     }
 
     /// The assignments of a `.env` text, in order; malformed lines are skipped.
-    public static func parse(_ text: String) -> [(key: String, value: String)] {
+    static func parse(_ text: String) -> [(key: String, value: String)] {
         var result: [(String, String)] = []
         var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)[...]
         while let raw = lines.popFirst() {

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import ObjectStore
+@testable import InletCLI
 
-@Suite struct S3DotEnvTests {
+@Suite struct DotEnvTests {
     @Test func parsesQuotesExportAndComments() {
         let text = """
             # a comment
