@@ -57,12 +57,17 @@ let package = Package(
         ], swiftSettings: cpu),
         // One folder per source: Csv, CursorUsage, Domo (then Api, Postgres, Files).
         .target(name: "Connectors", dependencies: [
-            "Columnar", "Delimited", "Inference",
+            "Columnar", "Delimited", "Inference", "ObjectStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),
+        // The load job every source goes through; pipelines from a config; state; shards.
+        .target(name: "Pipelines", dependencies: [
+            "Columnar", "Parquet", "Inference", "ObjectStore", "Lake", "Connectors",
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: cpu),
         .target(name: "InletCLI", dependencies: [
-            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Connectors",
+            "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Connectors", "Pipelines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: cpu),
         // jemalloc (Debian's libjemalloc-dev) replaces glibc's malloc in both tools: a 1000-partition
@@ -81,6 +86,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SigV4"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["TestSupport", "Pipelines", "Connectors", "Lake", "ObjectStore", "Columnar", "Parquet"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Columnar"]),
         // Runs Domo/Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
         .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Columnar
 import Delimited
+import Connectors
 import Inference
 
 /// The CSV reading and type inference options shared by `upload` and `preview`.
@@ -45,97 +46,33 @@ struct CSVCommandOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Column types that win over inference: 'col=type,…' (int64, float64, decimal(p,s), date, timestamp, timestamptz, string, boolean, …).", valueName: "spec"))
     var schema: String?
 
-    func validate() throws {
-        _ = try delimiterByte()
-        _ = try quoteByte()
-        _ = try encodingValue()
-        _ = try schemaOverrides()
-        guard ["fail", "replace"].contains(encodingErrors) else { throw ValidationError("--encoding-errors must be fail or replace, not '\(encodingErrors)'") }
-        guard ["fail", "skip", "reject"].contains(badRows) else { throw ValidationError("--bad-rows must be fail, skip or reject, not '\(badRows)'") }
-        guard DecimalMode(rawValue: decimals) != nil else { throw ValidationError("--decimals must be double or exact, not '\(decimals)'") }
-        guard DateOrder(rawValue: dateOrder.uppercased()) != nil else { throw ValidationError("--date-order must be MDY or DMY, not '\(dateOrder)'") }
-        guard skipRows >= 0 else { throw ValidationError("--skip-rows must be 0 or more") }
-    }
+    func validate() throws { _ = try settings() }
 
-    func delimiterByte() throws -> UInt8? {
-        guard let d = delimiter else { return nil }
-        switch d {
-        case "\\t", "tab", "\t": return UInt8(ascii: "\t")
-        default:
-            guard d.utf8.count == 1, let b = d.utf8.first, b != UInt8(ascii: "\n"), b != UInt8(ascii: "\r") else {
-                throw ValidationError("--delimiter must be one ASCII character (or \\t), not '\(d)'")
-            }
-            return b
+    /// The options as `CSVSettings`; a bad value is a usage error naming its option.
+    func settings() throws -> CSVSettings {
+        var s = CSVSettings()
+        s.delimiter = delimiter
+        s.quote = quote
+        s.header = noHeader ? false : nil
+        s.skipRows = skipRows
+        s.encoding = encoding
+        s.encodingErrors = encodingErrors
+        s.badRows = badRows
+        s.rejects = rejects
+        s.nullValues = nullValues.map { $0.split(separator: ",").map { String($0) } } ?? []
+        s.decimals = decimals
+        s.dateOrder = dateOrder
+        s.compactDates = compactDates
+        do {
+            if let schema { s.schema = try CSVSettings.parseSchema(schema) }
+            try s.validate()
+        } catch let e as CSVSettings.Invalid {
+            throw ValidationError("--\(e.setting.replacingOccurrences(of: "_", with: "-")) \(e.message)")
         }
+        return s
     }
 
-    func quoteByte() throws -> UInt8? {
-        guard let q = quote else { return nil }
-        guard q == "\"" || q == "'" else { throw ValidationError("--quote must be \" or ', not '\(q)'") }
-        return q.utf8.first
-    }
+    func csvOptions(inputPath: String) throws -> CSVOptions { try settings().csvOptions(inputPath: inputPath) }
 
-    func encodingValue() throws -> TextEncoding? {
-        guard let e = encoding else { return nil }
-        guard let enc = TextEncoding(name: e) else {
-            throw ValidationError("unknown --encoding '\(e)'; use one of: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return enc
-    }
-
-    func schemaOverrides() throws -> [String: DataType] {
-        guard let spec = schema else { return [:] }
-        return try SchemaSpec.parse(spec)
-    }
-
-    func csvOptions(inputPath: String) throws -> CSVOptions {
-        var o = CSVOptions()
-        o.delimiter = try delimiterByte()
-        o.quote = try quoteByte()
-        o.hasHeader = noHeader ? false : nil
-        o.skipRows = skipRows
-        o.encoding = try encodingValue()
-        o.encodingErrors = encodingErrors == "replace" ? .replace : .fail
-        switch badRows {
-        case "skip": o.badRows = .skip
-        case "reject": o.badRows = .reject(path: rejects ?? inputPath + ".rejects.csv")
-        default: o.badRows = .fail
-        }
-        return o
-    }
-
-    func inferenceOptions() throws -> InferenceOptions {
-        var o = InferenceOptions()
-        o.decimals = DecimalMode(rawValue: decimals) ?? .double
-        o.dateOrder = DateOrder(rawValue: dateOrder.uppercased()) ?? .mdy
-        o.allowCompactDates = compactDates
-        o.nullValues = nullValues.map { $0.split(separator: ",").map { String($0) } } ?? []
-        o.schemaOverrides = try schemaOverrides()
-        return o
-    }
-}
-
-/// `--schema 'col=type,…'`. Commas inside `decimal(p,s)` do not split entries, and a column
-/// name may itself contain `=` only before the last one.
-enum SchemaSpec {
-    static func parse(_ spec: String) throws -> [String: DataType] {
-        var entries: [String] = []
-        var current = "", depth = 0
-        for ch in spec {
-            if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
-            if ch == ",", depth == 0 { entries.append(current); current = "" } else { current.append(ch) }
-        }
-        if !current.isEmpty { entries.append(current) }
-        var out: [String: DataType] = [:]
-        for e in entries {
-            guard let eq = e.lastIndex(of: "=") else { throw ValidationError("--schema entry '\(e)' is not col=type") }
-            let name = String(e[..<eq]).trimmingCharacters(in: .whitespaces)
-            let typeText = String(e[e.index(after: eq)...])
-            guard !name.isEmpty else { throw ValidationError("--schema entry '\(e)' has no column name") }
-            guard let t = DataType(parsing: typeText) else { throw ValidationError("--schema: unknown type '\(typeText)' for column '\(name)'") }
-            guard out[name] == nil else { throw ValidationError("--schema names column '\(name)' twice") }
-            out[name] = t
-        }
-        return out
-    }
+    func inferenceOptions() throws -> InferenceOptions { try settings().inferenceOptions() }
 }

@@ -3,8 +3,9 @@ import Columnar
 import Delimited
 import Foundation
 import Inference
-import Lake
 import Connectors
+import Lake
+import Pipelines
 
 struct CursorUsage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,30 +31,11 @@ struct CursorUsage: AsyncParsableCommand {
     func run() async throws {
         let console = global.console
         try await CommandRunner.run(console, store: global.store) { store in
-            let path = try file ?? Self.newestExport(in: dir)
+            let path = try file ?? CursorUsageExport.newestExport(in: dir)
             console.status("loading \(path)")
-            let loader = CSVLoader(console: console, store: store, load: load)
-            let outcome = try await loader.load(
-                file: path, datasetId: try DatasetID(CursorUsageExport.datasetId),
-                partitionColumn: CursorUsageExport.partitionColumn, csv: CSVOptions(), inference: InferenceOptions(),
-                overrides: { header in try CursorUsageExport.schemaOverrides(header: header) },
-                transforms: [CursorUsageTransform()])
-            try outcome.print(console)
+            let job = try load.job(CursorUsageExport.source(path: path), dataset: try DatasetID(CursorUsageExport.datasetId),
+                                   partitionColumn: CursorUsageExport.partitionColumn, console: console)
+            try await SingleLoad.run(job, store: store, console: console)
         }
-    }
-
-    /// The newest `team-usage-events-*.csv` in `dir`, by modification time then name.
-    static func newestExport(in dir: String) throws -> String {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
-            throw CLIError.usage("no FILE given and --dir '\(dir)' cannot be read")
-        }
-        let candidates = names.filter { $0.hasPrefix("team-usage-events-") && $0.hasSuffix(".csv") }.map { dir + "/" + $0 }
-        let dated = candidates.map { p in (p, (try? fm.attributesOfItem(atPath: p)[.modificationDate] as? Date) ?? .distantPast) }
-        guard let newest = dated.max(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else {
-            throw CLIError.usage("no team-usage-events-*.csv in '\(dir)' (pass FILE or --dir)")
-        }
-        return newest.0
     }
 }
-

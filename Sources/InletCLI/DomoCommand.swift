@@ -5,6 +5,7 @@ import Foundation
 import Inference
 import Lake
 import Parquet
+import Pipelines
 import ObjectStore
 import Connectors
 
@@ -73,18 +74,47 @@ struct Domo: AsyncParsableCommand {
             } else {
                 chosen = cfg.enabledDatasets
             }
-            var options = DomoClientOptions()
-            options.authTimeout = authTimeout
-            options.dataIdleTimeout = dataTimeout
-            let client = try DomoClient(environment: StoreResolver.environment, options: options)
-            let store = try StoreResolver.open(global.store)
-            let runner = DomoRunner(client: client, store: store, console: console, dryRun: dryRun,
-                                    decimals: DomoDecimalMode(rawValue: decimals) ?? .double, lease: lease.options(console))
-            let outcomes = await runner.run(chosen, concurrency: concurrency)
+            let specs = try chosen.map { try Self.spec($0, decimals: DomoDecimalMode(rawValue: decimals) ?? .double) }
+            let partitioned = Dictionary(specs.map { ($0.name, $0.load.partitionColumn != nil) }) { a, _ in a }
+            var runner = PipelineRunner(store: try StoreResolver.open(global.store), environment: StoreResolver.environment)
+            runner.domoOptions.authTimeout = authTimeout
+            runner.domoOptions.dataIdleTimeout = dataTimeout
+            runner.concurrency = concurrency
+            runner.dryRun = dryRun
+            runner.lease = lease.options(console)
+            runner.createdBy = InletVersion.createdBy
+            runner.events = { spec in ConsoleEvents(console: console, prefix: spec.name + ": ", bars: false).events }
+            let store = runner.store
+            runner.finished = { result in
+                if let plan = result.outcome?.plan {
+                    for line in plan.lines { console.out(line) }
+                    console.out("  → \(Self.target(result.dataset, partitioned: partitioned[result.name] ?? false, store))")
+                }
+                if let failure = result.failure { console.error("\(result.name): \(failure.message)") }
+            }
+            let results = await runner.run(specs)
             await StoreResolver.close(store)
-            try? await client.shutdown()
-            try report(outcomes, console)
+            try report(results.map { DomoOutcome($0, partitioned: partitioned[$0.name] ?? false, store) }, console)
         }
+    }
+
+    /// A DOMO config entry as a pipeline of kind domo.
+    static func spec(_ d: DomoDatasetConfig, decimals: DomoDecimalMode) throws -> PipelineSpec {
+        var load = LoadSettings()
+        load.partitionColumn = d.partitionColumn
+        load.partitionTimezone = d.partitionTimezone ?? "UTC"
+        load.mode = d.mode
+        var domo = PipelineSpec.DomoSpec(datasetId: d.domoDatasetId)
+        domo.schema = d.schema
+        domo.timezone = d.timezone
+        domo.decimals = decimals
+        return PipelineSpec(name: d.name, kind: .domo, datasetId: try DatasetID(d.lakeDatasetId), enabled: d.enabled, load: load,
+                            keepWhere: d.excludeFilter.map { ($0.column, $0.keepValue) }, source: .domo(domo), line: d.line)
+    }
+
+    static func target(_ dataset: String, partitioned: Bool, _ store: any ObjectStore) -> String {
+        let base = "\(store.displayName)/datasets/\(dataset)/"
+        return partitioned ? base + "partitions/date=YYYY-MM-DD/part-0000.parquet" : base + "data/part-0000.parquet"
     }
 
     func printList(_ cfg: DomoConfig, _ console: Console) throws {
@@ -137,135 +167,21 @@ struct DomoOutcome: Encodable {
     var targets: [String] = []
     var exitStatus: ExitStatus = .ok
 
+    init(_ r: PipelineResult, partitioned: Bool, _ store: any ObjectStore) {
+        name = r.name
+        lakeDatasetId = r.dataset
+        rowsIn = r.rowsRead
+        rowsKept = r.rowsWritten
+        partitions = r.partitions
+        seconds = r.seconds
+        status = r.status.rawValue
+        error = r.failure?.message
+        targets = [Domo.target(r.dataset, partitioned: partitioned, store)]
+        exitStatus = r.failure.map { ErrorClassifier.status($0.kind) } ?? .ok
+    }
+
     /// All but `exitStatus` (`Console.emitJSON` writes them in snake_case).
     enum CodingKeys: String, CodingKey {
         case name, lakeDatasetId, rowsIn, rowsKept, partitions, seconds, status, error, targets
-    }
-}
-
-/// Loads DOMO datasets one after another (or `concurrency` at once), never stopping at a failure.
-struct DomoRunner: Sendable {
-    let client: DomoClient
-    let store: any ObjectStore
-    let console: Console
-    let dryRun: Bool
-    let decimals: DomoDecimalMode
-    let lease: LeaseOptions
-
-    func run(_ datasets: [DomoDatasetConfig], concurrency: Int) async -> [DomoOutcome] {
-        var results = [DomoOutcome?](repeating: nil, count: datasets.count)
-        await withTaskGroup(of: (Int, DomoOutcome).self) { group in
-            var next = 0
-            func launch() {
-                let i = next
-                next += 1
-                group.addTask { (i, await self.load(datasets[i])) }
-            }
-            while next < min(concurrency, datasets.count) { launch() }
-            while let (i, outcome) = await group.next() {
-                results[i] = outcome
-                if next < datasets.count { launch() }
-            }
-        }
-        return results.compactMap { $0 }
-    }
-
-    func load(_ d: DomoDatasetConfig) async -> DomoOutcome {
-        var outcome = DomoOutcome(name: d.name, lakeDatasetId: d.lakeDatasetId)
-        let started = Date()
-        do {
-            try await load(d, into: &outcome)
-        } catch {
-            let (status, message) = ErrorClassifier.classify(error)
-            outcome.status = "failed"
-            outcome.error = message
-            outcome.exitStatus = status
-            console.error("\(d.name): \(message)")
-        }
-        outcome.seconds = Date().timeIntervalSince(started)
-        return outcome
-    }
-
-    private func load(_ d: DomoDatasetConfig, into outcome: inout DomoOutcome) async throws {
-        let id = try DatasetID(d.lakeDatasetId)
-        let meta = try await client.metadata(datasetId: d.domoDatasetId)
-        let localZone = d.timezone.flatMap { DomoTimeZoneShift(identifier: $0) }
-        var fields = try declaredFields(dataset: d.name, columns: meta.columns, overrides: d.schema, decimals: decimals)
-        // With `timezone:`, DATETIME text is local wall-clock time: read naive, shift to UTC after.
-        var localColumns = Set<String>()
-        if localZone != nil {
-            for i in fields.indices where fields[i].type == .timestamp(unit: .microsecond, utc: true) && d.schema[fields[i].name] == nil {
-                fields[i].type = .timestamp(unit: .microsecond, utc: false)
-                localColumns.insert(fields[i].name)
-            }
-        }
-        let partitioned = d.partitionColumn != nil
-        let base = "\(store.displayName)/\(DatasetLayout.prefix(id))"
-        outcome.targets = [partitioned ? base + "partitions/date=YYYY-MM-DD/part-0000.parquet" : base + "data/part-0000.parquet"]
-        if dryRun {
-            outcome.rowsIn = meta.rows
-            outcome.status = "dry run"
-            console.out("\(d.name) (DOMO \(d.domoDatasetId)): \(meta.rows.map { Format.count($0) } ?? "?") rows, \(meta.columns.count) columns, updated \(meta.updatedAt ?? "?")")
-            for f in fields { console.out("  \(f.name): \(f.type.name)") }
-            console.out("  → \(outcome.targets[0])")
-            return
-        }
-
-        let spoolDir = try TemporaryDirectory(label: "inlet-domo")
-        defer { spoolDir.remove() }
-        let spool = spoolDir.path + "/export.csv"
-        let bytes = try await client.export(datasetId: d.domoDatasetId, to: spool) { received in
-            console.detail("\(d.name): received \(Format.bytes(received))")
-        }
-        console.detail("\(d.name): export complete, \(Format.bytes(bytes))")
-
-        var csv = CSVOptions()
-        csv.delimiter = UInt8(ascii: ",")
-        csv.quote = UInt8(ascii: "\"")
-        csv.hasHeader = true
-        csv.encoding = .utf8
-        let source = try CSVSource(path: spool, csv: csv, declared: fields, checkHeader: { header in
-            try checkHeader(header, against: meta.columns, dataset: d.name)
-        })
-        var transforms: [any BatchTransform] = []
-        if let zone = localZone, !localColumns.isEmpty { transforms.append(DomoLocalTimeTransform(columns: localColumns, zone: zone)) }
-        if let f = d.excludeFilter { transforms.append(KeepRowsWhereEquals(column: f.column, value: f.keepValue)) }
-
-        var options = LoadOptions()
-        options.partitionColumn = d.partitionColumn
-        if let tz = d.partitionTimezone { options.partitionTimeZone = try LoadOptions.timeZone(named: tz) }
-        if let m = d.mode {
-            guard let mode = WriteMode(rawValue: m) else { throw CLIError.usage("\(d.name): unknown mode '\(m)'") }
-            options.mode = mode
-        }
-        options.inletVersion = InletVersion.number
-        options.lease = lease
-        options.source = SourceInfo(fileName: "domo:\(d.domoDatasetId)", size: bytes, sha256: try FileDigest.sha256(path: spool).hex)
-        var parquet = ParquetDatasetFormat.lakeOptions
-        parquet.createdBy = InletVersion.createdBy
-        parquet.keyValueMetadata["inlet.source"] = "domo:\(d.domoDatasetId)"
-        let lake = Lake(store: store, format: ParquetDatasetFormat(options: parquet))
-        var batches = source
-        let result = try await lake.load(datasetId: id, source: &batches, transforms: transforms, options: options)
-        outcome.rowsIn = result.rowsRead
-        outcome.rowsKept = result.rowsWritten
-        outcome.partitions = result.partitionsWritten.count
-    }
-}
-
-/// A private folder under TMPDIR (spooled exports), removed by `remove()` or, if a signal ends
-/// the process first, by `ExitCleanup` on the signal (an export spool can be gigabytes).
-struct TemporaryDirectory {
-    let path: String
-    private let cleanup: Int
-    init(label: String) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        self.path = path
-        cleanup = ExitCleanup.register { try? FileManager.default.removeItem(atPath: path) }
-    }
-    func remove() {
-        ExitCleanup.unregister(cleanup)
-        try? FileManager.default.removeItem(atPath: path)
     }
 }

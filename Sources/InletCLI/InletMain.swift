@@ -1,15 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lake
-
-public enum InletVersion {
-    public static let number = "0.1.0"
-    /// parquet-mr's form, which Spark and parquet-cpp parse (`INLET_BUILD` names the commit when set at run time).
-    public static var createdBy: String {
-        let build = ProcessInfo.processInfo.environment["INLET_BUILD"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
-        return "inlet version \(number) (build \(build))"
-    }
-}
+import Pipelines
 
 public struct InletMain: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Columnar
 import Foundation
 import Lake
 import Parquet
+import Pipelines
 import Connectors
 
 /// Options for where and how a load lands in the lake (shared by upload and cursor-usage).
@@ -24,55 +25,30 @@ struct LoadCommandOptions: ParsableArguments {
 
     @OptionGroup var lease: LeaseCommandOptions
 
-    func validate() throws {
-        _ = try timeZone()
-        _ = try writeMode()
-        _ = try maxFileBytes()
-        guard ParquetCompression(rawValue: compression) != nil else {
-            throw ValidationError("--compression must be snappy, zstd, gzip or none, not '\(compression)'")
+    func validate() throws { _ = try settings(partitionColumn: nil) }
+
+    /// The options as `LoadSettings`; a bad value is a usage error naming its option.
+    func settings(partitionColumn: String?) throws -> LoadSettings {
+        var s = LoadSettings()
+        s.partitionColumn = partitionColumn
+        s.partitionTimezone = partitionTimezone
+        s.mode = mode
+        s.maxFileSize = maxFileSize
+        s.compression = compression
+        s.dryRun = dryRun
+        do { try s.validate() } catch let e as LoadSettings.Invalid {
+            throw ValidationError("--\(e.setting == "partition_timezone" ? "partition-timezone" : e.setting.replacingOccurrences(of: "_", with: "-")) \(e.message)")
         }
+        return s
     }
 
-    func timeZone() throws -> TimeZone {
-        guard let tz = TimeZone(identifier: partitionTimezone) else {
-            throw ValidationError("--partition-timezone: unknown time zone '\(partitionTimezone)' (use an IANA name such as UTC or Asia/Tokyo)")
-        }
-        return tz
-    }
-
-    func writeMode() throws -> WriteMode? {
-        guard let m = mode else { return nil }
-        guard let w = WriteMode(rawValue: m) else {
-            throw ValidationError("--mode must be one of \(WriteMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(m)'")
-        }
-        return w
-    }
-
-    func maxFileBytes() throws -> Int64 {
-        guard let n = ByteSize.parse(maxFileSize), n >= 1 << 20 else {
-            throw ValidationError("--max-file-size must be a size of at least 1MiB like 512MiB or 64MB, not '\(maxFileSize)'")
-        }
-        return n
-    }
-
-    func parquetOptions() -> ParquetWriteOptions {
-        var o = ParquetDatasetFormat.lakeOptions
-        o.compression = ParquetCompression(rawValue: compression) ?? .snappy
-        o.createdBy = InletVersion.createdBy
-        return o
-    }
-}
-
-enum ByteSize {
-    /// `512MiB`, `64MB`, `1GiB`, `1048576`.
-    static func parse(_ text: String) -> Int64? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Int64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1)]
-        for (suffix, mult) in units where t.hasSuffix(suffix) {
-            guard let n = Int64(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)) else { return nil }
-            return n.multipliedReportingOverflow(by: mult).overflow ? nil : n * mult
-        }
-        return Int64(t)
+    /// A job loading `source` into `dataset` with these options.
+    func job(_ source: any Source, dataset: DatasetID, partitionColumn: String?, console: Console) throws -> LoadJob {
+        let s = try settings(partitionColumn: partitionColumn)
+        var options = try s.loadOptions()
+        options.lease = lease.options(console)
+        options.inletVersion = InletVersion.number
+        return LoadJob(dataset: dataset, source: source, options: options, parquet: try s.parquetOptions(createdBy: InletVersion.createdBy))
     }
 }
 
@@ -106,13 +82,10 @@ struct Upload: AsyncParsableCommand {
     func run() async throws {
         let console = global.console
         try await CommandRunner.run(console, store: global.store) { store in
-            let id = try DatasetID(datasetId)
-            let loader = CSVLoader(console: console, store: store, load: load)
-            let outcome = try await loader.load(file: file, datasetId: id, partitionColumn: partitionCol,
-                                                csv: try csv.csvOptions(inputPath: file),
-                                                inference: try csv.inferenceOptions(),
-                                                overrides: nil, transforms: [])
-            try outcome.print(console)
+            let settings = try csv.settings()
+            let source = CSVFileSource(path: file, csv: try settings.csvOptions(inputPath: file), inference: try settings.inferenceOptions())
+            let job = try load.job(source, dataset: try DatasetID(datasetId), partitionColumn: partitionCol, console: console)
+            try await SingleLoad.run(job, store: store, console: console)
         }
     }
 }

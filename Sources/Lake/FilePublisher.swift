@@ -22,11 +22,13 @@ final class LocalFolderPublisher: FilePublisher {
     let staging: StagingArea
     let mode: WriteMode
     let dataset: DatasetID
+    /// Live files an append leaves behind instead of linking (an unfinished load's leftovers).
+    let leaveOut: Set<String>
     private(set) var atomicity = PublishAtomicity.perPartition
     private var done: [(prefix: String, stagedDir: String, result: LocalStore.DirectoryInstall)] = []
 
-    init(store: LocalStore, staging: StagingArea, mode: WriteMode, dataset: DatasetID) {
-        self.store = store; self.staging = staging; self.mode = mode; self.dataset = dataset
+    init(store: LocalStore, staging: StagingArea, mode: WriteMode, dataset: DatasetID, leaveOut: Set<String> = []) {
+        self.store = store; self.staging = staging; self.mode = mode; self.dataset = dataset; self.leaveOut = leaveOut
     }
 
     func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws {
@@ -78,7 +80,7 @@ final class LocalFolderPublisher: FilePublisher {
     private func linkLiveFiles(of prefix: String, into stagedDir: String) throws {
         let live = try store.path(forKey: prefix)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: live)) ?? []
-        where !name.hasPrefix(".") && !name.hasPrefix("_") {
+        where !name.hasPrefix(".") && !name.hasPrefix("_") && !leaveOut.contains(prefix + "/" + name) {
             try store.link(live + "/" + name, to: stagedDir + "/" + name)
         }
     }

@@ -63,6 +63,9 @@ extension Lake {
         let old: Manifest?
         do { old = try await manifest(id) } catch LakeError.badManifest { old = nil }
         let existing = try await dataObjects(id)
+        // An incremental dataset's manifest is its commit: files it does not list were left by
+        // a load that never published its state, and must not count (its rows come again).
+        let orphans = old?.state == nil ? Set<String>() : Set(existing.keys).subtracting((old?.files ?? []).map(\.key))
         try checkCompatible(schema: schema, partitioned: keyer != nil, mode: mode, old: old, existing: existing, id: id)
         var nextPart: [String: Int] = [:]
         for (_, o) in existing {
@@ -146,8 +149,7 @@ extension Lake {
                                 rows: f.rows, bytes: digest.bytes, sha256: digest.hex)
         }
         // The source has been read to its end: a digest taken meanwhile is complete.
-        var source = options.source
-        if let digest = options.sourceDigest { source?.sha256 = try await digest() }
+        let source = try await options.finalSource?() ?? options.source
         try await synced
         try failureHook?(.verified)
         let partitionsWritten = Array(Set(staged.compactMap(\.partition))).sorted()
@@ -167,7 +169,7 @@ extension Lake {
                      partitionColumn: options.partitionColumn,
                      partitionTimeZone: zoneApplied ? options.partitionTimeZone.identifier : nil,
                      files: files, source: source, mode: mode, runId: runId, startedAt: started,
-                     finishedAt: Date(), inletVersion: options.inletVersion)
+                     finishedAt: Date(), inletVersion: options.inletVersion, state: options.finalState?())
         }
         if options.dryRun {
             report(.done)
@@ -181,7 +183,7 @@ extension Lake {
         ExitCleanup.keep(staging.runFolder)
         report(.publishing)
         let publisher: any FilePublisher = capabilities.localFiles.map {
-            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id)
+            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id, leaveOut: orphans)
         } ?? ObjectPublisher(store: store, dataset: id)
         let manifest: Manifest
         let stale: [String]
@@ -192,6 +194,7 @@ extension Lake {
             let touched = Set(staged.map(\.folder))
             stale = live.keys.filter { key in
                 guard !newKeys.contains(key) else { return false }
+                if orphans.contains(key) { return true }
                 switch mode {
                 case .replace: return true
                 case .replacePartitions: return touched.contains(live[key]!.place.folder)

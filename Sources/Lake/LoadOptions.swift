@@ -1,3 +1,4 @@
+import Columnar
 import Foundation
 
 /// `--mode`.
@@ -26,11 +27,14 @@ public struct LoadOptions: Sendable {
     /// Write and verify everything in staging, then discard it instead of publishing.
     public var dryRun: Bool
     public var source: SourceInfo?
-    /// Fills in `source`'s SHA-256 once the batch source is exhausted (a digest computed while
-    /// the load reads the file); called before the manifest is made.
-    public var sourceDigest: (@Sendable () async throws -> String)?
+    /// What the source turned out to be (size, SHA-256 of the bytes read), asked once the
+    /// batches are exhausted; it replaces `source` in the manifest.
+    public var finalSource: (@Sendable () async throws -> SourceInfo)?
     public var inletVersion: String
     public var progress: (@Sendable (LoadProgress) -> Void)?
+    /// The source's incremental state after its last batch, asked once the batches are
+    /// exhausted and written into the manifest (see `Manifest.state`).
+    public var finalState: (@Sendable () -> JSONValue?)?
     /// How the load takes the dataset's lease (see `DatasetLease`).
     public var lease = LeaseOptions()
     /// A lease the caller already holds (`Lake.withLease`); the load confirms it before

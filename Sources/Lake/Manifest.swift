@@ -17,6 +17,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var startedAt: Date
     public var finishedAt: Date
     public var inletVersion: String
+    /// An incremental source's position after this load (a cursor, the files loaded), published
+    /// with the data it describes: a load that does not publish never advances it. A dataset
+    /// with state treats data files its manifest does not list as an unfinished load's leftovers.
+    public var state: JSONValue?
 
     public var rows: Int64 { files.reduce(0) { $0 + $1.rows } }
     public var bytes: Int64 { files.reduce(0) { $0 + $1.bytes } }

@@ -1,4 +1,5 @@
 import Columnar
+import ObjectStore
 import Parquet
 
 /// Parquet behind the lake's file-format protocol: the product's only dataset format.

@@ -1,6 +1,6 @@
 import Yams
 
-extension Node {
+public extension Node {
     /// YAML's "no value": `null`, `Null`, `NULL`, `~` or nothing at all, unquoted. PyYAML reads
     /// these as None, and the configs Inlet replaces were written for it, so an optional key
     /// holding one is treated as absent. A quoted `""` or `"null"` is text, not null.

@@ -10,16 +10,15 @@ public final class CSVSource: BatchSource {
     public let inference: InferenceResult
     private let converter: BatchConverter
     public private(set) var rowsOut = 0
-    private let progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?
     private let fileBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// The conversion pass, started by the first `next()`.
     private var pass: CSVPass<Result<ConvertedChunk, Error>>?
 
     public var schema: Schema { inference.schema }
 
-    /// Opens the file and runs pass 1. `overrides` may be computed from the header
-    /// (e.g. the Cursor export's known columns); they join `inference.schemaOverrides`.
-    /// `fileBytes` sees every byte pass 2 reads (for the source's digest).
+    /// Opens the file and runs pass 1, calling `progress` as it reads. `overrides` may be
+    /// computed from the header (e.g. the Cursor export's known columns); they join
+    /// `inference.schemaOverrides`. `fileBytes` sees every byte pass 2 reads (for the digest).
     public convenience init(path: String, csv: CSVOptions, inference options: InferenceOptions,
                             overrides: ((_ header: [String]) throws -> [String: DataType])? = nil,
                             fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
@@ -38,18 +37,16 @@ public final class CSVSource: BatchSource {
             state.merge(observed)
             progress?(reader.bytesRead, reader.rowsRead)
         }
-        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, fileBytes: fileBytes, progress: progress)
+        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, fileBytes: fileBytes)
     }
 
     /// A file whose column types are already known (e.g. DOMO's metadata): one pass, no
     /// inference. `checkHeader` sees the header before any row is read.
     public convenience init(path: String, csv: CSVOptions, declared fields: [Field], options: InferenceOptions = .init(),
-                            checkHeader: (_ header: [String]) throws -> Void,
-                            progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
+                            checkHeader: (_ header: [String]) throws -> Void) throws {
         let reader = try CSVReader(path: path, options: csv)
         try checkHeader(reader.header)
-        self.init(reader: reader, result: InferenceResult(declared: fields, options: options), badRows: csv.badRows, fileBytes: nil,
-                  progress: progress)
+        self.init(reader: reader, result: InferenceResult(declared: fields, options: options), badRows: csv.badRows, fileBytes: nil)
     }
 
     /// Opens the file and completes the inference options with the header's overrides.
@@ -68,13 +65,11 @@ public final class CSVSource: BatchSource {
     }
 
     /// Pass 2 over `reader` under an inference already made.
-    init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy, fileBytes: ((UnsafeRawBufferPointer) -> Void)?,
-         progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)?) {
+    init(reader: CSVReader, result: InferenceResult, badRows: BadRowPolicy, fileBytes: ((UnsafeRawBufferPointer) -> Void)?) {
         self.reader = reader
         inference = result
         converter = BatchConverter(result: result, fileName: reader.fileName, rowErrors: badRows.rowErrors)
         self.fileBytes = fileBytes
-        self.progress = progress
     }
 
     public func next() throws -> RecordBatch? {
@@ -89,7 +84,6 @@ public final class CSVSource: BatchSource {
         // Type rejects go to the rejects file here, in file order.
         try reader.reject(converted.rejected)
         rowsOut += converted.batch.rowCount
-        progress?(reader.bytesRead, rowsOut)
         return converted.batch
     }
 
@@ -120,13 +114,18 @@ extension BadRowPolicy {
     }
 }
 
+/// A source set up wrong: a usage error, before any row is read.
 public enum SourceError: Error, CustomStringConvertible {
     case unknownSchemaColumns(file: String, columns: [String], header: [String])
+    /// Nothing to read where the options point.
+    case noInput(String)
 
     public var description: String {
         switch self {
         case let .unknownSchemaColumns(f, cs, h):
             return "\(f): --schema names column(s) \(cs.map { "'\($0)'" }.joined(separator: ", ")) not in the header (\(h.joined(separator: ", ")))"
+        case let .noInput(m):
+            return m
         }
     }
 }

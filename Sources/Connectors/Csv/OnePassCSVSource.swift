@@ -153,7 +153,7 @@ public final class OnePassCSVSource: BatchSource {
 
     /// Pass 2 under the whole file's inference, after `settle` asked for it.
     public func secondPass(_ result: InferenceResult) throws -> CSVSource {
-        CSVSource(reader: reader, result: result, badRows: badRows, fileBytes: nil, progress: nil)
+        CSVSource(reader: reader, result: result, badRows: badRows, fileBytes: nil)
     }
 
     /// The columns whose whole-file type differs from the tentative one, for the log.

@@ -2,29 +2,7 @@ import Columnar
 import Testing
 @testable import InletCLI
 
-@Suite struct SchemaSpecTests {
-    @Test func parsesTypesIncludingDecimalCommas() throws {
-        let s = try SchemaSpec.parse("id=string, amount=decimal(12,2),when=timestamptz,day=date")
-        #expect(s == ["id": .string, "amount": .decimal(precision: 12, scale: 2),
-                      "when": .timestamp(unit: .microsecond, utc: true), "day": .date])
-    }
-
-    @Test func rejectsUnknownTypesAndDuplicates() {
-        #expect(throws: (any Error).self) { try SchemaSpec.parse("a=money") }
-        #expect(throws: (any Error).self) { try SchemaSpec.parse("a=int64,a=string") }
-        #expect(throws: (any Error).self) { try SchemaSpec.parse("justaname") }
-        #expect(throws: (any Error).self) { try SchemaSpec.parse("=int64") }
-    }
-
-    @Test func byteSizes() {
-        #expect(ByteSize.parse("512MiB") == 512 << 20)
-        #expect(ByteSize.parse("64MB") == 64_000_000)
-        #expect(ByteSize.parse("1GiB") == 1 << 30)
-        #expect(ByteSize.parse("1048576") == 1_048_576)
-        #expect(ByteSize.parse("lots") == nil)
-        #expect(ByteSize.parse("99999999999GiB") == nil)
-    }
-
+@Suite struct FormatTests {
     @Test func humanFormats() {
         #expect(Format.count(1_234_567) == "1,234,567")
         #expect(Format.count(-1_000) == "-1,000")

@@ -1,0 +1,27 @@
+/// `${VAR}` in config values, from the environment (which includes `.env`). A variable that is
+/// not set is an error naming it. Values read this way may be secrets: messages about a value
+/// show the text as written (`${DOMO_CLIENT_SECRET}`), never what it became.
+struct Interpolation {
+    let environment: [String: String]
+
+    /// The value with every `${NAME}` replaced; the name of the first unset variable as the error.
+    func expand(_ text: String) -> Result<String, UnsetVariable> {
+        guard text.contains("${") else { return .success(text) }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                out += rest[open.lowerBound...]
+                return .success(out)
+            }
+            let name = String(rest[open.upperBound ..< close])
+            guard let value = environment[name] else { return .failure(UnsetVariable(name: name)) }
+            out += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return .success(out + rest)
+    }
+
+    struct UnsetVariable: Error { let name: String }
+}

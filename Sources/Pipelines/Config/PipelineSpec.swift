@@ -1,0 +1,199 @@
+import Columnar
+import Connectors
+import Foundation
+import Lake
+import Yams
+
+/// One pipeline of a config: a source of some kind, loaded into one dataset.
+public struct PipelineSpec: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case csv
+        case cursorUsage = "cursor-usage"
+        case domo
+    }
+
+    /// Where the rows come from, per kind.
+    public enum SourceSpec: Sendable {
+        case csv(path: String, settings: CSVSettings)
+        /// `path`, or the newest export in `dir`.
+        case cursorUsage(path: String?, dir: String)
+        case domo(DomoSpec)
+    }
+
+    public struct DomoSpec: Sendable {
+        public var datasetId: String
+        /// Credentials and host; nil: `DOMO_CLIENT_ID`, `DOMO_CLIENT_SECRET`, `DOMO_API_HOST`.
+        public var clientId: String?
+        public var clientSecret: String?
+        public var apiHost: String?
+        public var schema: [String: DataType] = [:]
+        public var timezone: String?
+        public var decimals: DomoDecimalMode = .double
+
+        public init(datasetId: String) { self.datasetId = datasetId }
+    }
+
+    /// Unique in the config; letters, digits, `-`, `_` and `.`.
+    public var name: String
+    public var kind: Kind
+    public var datasetId: DatasetID
+    public var enabled: Bool
+    public var load: LoadSettings
+    /// `keep_where {column, value}` (or DOMO's `exclude_filter {column, keep_value}`).
+    public var keepWhere: (column: String, value: String)?
+    /// `rename {old: new}`, in file order.
+    public var rename: [(String, String)]
+    public var source: SourceSpec
+    /// The line the pipeline starts on, for messages.
+    public var line: Int
+
+    public init(name: String, kind: Kind, datasetId: DatasetID, enabled: Bool = true, load: LoadSettings = .init(),
+                keepWhere: (column: String, value: String)? = nil, rename: [(String, String)] = [], source: SourceSpec, line: Int = 0) {
+        self.name = name; self.kind = kind; self.datasetId = datasetId; self.enabled = enabled; self.load = load
+        self.keepWhere = keepWhere; self.rename = rename; self.source = source; self.line = line
+    }
+
+    /// The pipeline's own transforms: the row filter, then the renames.
+    public var transforms: [any BatchTransform] {
+        var out: [any BatchTransform] = []
+        if let k = keepWhere { out.append(KeepRowsWhereEquals(column: k.column, value: k.value)) }
+        if !rename.isEmpty { out.append(RenameColumns(Dictionary(rename) { a, _ in a })) }
+        return out
+    }
+
+    static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
+                       "compression", "keep_where", "exclude_filter", "rename", "csv", "cursor_usage", "domo"]
+    static let blocks: [Kind: String] = [.csv: "csv", .cursorUsage: "cursor_usage", .domo: "domo"]
+    static let csvKeys = ["path", "delimiter", "quote", "header", "no_header", "skip_rows", "encoding", "encoding_errors", "bad_rows",
+                          "rejects", "null_values", "decimals", "date_order", "compact_dates", "schema"]
+    static let domoKeys = ["dataset_id", "client_id", "client_secret", "api_host", "schema", "timezone", "decimals"]
+
+    static func parse(_ node: Node, index: Int, file: String, interpolation: Interpolation) throws -> PipelineSpec {
+        // The name labels every later message, so it is read first.
+        var label = "pipeline #\(index + 1)"
+        if case let .mapping(m) = node, let n = m.first(where: { $0.key.string == "name" })?.value.string, !n.isEmpty { label = "pipeline '\(n)'" }
+        let map = try ConfigMap(node, file: file, context: label, known: keys, interpolation: interpolation, what: "each pipeline")
+
+        let name = try map.requiredString("name")
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw map.fail("name", "'name' must be letters, digits, - _ or . (got '\(map.written("name"))')")
+        }
+        let kindText = try map.requiredString("kind")
+        guard let kind = Kind(rawValue: kindText) else {
+            let known = Kind.allCases.map(\.rawValue)
+            let hint = nearest(kindText, in: known).map { "did you mean '\($0)'? " } ?? ""
+            throw map.fail("kind", "unknown kind '\(map.written("kind"))' (\(hint)kinds: \(known.joined(separator: ", ")))")
+        }
+        let rawId = try map.nonEmpty("dataset_id") ?? name
+        let datasetId: DatasetID
+        do { datasetId = try DatasetID(rawId) } catch { throw map.fail(map.has("dataset_id") ? "dataset_id" : "name", "\(error)") }
+
+        var load = LoadSettings()
+        load.partitionColumn = try map.nonEmpty("partition_column")
+        load.partitionTimezone = try map.string("partition_timezone") ?? "UTC"
+        load.mode = try map.string("mode")
+        load.maxFileSize = try map.string("max_file_size") ?? load.maxFileSize
+        load.compression = try map.string("compression") ?? load.compression
+        do { try load.validate() } catch let e as LoadSettings.Invalid { throw map.fail(e.setting, "'\(e.setting)' \(e.message)") }
+
+        for (other, key) in blocks where other != kind && map.has(key) {
+            throw map.fail(key, "'\(key)' belongs to kind \(other.rawValue); this pipeline is kind \(kind.rawValue)")
+        }
+        let source: SourceSpec
+        switch kind {
+        case .csv: source = try csvSource(map)
+        case .cursorUsage: source = try cursorUsageSource(map)
+        case .domo: source = try domoSource(map)
+        }
+        return PipelineSpec(name: name, kind: kind, datasetId: datasetId, enabled: try map.bool("enabled") ?? true, load: load,
+                            keepWhere: try keepWhere(map), rename: try map.stringPairs("rename") ?? [], source: source, line: map.line)
+    }
+
+    private static func keepWhere(_ map: ConfigMap) throws -> (column: String, value: String)? {
+        if map.has("keep_where"), map.has("exclude_filter") {
+            throw map.fail("exclude_filter", "give 'keep_where' or DOMO's 'exclude_filter', not both")
+        }
+        if let k = try map.map("keep_where", known: ["column", "value"]) {
+            guard let column = try k.nonEmpty("column") else { throw k.fail(nil, "'keep_where' is missing 'column'") }
+            guard let value = try k.string("value") else { throw k.fail(nil, "'keep_where' is missing 'value'") }
+            return (column, value)
+        }
+        if let k = try map.map("exclude_filter", known: ["column", "keep_value"]) {
+            guard let column = try k.nonEmpty("column") else { throw k.fail(nil, "'exclude_filter' is missing 'column'") }
+            guard let value = try k.string("keep_value") else { throw k.fail(nil, "'exclude_filter' is missing 'keep_value'") }
+            return (column, value)
+        }
+        return nil
+    }
+
+    private static func csvSource(_ map: ConfigMap) throws -> SourceSpec {
+        guard let csv = try map.map("csv", known: csvKeys) else { throw map.fail(nil, "kind csv needs a 'csv:' block with a 'path'") }
+        guard let path = try csv.nonEmpty("path") else { throw csv.fail(nil, "missing required key 'path'") }
+        var s = CSVSettings()
+        s.delimiter = try csv.string("delimiter")
+        s.quote = try csv.string("quote")
+        if let header = try csv.bool("header") { s.header = header ? nil : false }
+        if try csv.bool("no_header") == true { s.header = false }
+        s.skipRows = try csv.int("skip_rows") ?? 0
+        s.encoding = try csv.string("encoding")
+        s.encodingErrors = try csv.string("encoding_errors") ?? s.encodingErrors
+        s.badRows = try csv.string("bad_rows") ?? s.badRows
+        s.rejects = try csv.string("rejects")
+        s.nullValues = try csv.stringList("null_values") ?? []
+        s.decimals = try csv.string("decimals") ?? s.decimals
+        s.dateOrder = try csv.string("date_order") ?? s.dateOrder
+        s.compactDates = try csv.bool("compact_dates") ?? false
+        do {
+            s.schema = try schema(csv)
+            try s.validate()
+        } catch let e as CSVSettings.Invalid {
+            throw csv.fail(e.setting, "'\(e.setting)' \(e.message)")
+        }
+        return .csv(path: path, settings: s)
+    }
+
+    /// `schema: {zip: string}` or `schema: "zip=string,amount=decimal(12,2)"`.
+    private static func schema(_ map: ConfigMap) throws -> [String: DataType] {
+        if case .mapping = map.node("schema"), let pairs = try map.stringPairs("schema") {
+            var out: [String: DataType] = [:]
+            for (column, text) in pairs {
+                guard let t = DataType(parsing: text) else {
+                    throw map.fail("schema", "'schema.\(column)': unknown type '\(text)' (e.g. int64, float64, decimal(12,2), date, timestamp, string)")
+                }
+                out[column] = t
+            }
+            return out
+        }
+        guard let text = try map.string("schema") else { return [:] }
+        return try CSVSettings.parseSchema(text)
+    }
+
+    private static func cursorUsageSource(_ map: ConfigMap) throws -> SourceSpec {
+        guard let block = try map.map("cursor_usage", known: ["dir", "path"]) else { return .cursorUsage(path: nil, dir: "data_sources") }
+        let path = try block.nonEmpty("path"), dir = try block.nonEmpty("dir")
+        if path != nil, dir != nil { throw block.fail("dir", "give 'path' or 'dir', not both") }
+        return .cursorUsage(path: path, dir: dir ?? "data_sources")
+    }
+
+    private static func domoSource(_ map: ConfigMap) throws -> SourceSpec {
+        guard let d = try map.map("domo", known: domoKeys) else { throw map.fail(nil, "kind domo needs a 'domo:' block with a 'dataset_id'") }
+        guard let id = try d.nonEmpty("dataset_id") else { throw d.fail(nil, "missing required key 'dataset_id'") }
+        if let problem = DomoDatasetIdRule.problem(with: id) {
+            throw d.fail("dataset_id", "'dataset_id' '\(d.written("dataset_id"))': it \(problem)")
+        }
+        var spec = DomoSpec(datasetId: id)
+        spec.clientId = try d.nonEmpty("client_id")
+        spec.clientSecret = try d.nonEmpty("client_secret")
+        spec.apiHost = try d.nonEmpty("api_host")
+        spec.timezone = try d.string("timezone")
+        if let zone = spec.timezone, TimeZone(identifier: zone) == nil {
+            throw d.fail("timezone", "'timezone': unknown time zone '\(d.written("timezone"))' (use an IANA name such as Asia/Tokyo)")
+        }
+        if let text = try d.string("decimals") {
+            guard let mode = DomoDecimalMode(rawValue: text) else { throw d.fail("decimals", "'decimals' must be double or exact") }
+            spec.decimals = mode
+        }
+        do { spec.schema = try schema(d) } catch let e as CSVSettings.Invalid { throw d.fail("schema", "'schema' \(e.message)") }
+        return .domo(spec)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Lake
+import Parquet
+
+/// How a dataset is written, as a person writes it, the same on the command line
+/// (`--partition-col`, `--mode`) and in a pipeline config (`partition_column:`, `mode:`), with
+/// one set of checks.
+public struct LoadSettings: Sendable, Equatable {
+    public var partitionColumn: String?
+    /// IANA zone in which UTC timestamps become partition dates.
+    public var partitionTimezone = "UTC"
+    /// `replace-partitions`, `replace` or `append`; nil: by partitioning.
+    public var mode: String?
+    /// `512MiB`, `64MB`, …
+    public var maxFileSize = "512MiB"
+    /// `snappy`, `zstd`, `gzip` or `none`.
+    public var compression = "snappy"
+    public var dryRun = false
+
+    public init() {}
+
+    /// A setting with a value it cannot take; `setting` is its config key.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let setting: String
+        public let message: String
+        public var description: String { "\(setting) \(message)" }
+    }
+
+    public func validate() throws {
+        _ = try loadOptions()
+        _ = try parquetOptions()
+    }
+
+    public func loadOptions() throws -> LoadOptions {
+        var o = LoadOptions()
+        o.partitionColumn = partitionColumn
+        guard let tz = TimeZone(identifier: partitionTimezone) else {
+            throw Invalid(setting: "partition_timezone", message: "'\(partitionTimezone)' is unknown (use an IANA name such as UTC or Asia/Tokyo)")
+        }
+        o.partitionTimeZone = tz
+        if let mode {
+            guard let m = WriteMode(rawValue: mode) else {
+                throw Invalid(setting: "mode", message: "must be one of \(WriteMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(mode)'")
+            }
+            o.mode = m
+        }
+        guard let size = ByteSize.parse(maxFileSize), size >= 1 << 20 else {
+            throw Invalid(setting: "max_file_size", message: "must be a size of at least 1MiB like 512MiB or 64MB, not '\(maxFileSize)'")
+        }
+        o.maxFileBytes = size
+        o.dryRun = dryRun
+        return o
+    }
+
+    /// The lake's Parquet options with this compression; `createdBy` names the writer.
+    public func parquetOptions(createdBy: String? = nil) throws -> ParquetWriteOptions {
+        guard let codec = ParquetCompression(rawValue: compression) else {
+            throw Invalid(setting: "compression", message: "must be snappy, zstd, gzip or none, not '\(compression)'")
+        }
+        var o = ParquetDatasetFormat.lakeOptions
+        o.compression = codec
+        if let createdBy { o.createdBy = createdBy }
+        return o
+    }
+}
+
+public enum ByteSize {
+    /// `512MiB`, `64MB`, `1GiB`, `1048576`.
+    public static func parse(_ text: String) -> Int64? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Int64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1)]
+        for (suffix, mult) in units where t.hasSuffix(suffix) {
+            guard let n = Int64(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)) else { return nil }
+            return n.multipliedReportingOverflow(by: mult).overflow ? nil : n * mult
+        }
+        return Int64(t)
+    }
+}
