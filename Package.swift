@@ -78,7 +78,8 @@ let package = Package(
                           swiftSettings: cpu, linkerSettings: jemalloc),
 
         // Helpers every test target shares (the seeded generator, fixture paths).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Runs domo_emulator.py (stdlib Python) on loopback for the DOMO and `inlet run` tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["domo_emulator.py"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
         .testTarget(name: "DelimitedTests", dependencies: ["TestSupport", "Delimited"]),
@@ -88,9 +89,7 @@ let package = Package(
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
         .testTarget(name: "PipelinesTests", dependencies: ["TestSupport", "Pipelines", "Connectors", "Lake", "ObjectStore", "Columnar", "Parquet"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Columnar"]),
-        // Runs Domo/Support/domo_emulator.py (stdlib Python) on loopback; see DomoEmulator.swift.
-        .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"],
-                    exclude: ["Domo/Support/domo_emulator.py"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"]),
     ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Columnar
 import Foundation
 import Lake
 import ObjectStore
@@ -76,6 +77,7 @@ struct Show: AsyncParsableCommand {
             console.out("last load: \(Datasets.timeText(m.finishedAt)) (\(m.mode.rawValue), run \(m.runId), inlet \(m.inletVersion))")
             if let s = m.source { console.out("source: \(s.fileName) (\(Format.bytes(s.size)), sha256 \(s.sha256.prefix(16))…)") }
             if let p = m.partitionColumn { console.out("partitioned by: \(p)\(m.partitionTimeZone.map { " (dates in \($0))" } ?? "")") }
+            if let state = m.state { console.out("state: \(Self.compactJSON(state)) (the next incremental load starts after it; --full-refresh ignores it)") }
             console.out()
             for line in Format.table(["column", "type", "nullable"], d.schema.map { [$0.name, $0.type, $0.nullable ? "yes" : "no"] }) { console.out(line) }
             console.out()
@@ -118,6 +120,12 @@ struct Show: AsyncParsableCommand {
         let types: [String]
         /// Values as `show` prints them, as text; null is JSON null.
         let rows: [[String?]]
+    }
+
+    static func compactJSON(_ value: JSONValue) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
     }
 
     struct ShowJSON: Encodable {

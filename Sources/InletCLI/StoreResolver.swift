@@ -11,13 +11,14 @@ enum StoreResolver {
         DotEnv.load(path: FileManager.default.currentDirectoryPath + "/.env", into: ProcessInfo.processInfo.environment)
     }
 
-    static func location(_ option: String?, env: [String: String] = environment) -> String {
-        option ?? env["INLET_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultLocation
+    /// `--store`, else `INLET_STORE`, else a config file's `store:`, else `./lake`.
+    static func location(_ option: String?, env: [String: String] = environment, configured: String? = nil) -> String {
+        option ?? env["INLET_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? configured ?? defaultLocation
     }
 
-    static func open(_ option: String?) throws -> any ObjectStore {
+    static func open(_ option: String?, configured: String? = nil) throws -> any ObjectStore {
         let env = environment
-        let loc = location(option, env: env)
+        let loc = location(option, env: env, configured: configured)
         if loc.hasPrefix("s3://") {
             return try S3Store(config: S3Config.fromEnvironment(env, storeURL: loc))
         }

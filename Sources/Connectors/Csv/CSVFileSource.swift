@@ -28,6 +28,9 @@ public final class CSVFileSource: Source {
     }
 
     public func open(state: JSONValue?, events: SourceEvents) async throws -> any SourcePass {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw SourceError.noInput("cannot read '\(path)': no such file or not readable")
+        }
         let size = fileSize(path)
         let digest = FileDigest.Streaming()
         let hash: FileHash = { [path] in

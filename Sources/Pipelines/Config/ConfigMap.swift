@@ -60,6 +60,16 @@ struct ConfigMap {
     /// Text as written (before `${VAR}` expansion), for messages about a bad value.
     func written(_ key: String) -> String { entries[key].flatMap { $0.value.string } ?? "" }
 
+    /// An error about `key`'s value whose message shows the value as written: a value that came
+    /// from `${VAR}` may be a secret, so its expansion never appears.
+    func failValue(_ key: String, _ message: String) -> ConfigError {
+        let text = written(key)
+        guard text.contains("${"), case let .success(expanded) = interpolation.expand(text), !expanded.isEmpty else {
+            return fail(key, message)
+        }
+        return fail(key, message.replacingOccurrences(of: expanded, with: text))
+    }
+
     // MARK: typed values
 
     func string(_ key: String) throws -> String? {

@@ -89,12 +89,12 @@ public struct PipelineSpec: Sendable {
         do { datasetId = try DatasetID(rawId) } catch { throw map.fail(map.has("dataset_id") ? "dataset_id" : "name", "\(error)") }
 
         var load = LoadSettings()
-        load.partitionColumn = try map.nonEmpty("partition_column")
+        load.partitionColumn = try map.nonEmpty("partition_column") ?? (kind == .cursorUsage ? CursorUsageExport.partitionColumn : nil)
         load.partitionTimezone = try map.string("partition_timezone") ?? "UTC"
         load.mode = try map.string("mode")
         load.maxFileSize = try map.string("max_file_size") ?? load.maxFileSize
         load.compression = try map.string("compression") ?? load.compression
-        do { try load.validate() } catch let e as LoadSettings.Invalid { throw map.fail(e.setting, "'\(e.setting)' \(e.message)") }
+        do { try load.validate() } catch let e as LoadSettings.Invalid { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
 
         for (other, key) in blocks where other != kind && map.has(key) {
             throw map.fail(key, "'\(key)' belongs to kind \(other.rawValue); this pipeline is kind \(kind.rawValue)")
@@ -147,7 +147,7 @@ public struct PipelineSpec: Sendable {
             s.schema = try schema(csv)
             try s.validate()
         } catch let e as CSVSettings.Invalid {
-            throw csv.fail(e.setting, "'\(e.setting)' \(e.message)")
+            throw csv.failValue(e.setting, "'\(e.setting)' \(e.message)")
         }
         return .csv(path: path, settings: s)
     }

@@ -1,26 +1,18 @@
 import Foundation
-@testable import Connectors
 
 /// Runs `domo_emulator.py` (stdlib only) on 127.0.0.1 for one test.
 ///
 /// Python comes from `INLET_TEST_PYTHON` (scripts/test), the package's `.venv-test`, or `python3`
 /// on PATH. Without any, the client suites are skipped unless `INLET_REQUIRE_INTEGRATION=1`.
-final class DomoEmulator {
-    static let clientId = "abcd-client-7f3e"
-    static let clientSecret = "s3cret-Domo-Value-91x"
+public final class DomoEmulator {
+    public static let clientId = "abcd-client-7f3e"
+    public static let clientSecret = "s3cret-Domo-Value-91x"
 
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    public static var packageRoot: URL { Fixtures.packageRoot }
 
-    static var required: Bool { ProcessInfo.processInfo.environment["INLET_REQUIRE_INTEGRATION"] == "1" }
+    public static var required: Bool { ProcessInfo.processInfo.environment["INLET_REQUIRE_INTEGRATION"] == "1" }
 
-    static var python: String? {
+    public static var python: String? {
         let env = ProcessInfo.processInfo.environment
         if let p = env["INLET_TEST_PYTHON"], !p.isEmpty { return p }
         var candidates = [packageRoot.appendingPathComponent(".venv-test/bin/python").path]
@@ -28,23 +20,23 @@ final class DomoEmulator {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static var available: Bool { python != nil || required }
+    public static var available: Bool { python != nil || required }
 
-    let process = Process()
+    public let process = Process()
     /// Our end of the emulator's stdin: closing it makes the emulator exit.
     private let lifeline = Pipe()
-    let directory: URL
-    let logPath: String
-    let port: Int
-    var host: String { "http://127.0.0.1:\(port)" }
+    public let directory: URL
+    public let logPath: String
+    public let port: Int
+    public var host: String { "http://127.0.0.1:\(port)" }
 
     /// The environment a `DomoClient` reads, pointing at this emulator.
-    var environment: [String: String] {
+    public var environment: [String: String] {
         ["DOMO_CLIENT_ID": Self.clientId, "DOMO_CLIENT_SECRET": Self.clientSecret, "DOMO_API_HOST": host]
     }
 
     /// `config` follows the keys documented in domo_emulator.py; credentials are filled in.
-    init(_ config: [String: Any]) throws {
+    public init(_ config: [String: Any]) throws {
         guard let python = Self.python else { throw EmulatorFailure("no python for the DOMO emulator (set INLET_TEST_PYTHON)") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-domo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -56,7 +48,7 @@ final class DomoEmulator {
         logPath = directory.appendingPathComponent("requests.log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
 
-        let script = Self.packageRoot.appendingPathComponent("Tests/ConnectorsTests/Domo/Support/domo_emulator.py").path
+        let script = Self.packageRoot.appendingPathComponent("Tests/TestSupport/domo_emulator.py").path
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, configURL.path, logPath]
         let out = Pipe()
@@ -79,7 +71,7 @@ final class DomoEmulator {
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         try? lifeline.fileHandleForWriting.close()
         if process.isRunning {
             // SIGKILL: a child spawned from a test thread can inherit a mask blocking SIGTERM.
@@ -95,66 +87,18 @@ final class DomoEmulator {
     }
 
     /// Requests the emulator received for `path` (no query string).
-    func count(_ path: String) -> Int {
+    public func count(_ path: String) -> Int {
         logLines.filter { $0 == "GET \(path)" }.count
     }
 
     /// Every access token the emulator issued.
-    var issuedTokens: [String] {
+    public var issuedTokens: [String] {
         logLines.filter { $0.hasPrefix("ISSUED ") }.map { String($0.dropFirst("ISSUED ".count)) }
     }
 }
 
-struct EmulatorFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct EmulatorFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
-/// Options small enough that retry tests finish quickly.
-func fastOptions(attempts: Int = 3) -> DomoClientOptions {
-    var options = DomoClientOptions()
-    options.authTimeout = 20
-    options.metadataTimeout = 20
-    options.dataIdleTimeout = 20
-    options.maxAttempts = attempts
-    options.initialBackoff = 0.05
-    options.maxBackoff = 0.2
-    return options
-}
-
-/// Runs `body` with a client on `emulator` and always shuts the client down.
-func withClient<T>(_ emulator: DomoEmulator, _ options: DomoClientOptions = fastOptions(),
-                   _ body: (DomoClient) async throws -> T) async throws -> T {
-    let client = try DomoClient(environment: emulator.environment, options: options)
-    do {
-        let result = try await body(client)
-        try await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
-    }
-}
-
-/// The `DomoError` `body` throws, or nil when it succeeds or throws something else.
-func domoError(_ body: () async throws -> Void) async -> DomoError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as DomoError {
-        return error
-    } catch {
-        return nil
-    }
-}
-
-/// A dataset for the emulator config.
-func emulatedDataset(name: String, columns: [(String, String)], csv: String, extra: [String: Any] = [:]) -> [String: Any] {
-    var ds: [String: Any] = [
-        "name": name,
-        "columns": columns.map { ["name": $0.0, "type": $0.1] },
-        "csv": csv,
-    ]
-    ds.merge(extra) { $1 }
-    return ds
-}
