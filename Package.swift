@@ -5,7 +5,7 @@ let jemalloc: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.l
 
 // Our code builds for Nehalem's instruction set (x86-64-v2: SSE4.2 and POPCNT, in every
 // x86-64 server CPU since about 2010): the byte scans count bits in each 32-byte mask, and
-// without POPCNT each count is a dozen instructions (orders 2M: -3% CPU, usage 2M: -5%).
+// without POPCNT each count is a dozen instructions (docs/PERFORMANCE.md).
 #if arch(x86_64)
 let cpu: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "nehalem"])]
 #else
@@ -70,10 +70,13 @@ let package = Package(
             "Columnar", "Parquet", "Delimited", "Inference", "ObjectStore", "Lake", "Connectors", "Pipelines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: cpu),
-        // jemalloc (Debian's libjemalloc-dev) replaces glibc's malloc in both tools: a 1000-partition
-        // load allocates and frees many mid-sized buffers, where glibc spent 8% of the CPU in
-        // _int_malloc/unlink_chunk and let peak RSS grow with the input.
+        // jemalloc (Debian's libjemalloc-dev) replaces glibc's malloc in both tools: a many-partition
+        // load allocates and frees many mid-sized buffers, which glibc's malloc handled slowly
+        // and with peak RSS growing with the input (docs/PERFORMANCE.md).
         .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: cpu, linkerSettings: jemalloc),
+        // README "Writing a source": a source of our own in under 60 lines, run into a lake.
+        .executableTarget(name: "custom-source-example", dependencies: ["Columnar", "Connectors", "Lake", "ObjectStore", "Pipelines"],
+                          path: "Examples/CustomSource"),
         .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "Connectors"],
                           swiftSettings: cpu, linkerSettings: jemalloc),
 

@@ -1,11 +1,9 @@
 /// Calls `body` for each tile of up to 512 rows of a chunk (`rows` rows of `width` fields,
 /// `bounds` as in `FieldChunk`), after one sequential sweep of the tile's bytes into cache.
 ///
-/// A 4 MiB block has left L2 by the time it is observed or converted, and the first column
-/// walked over a tile then stalled on every field's first byte (~80% of the int64 fill's
-/// samples in perf): fields are a row apart, a stride the prefetcher does not run ahead of.
-/// A sweep reading one byte per 64-byte line it does stream; the column passes that follow
-/// hit the cache. Tiles keep a tile's bounds and bytes in cache while each column walks it.
+/// A 4 MiB block has left L2 by the time it is observed or converted, and fields a row apart
+/// are a stride the prefetcher does not run ahead of; a sweep reading one byte per 64-byte line
+/// it does stream, and the column passes that follow hit the cache (docs/PERFORMANCE.md). Tiles keep a tile's bounds and bytes in cache while each column walks it.
 @inline(__always)
 func forEachRowTile(rows: Int, width: Int, base: UnsafePointer<UInt8>, bounds: UnsafeBufferPointer<Int32>,
                     _ body: (Range<Int>) -> Void) {

@@ -8,13 +8,11 @@ import Glibc
 /// parent's block group, and on a file system without a journal it skips every inode freed in
 /// the last 30 s to 5 min, checking each one, on every allocation. A load soon after another
 /// load (or a replace, or a deleted lake) then pays for a scan past all the inodes just freed,
-/// for each of its ~2,000 new inodes: 0.3–0.9 s on a 1,000-partition load here. Marking the
+/// for each of its new inodes (docs/PERFORMANCE.md). Marking the
 /// staged `partitions` folder as a top of a hierarchy (`chattr +T`) makes ext4 place each
 /// partition folder in the block group with the fewest folders (the Orlov allocator), so a
-/// load's folders spread a few to a group, and so do the inodes the last load freed. Marking
-/// the staging folder instead, so that a run's folders stay together in one freshly chosen
-/// group, was worse: ext4 kept choosing the group the last run had just emptied. Other file
-/// systems reject or ignore the flag, which changes nothing.
+/// load's folders spread a few to a group, and so do the inodes the last load freed. Other
+/// file systems reject or ignore the flag, which changes nothing.
 enum FolderPlacement {
     /// Sets the ext4 top-of-hierarchy flag on `path`; false when the file system refuses it.
     @discardableResult

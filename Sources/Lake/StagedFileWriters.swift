@@ -81,9 +81,9 @@ final class StagedFileWriters {
     /// eighth of it is held. 0 writes everything through.
     let flushRows: Int
     /// Held bytes gathered at once by `drainAll`: a few MiB, so the gathered buffers come from
-    /// malloc's heap, already mapped, and the groups spread evenly over the cores. Gathering
-    /// every partition at once made buffers of tens of MiB, fresh mappings whose every page
-    /// faulted in (+0.5 s of system time on a 1000-partition load), all held together.
+    /// malloc's heap, already mapped, and the groups spread evenly over the cores; gathering
+    /// every partition at once would make buffers of tens of MiB, fresh mappings whose every
+    /// page faults in, all held together.
     let gatherBytes: Int
     private var slots: [String: Slot] = [:]
     private var openCount = 0

@@ -197,8 +197,8 @@ struct ByteArrayEncoder: ValueEncoder {
         return .plain
     }
 
-    /// The page's min and max from the dictionary entries `values` use, each compared once:
-    /// comparing every value cost 3% of a load's CPU, most of it on repeats.
+    /// The page's min and max from the dictionary entries `values` use, each compared once
+    /// rather than once per (mostly repeated) value.
     private mutating func entryMinMax(_ values: [UInt32]) {
         guard !values.isEmpty else { return }
         var used = [UInt64](repeating: 0, count: (dictionaryCount + 63) >> 6)

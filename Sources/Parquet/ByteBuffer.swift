@@ -20,8 +20,8 @@ struct ByteBuffer {
     }
 
     /// New storage with the used bytes copied over. Bytes past `count` are never read before
-    /// they are written, so they are not zero-filled: with a thousand partition files' chunks
-    /// each growing its buffers from empty, the zero-fill was about 1% of a load's CPU.
+    /// they are written, so they are not zero-filled (a thousand partition files' chunks each
+    /// grow their buffers from empty).
     private mutating func grow(to size: Int) {
         let used = count
         storage = storage.withUnsafeBufferPointer { old in

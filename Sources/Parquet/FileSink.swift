@@ -10,14 +10,13 @@ import Dispatch
 ///
 /// A file's first large write (a row group's pages) starts a serial background queue that does
 /// this and every later write, with the observer's look at the bytes: the thread that encodes
-/// the next row group no longer waits for write(2) and the digest (a single-file load's
-/// consumer spent about a tenth of its time there). Small files (a many-partition load's)
+/// the next row group does not wait for write(2) and the digest. Small files (a many-partition load's)
 /// never start one and write on the caller's thread. Errors of background writes surface at
 /// the next write or at `close`.
 ///
 /// A plain descriptor with a buffer of its own, not stdio: glibc keeps every open FILE in one
-/// list that fclose walks, so closing each of 10,000 partition files cost a walk past the
-/// others still open (12% of such a load's time).
+/// list that fclose walks, so closing each of thousands of partition files walked past the
+/// others still open.
 final class FileSink: @unchecked Sendable {
     let path: String
     private var fd: Int32

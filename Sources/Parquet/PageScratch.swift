@@ -1,10 +1,9 @@
 /// The buffers a page is assembled and compressed in, shared by every column writer.
 ///
-/// They are needed only while a page is flushed, yet each column writer kept its own and
-/// dropped them at the end of each chunk (a load keeps a thousand writers open, which must
-/// not each hold a page's worth). The next chunk grew them again from empty. A pool holds
-/// one pair per thread flushing at the same moment, so buffers stop being made and freed
-/// per chunk, and a wide file's columns no longer each keep a page-sized pair for a row group.
+/// They are needed only while a page is flushed, and a load keeps a thousand writers open,
+/// which must not each hold a page's worth. A pool holds one pair per thread flushing at the
+/// same moment, so buffers are not made and freed per chunk, and a wide file's columns do not
+/// each keep a page-sized pair for a row group.
 final class PageScratch: @unchecked Sendable {
     struct Buffers {
         var body: [UInt8] = []
