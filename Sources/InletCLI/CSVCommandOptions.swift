@@ -66,8 +66,8 @@ struct CSVCommandOptions: ParsableArguments {
         do {
             if let schema { s.schema = try CSVSettings.parseSchema(schema) }
             try s.validate()
-        } catch let e as CSVSettings.Invalid {
-            throw ValidationError("--\(e.setting.replacingOccurrences(of: "_", with: "-")) \(e.message)")
+        } catch let e as InvalidSetting {
+            throw ValidationError(e.asOption)
         }
         return s
     }

@@ -164,8 +164,7 @@ struct Clear: AsyncParsableCommand {
             if !yes, isatty(STDIN_FILENO) == 1 {
                 let count = try await store.list(prefix: DatasetLayout.prefix(id)).count
                 guard count > 0 else { return console.out("dataset \(id) has no objects in \(store.displayName)") }
-                FileHandle.standardError.write(Data("Delete all \(Format.count(count, "object")) of dataset \(id) in \(store.displayName)? [y/N] ".utf8))
-                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                guard console.confirm("Delete all \(Format.count(count, "object")) of dataset \(id) in \(store.displayName)?") else {
                     console.out("nothing deleted")
                     throw ExitCode(ExitStatus.failure.rawValue)
                 }

@@ -47,6 +47,13 @@ struct Console: Sendable {
         FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
     }
 
+    /// Asks `question` on stderr and reads the answer; true for y or yes.
+    func confirm(_ question: String) -> Bool {
+        FileHandle.standardError.write(Data((question + " [y/N] ").utf8))
+        guard let answer = readLine() else { return false }
+        return ["y", "yes"].contains(answer.lowercased())
+    }
+
     func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
     /// Writes `value` as pretty, key-sorted JSON on stdout, every key in snake_case (one

@@ -33,8 +33,7 @@ struct Unlock: AsyncParsableCommand {
             }
             let who = holder?.description ?? "an unreadable lease object"
             if !yes, isatty(STDIN_FILENO) == 1 {
-                FileHandle.standardError.write(Data("Dataset \(id) is held by \(who).\nBreak this lease? A holder still running then fails before it publishes. [y/N] ".utf8))
-                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                guard console.confirm("Dataset \(id) is held by \(who).\nBreak this lease? A holder still running then fails before it publishes.") else {
                     console.out("lease kept")
                     throw ExitCode(ExitStatus.failure.rawValue)
                 }

@@ -36,8 +36,8 @@ struct LoadCommandOptions: ParsableArguments {
         s.maxFileSize = maxFileSize
         s.compression = compression
         s.dryRun = dryRun
-        do { try s.validate() } catch let e as LoadSettings.Invalid {
-            throw ValidationError("--\(e.setting == "partition_timezone" ? "partition-timezone" : e.setting.replacingOccurrences(of: "_", with: "-")) \(e.message)")
+        do { try s.validate() } catch let e as InvalidSetting {
+            throw ValidationError(e.asOption)
         }
         return s
     }

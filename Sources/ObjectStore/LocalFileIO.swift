@@ -56,19 +56,7 @@ enum LocalFileIO {
     /// `destination` and fsyncs the directory, so readers see the old file or the new one.
     static func writeAtomically(to destination: String, body: (Int32) throws -> Void) throws {
         let dir = (destination as NSString).deletingLastPathComponent
-        try makeDirectories(dir)
-        let tmp = dir + "/" + LocalStore.tempPrefix + UUID().uuidString
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw fail("create temp file in \(dir)") }
-        do {
-            try body(fd)
-            guard fsync(fd) == 0 else { throw fail("fsync") }
-            guard close(fd) == 0 else { throw fail("close") }
-        } catch {
-            close(fd)
-            unlink(tmp)
-            throw error
-        }
+        let tmp = try writeSyncedTemp(in: dir, body: body)
         guard rename(tmp, destination) == 0 else {
             let e = fail("rename")
             unlink(tmp)
@@ -99,19 +87,7 @@ enum LocalFileIO {
     static func writeConditionally(to destination: String, condition: WriteCondition, failed: Error,
                                    body: (Int32) throws -> Void) throws -> String {
         let dir = (destination as NSString).deletingLastPathComponent
-        try makeDirectories(dir)
-        let tmp = dir + "/" + LocalStore.tempPrefix + UUID().uuidString
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw fail("create temp file in \(dir)") }
-        do {
-            try body(fd)
-            guard fsync(fd) == 0 else { throw fail("fsync") }
-            guard close(fd) == 0 else { throw fail("close") }
-        } catch {
-            close(fd)
-            unlink(tmp)
-            throw error
-        }
+        let tmp = try writeSyncedTemp(in: dir, body: body)
         defer { unlink(tmp) }
         if case let .matches(expected) = condition {
             let aside = dir + "/" + LocalStore.tempPrefix + "cas-" + UUID().uuidString
@@ -132,6 +108,24 @@ enum LocalFileIO {
         try fsyncPath(dir, directory: true)
         guard let tag = etag(path: destination) else { throw fail("stat \(destination)") }
         return tag
+    }
+
+    /// A new temp file in `dir` (made if missing) holding what `body` writes, fsynced and closed.
+    private static func writeSyncedTemp(in dir: String, body: (Int32) throws -> Void) throws -> String {
+        try makeDirectories(dir)
+        let tmp = dir + "/" + LocalStore.tempPrefix + UUID().uuidString
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw fail("create temp file in \(dir)") }
+        do {
+            try body(fd)
+            guard fsync(fd) == 0 else { throw fail("fsync") }
+            guard close(fd) == 0 else { throw fail("close") }
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
+        }
+        return tmp
     }
 
     /// Streams `source` into `fd` in 1 MiB chunks.

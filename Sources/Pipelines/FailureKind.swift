@@ -21,7 +21,7 @@ public enum FailureKind: String, Sendable, Codable {
         switch error {
         case is CSVError, is ConversionError, is CursorUsageError: return .badData
         case is SourceError, is TransformError, is S3ConfigError, is ConfigError, is ShardError,
-             is CSVSettings.Invalid, is LoadSettings.Invalid: return .usage
+             is InvalidSetting: return .usage
         case let e as LakeError: return of(e)
         case let e as ObjectStoreError: if case .invalidKey = e { return .other } else { return .remote }
         case let e as DomoError: return e.isRemote ? .remote : .usage

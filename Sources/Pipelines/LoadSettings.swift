@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import Lake
 import Parquet
@@ -19,13 +20,6 @@ public struct LoadSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// A setting with a value it cannot take; `setting` is its config key.
-    public struct Invalid: Error, CustomStringConvertible, Equatable {
-        public let setting: String
-        public let message: String
-        public var description: String { "\(setting) \(message)" }
-    }
-
     public func validate() throws {
         _ = try loadOptions()
         _ = try parquetOptions()
@@ -35,17 +29,17 @@ public struct LoadSettings: Sendable, Equatable {
         var o = LoadOptions()
         o.partitionColumn = partitionColumn
         guard let tz = TimeZone(identifier: partitionTimezone) else {
-            throw Invalid(setting: "partition_timezone", message: "'\(partitionTimezone)' is unknown (use an IANA name such as UTC or Asia/Tokyo)")
+            throw InvalidSetting(setting: "partition_timezone", message: "'\(partitionTimezone)' is unknown (use an IANA name such as UTC or Asia/Tokyo)")
         }
         o.partitionTimeZone = tz
         if let mode {
             guard let m = WriteMode(rawValue: mode) else {
-                throw Invalid(setting: "mode", message: "must be one of \(WriteMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(mode)'")
+                throw InvalidSetting(setting: "mode", message: "must be one of \(WriteMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(mode)'")
             }
             o.mode = m
         }
         guard let size = ByteSize.parse(maxFileSize), size >= 1 << 20 else {
-            throw Invalid(setting: "max_file_size", message: "must be a size of at least 1MiB like 512MiB or 64MB, not '\(maxFileSize)'")
+            throw InvalidSetting(setting: "max_file_size", message: "must be a size of at least 1MiB like 512MiB or 64MB, not '\(maxFileSize)'")
         }
         o.maxFileBytes = size
         o.dryRun = dryRun
@@ -55,7 +49,7 @@ public struct LoadSettings: Sendable, Equatable {
     /// The lake's Parquet options with this compression; `createdBy` names the writer.
     public func parquetOptions(createdBy: String? = nil) throws -> ParquetWriteOptions {
         guard let codec = ParquetCompression(rawValue: compression) else {
-            throw Invalid(setting: "compression", message: "must be snappy, zstd, gzip or none, not '\(compression)'")
+            throw InvalidSetting(setting: "compression", message: "must be snappy, zstd, gzip or none, not '\(compression)'")
         }
         var o = ParquetDatasetFormat.lakeOptions
         o.compression = codec

@@ -86,13 +86,8 @@ def dump(table):
 """#
 
     static func makeBatch(nullable: Bool, rows: Int, seed: UInt64) throws -> RecordBatch {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            return z ^ (z >> 31)
-        }
+        var rng = SeededRandom(seed: seed)
+        func next() -> UInt64 { rng.next() }
         func value(_ t: DataType, _ i: Int) -> Value {
             let r = next()
             let edge = r % 13 == 0

@@ -1,3 +1,4 @@
+import Connectors
 import Lake
 import Pipelines
 import Testing
@@ -16,7 +17,7 @@ import Testing
         func setting(_ edit: (inout LoadSettings) -> Void) -> String? {
             var s = LoadSettings()
             edit(&s)
-            do { try s.validate(); return nil } catch let e as LoadSettings.Invalid { return e.setting } catch { return "?" }
+            do { try s.validate(); return nil } catch let e as InvalidSetting { return e.setting } catch { return "?" }
         }
         #expect(setting { $0.mode = "overwrite" } == "mode")
         #expect(setting { $0.partitionTimezone = "Mars/Base" } == "partition_timezone")

@@ -32,13 +32,6 @@ public struct CSVSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// A setting with a value it cannot take; `setting` is its config key (`skip_rows`).
-    public struct Invalid: Error, CustomStringConvertible, Equatable {
-        public let setting: String
-        public let message: String
-        public var description: String { "\(setting) \(message)" }
-    }
-
     /// Checks every setting at once, so a bad one fails before any work.
     public func validate() throws {
         _ = try csvOptions(inputPath: "")
@@ -52,43 +45,43 @@ public struct CSVSettings: Sendable, Equatable {
             case "\\t", "tab", "\t": o.delimiter = UInt8(ascii: "\t")
             default:
                 guard d.utf8.count == 1, let b = d.utf8.first, b < 0x80, b != UInt8(ascii: "\n"), b != UInt8(ascii: "\r") else {
-                    throw Invalid(setting: "delimiter", message: "must be one ASCII character (or \\t), not '\(d)'")
+                    throw InvalidSetting(setting: "delimiter", message: "must be one ASCII character (or \\t), not '\(d)'")
                 }
                 o.delimiter = b
             }
         }
         if let q = quote {
-            guard q == "\"" || q == "'" else { throw Invalid(setting: "quote", message: "must be \" or ', not '\(q)'") }
+            guard q == "\"" || q == "'" else { throw InvalidSetting(setting: "quote", message: "must be \" or ', not '\(q)'") }
             o.quote = q.utf8.first
         }
         o.hasHeader = header == false ? false : nil
-        guard skipRows >= 0 else { throw Invalid(setting: "skip_rows", message: "must be 0 or more") }
+        guard skipRows >= 0 else { throw InvalidSetting(setting: "skip_rows", message: "must be 0 or more") }
         o.skipRows = skipRows
         if let e = encoding {
             guard let enc = TextEncoding(name: e) else {
-                throw Invalid(setting: "encoding", message: "'\(e)' is unknown; use one of: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw InvalidSetting(setting: "encoding", message: "'\(e)' is unknown; use one of: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             o.encoding = enc
         }
         switch encodingErrors {
         case "fail": o.encodingErrors = .fail
         case "replace": o.encodingErrors = .replace
-        default: throw Invalid(setting: "encoding_errors", message: "must be fail or replace, not '\(encodingErrors)'")
+        default: throw InvalidSetting(setting: "encoding_errors", message: "must be fail or replace, not '\(encodingErrors)'")
         }
         switch badRows {
         case "fail": o.badRows = .fail
         case "skip": o.badRows = .skip
         case "reject": o.badRows = .reject(path: rejects ?? inputPath + ".rejects.csv")
-        default: throw Invalid(setting: "bad_rows", message: "must be fail, skip or reject, not '\(badRows)'")
+        default: throw InvalidSetting(setting: "bad_rows", message: "must be fail, skip or reject, not '\(badRows)'")
         }
         return o
     }
 
     public func inferenceOptions() throws -> InferenceOptions {
         var o = InferenceOptions()
-        guard let d = DecimalMode(rawValue: decimals) else { throw Invalid(setting: "decimals", message: "must be double or exact, not '\(decimals)'") }
+        guard let d = DecimalMode(rawValue: decimals) else { throw InvalidSetting(setting: "decimals", message: "must be double or exact, not '\(decimals)'") }
         guard let order = DateOrder(rawValue: dateOrder.uppercased()) else {
-            throw Invalid(setting: "date_order", message: "must be MDY or DMY, not '\(dateOrder)'")
+            throw InvalidSetting(setting: "date_order", message: "must be MDY or DMY, not '\(dateOrder)'")
         }
         o.decimals = d
         o.dateOrder = order
@@ -110,12 +103,12 @@ public struct CSVSettings: Sendable, Equatable {
         if !current.isEmpty { entries.append(current) }
         var out: [String: DataType] = [:]
         for e in entries {
-            guard let eq = e.lastIndex(of: "=") else { throw Invalid(setting: "schema", message: "entry '\(e)' is not col=type") }
+            guard let eq = e.lastIndex(of: "=") else { throw InvalidSetting(setting: "schema", message: "entry '\(e)' is not col=type") }
             let name = String(e[..<eq]).trimmingCharacters(in: .whitespaces)
             let typeText = String(e[e.index(after: eq)...])
-            guard !name.isEmpty else { throw Invalid(setting: "schema", message: "entry '\(e)' has no column name") }
-            guard let t = DataType(parsing: typeText) else { throw Invalid(setting: "schema", message: "unknown type '\(typeText)' for column '\(name)'") }
-            guard out[name] == nil else { throw Invalid(setting: "schema", message: "names column '\(name)' twice") }
+            guard !name.isEmpty else { throw InvalidSetting(setting: "schema", message: "entry '\(e)' has no column name") }
+            guard let t = DataType(parsing: typeText) else { throw InvalidSetting(setting: "schema", message: "unknown type '\(typeText)' for column '\(name)'") }
+            guard out[name] == nil else { throw InvalidSetting(setting: "schema", message: "names column '\(name)' twice") }
             out[name] = t
         }
         return out

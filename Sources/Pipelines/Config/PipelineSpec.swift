@@ -94,7 +94,7 @@ public struct PipelineSpec: Sendable {
         load.mode = try map.string("mode")
         load.maxFileSize = try map.string("max_file_size") ?? load.maxFileSize
         load.compression = try map.string("compression") ?? load.compression
-        do { try load.validate() } catch let e as LoadSettings.Invalid { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
+        do { try load.validate() } catch let e as InvalidSetting { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
 
         for (other, key) in blocks where other != kind && map.has(key) {
             throw map.fail(key, "'\(key)' belongs to kind \(other.rawValue); this pipeline is kind \(kind.rawValue)")
@@ -146,7 +146,7 @@ public struct PipelineSpec: Sendable {
         do {
             s.schema = try schema(csv)
             try s.validate()
-        } catch let e as CSVSettings.Invalid {
+        } catch let e as InvalidSetting {
             throw csv.failValue(e.setting, "'\(e.setting)' \(e.message)")
         }
         return .csv(path: path, settings: s)
@@ -193,7 +193,7 @@ public struct PipelineSpec: Sendable {
             guard let mode = DomoDecimalMode(rawValue: text) else { throw d.fail("decimals", "'decimals' must be double or exact") }
             spec.decimals = mode
         }
-        do { spec.schema = try schema(d) } catch let e as CSVSettings.Invalid { throw d.fail("schema", "'schema' \(e.message)") }
+        do { spec.schema = try schema(d) } catch let e as InvalidSetting { throw d.fail("schema", "'schema' \(e.message)") }
         return .domo(spec)
     }
 }

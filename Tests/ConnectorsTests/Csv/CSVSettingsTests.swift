@@ -12,7 +12,7 @@ import Testing
 
     @Test func schemaSpecsRejectUnknownTypesAndDuplicates() {
         for bad in ["a=money", "a=int64,a=string", "justaname", "=int64"] {
-            #expect(throws: CSVSettings.Invalid.self) { try CSVSettings.parseSchema(bad) }
+            #expect(throws: InvalidSetting.self) { try CSVSettings.parseSchema(bad) }
         }
     }
 
@@ -21,7 +21,7 @@ import Testing
         func setting(_ edit: (inout CSVSettings) -> Void) -> String? {
             var s = CSVSettings()
             edit(&s)
-            do { try s.validate(); return nil } catch let e as CSVSettings.Invalid { return e.setting } catch { return "?" }
+            do { try s.validate(); return nil } catch let e as InvalidSetting { return e.setting } catch { return "?" }
         }
         #expect(setting { $0.delimiter = ";;" } == "delimiter")
         #expect(setting { $0.quote = "`" } == "quote")
