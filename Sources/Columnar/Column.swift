@@ -1,5 +1,6 @@
-/// Physical buffers of a column. Null slots hold a zero value (empty for bytes).
-public enum ColumnStorage: Sendable, Hashable {
+/// Physical buffers of a column. Null slots hold a zero value (empty for bytes, no elements
+/// for lists and maps, nulls in every child of a struct).
+public indirect enum ColumnStorage: Sendable, Hashable {
     case boolean([Bool])
     case int8([Int8])
     case int16([Int16])
@@ -9,6 +10,12 @@ public enum ColumnStorage: Sendable, Hashable {
     case float64([Double])
     case decimal([Int128]) // unscaled value; the type holds the scale
     case bytes(ByteArrays) // string (UTF-8) and binary
+    /// Row `i`'s elements are `values[offsets[i] ..< offsets[i + 1]]`; `offsets` has rows + 1 entries.
+    case list(offsets: [Int32], values: Column)
+    /// One child column per field, each of `rows` rows.
+    case structure(children: [Column], rows: Int)
+    /// As a list, with keys and values side by side.
+    case map(offsets: [Int32], keys: Column, values: Column)
 
     public var count: Int {
         switch self {
@@ -21,6 +28,8 @@ public enum ColumnStorage: Sendable, Hashable {
         case let .float64(a): return a.count
         case let .decimal(a): return a.count
         case let .bytes(b): return b.count
+        case let .list(offsets, _), let .map(offsets, _, _): return max(0, offsets.count - 1)
+        case let .structure(_, rows): return rows
         }
     }
 }
@@ -69,6 +78,13 @@ public struct Column: Sendable, Hashable {
              (.int64, .int64), (.timestamp, .int64), (.float32, .float32), (.float64, .float64),
              (.decimal, .decimal), (.string, .bytes), (.binary, .bytes):
             return true
+        case let (.list(e), .list(offsets, values)):
+            return values.type == e.type && offsets.first == 0 && Int(offsets.last ?? 0) == values.count
+        case let (.structure(fields), .structure(children, rows)):
+            return fields.count == children.count && zip(fields, children).allSatisfy { $0.type == $1.type && $1.count == rows }
+        case let (.map(k, v), .map(offsets, keys, values)):
+            return keys.type == k && values.type == v.type && keys.count == values.count
+                && offsets.first == 0 && Int(offsets.last ?? 0) == keys.count
         default:
             return false
         }
@@ -89,6 +105,12 @@ public struct Column: Sendable, Hashable {
         case let .float64(a): return .float(a[i])
         case let .decimal(a): return .decimal(a[i])
         case let .bytes(b): return type == .string ? .string(b.string(at: i)) : .binary(Array(b[i]))
+        case let .list(offsets, values):
+            return .list((Int(offsets[i]) ..< Int(offsets[i + 1])).map(values.value(at:)))
+        case let .structure(children, _):
+            return .structure(children.map { $0.value(at: i) })
+        case let .map(offsets, keys, values):
+            return .map((Int(offsets[i]) ..< Int(offsets[i + 1])).map { MapEntry(keys.value(at: $0), values.value(at: $0)) })
         }
     }
 

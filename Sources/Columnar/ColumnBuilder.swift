@@ -15,6 +15,10 @@ public struct ColumnBuilder: Sendable {
     @usableFromInline var f64: [Double] = []
     @usableFromInline var dec: [Int128] = []
     @usableFromInline var bytes = ByteArrays()
+    /// Lists and maps: where each row's elements end (after a leading 0).
+    @usableFromInline var offsets: [Int32] = []
+    /// A list's elements; a struct's fields; a map's keys and values.
+    @usableFromInline var children: [ColumnBuilder] = []
 
     public init(type: DataType, capacity: Int = 0) {
         self.type = type
@@ -29,10 +33,49 @@ public struct ColumnBuilder: Sendable {
         case .float64: f64.reserveCapacity(capacity)
         case .decimal: dec.reserveCapacity(capacity)
         case .string, .binary: bytes.reserveCapacity(values: capacity, bytes: capacity * 8)
+        case let .list(e):
+            offsets = [0]
+            children = [ColumnBuilder(type: e.type, capacity: capacity)]
+        case let .structure(fields): children = fields.map { ColumnBuilder(type: $0.type, capacity: capacity) }
+        case let .map(k, v):
+            offsets = [0]
+            children = [ColumnBuilder(type: k, capacity: capacity), ColumnBuilder(type: v.type, capacity: capacity)]
         }
     }
 
     public var count: Int { validity.count }
+
+    // MARK: nested values: fill the children, then end the row
+
+    /// A list's elements: append a row's elements here, then `endList()`.
+    public var elements: ColumnBuilder {
+        get { children[0] }
+        _modify { yield &children[0] }
+    }
+
+    /// Ends a list row holding the elements appended since the last row ended.
+    public mutating func endList() { offsets.append(Int32(children[0].count)); validity.append(true) }
+
+    /// A struct's field `i`: append one value (or null) to every field, then `endStruct()`.
+    public subscript(field i: Int) -> ColumnBuilder {
+        get { children[i] }
+        _modify { yield &children[i] }
+    }
+
+    public mutating func endStruct() { validity.append(true) }
+
+    /// A map's keys (never null) and values: append pairs, then `endMap()`.
+    public var mapKeys: ColumnBuilder {
+        get { children[0] }
+        _modify { yield &children[0] }
+    }
+
+    public var mapValues: ColumnBuilder {
+        get { children[1] }
+        _modify { yield &children[1] }
+    }
+
+    public mutating func endMap() { offsets.append(Int32(children[0].count)); validity.append(true) }
 
     @inline(__always) public mutating func append(_ v: Bool) { bools.append(v); validity.append(true) }
     @inline(__always) public mutating func append(_ v: Int8) { i8.append(v); validity.append(true) }
@@ -64,6 +107,8 @@ public struct ColumnBuilder: Sendable {
         case .float64: f64.append(0)
         case .decimal: dec.append(0)
         case .string, .binary: bytes.appendEmpty()
+        case .list, .map: offsets.append(offsets.last ?? 0)
+        case .structure: for i in children.indices { children[i].appendNull() }
         }
     }
 
@@ -83,6 +128,18 @@ public struct ColumnBuilder: Sendable {
         case let (.timestamp, .timestamp(x)): append(x)
         case let (.string, .string(x)): append(string: x)
         case let (.binary, .binary(x)): append(bytes: x)
+        case let (.list, .list(items)):
+            for item in items { try children[0].append(item) }
+            endList()
+        case let (.structure(fields), .structure(values)) where values.count == fields.count:
+            for (i, value) in values.enumerated() { try children[i].append(value) }
+            endStruct()
+        case let (.map, .map(entries)) where !entries.contains { $0.key == .null }:
+            for e in entries {
+                try children[0].append(e.key)
+                try children[1].append(e.value)
+            }
+            endMap()
         default: throw ColumnarError.valueMismatch(type, v)
         }
     }
@@ -100,6 +157,14 @@ public struct ColumnBuilder: Sendable {
         case .float64: storage = .float64(f64); f64.removeAll(keepingCapacity: true)
         case .decimal: storage = .decimal(dec); dec.removeAll(keepingCapacity: true)
         case .string, .binary: storage = .bytes(bytes); bytes.removeAll(keepingCapacity: true)
+        case .list:
+            storage = .list(offsets: offsets, values: children[0].finish())
+            offsets = [0]
+        case .structure:
+            storage = .structure(children: children.indices.map { children[$0].finish() }, rows: validity.count)
+        case .map:
+            storage = .map(offsets: offsets, keys: children[0].finish(), values: children[1].finish())
+            offsets = [0]
         }
         let v = validity
         validity.removeAll()

@@ -14,6 +14,9 @@ extension Column {
         case let .float64(a): values = 8 * a.count
         case let .decimal(a): values = 16 * a.count
         case let .bytes(b): values = b.data.count + 8 * b.offsets.count
+        case let .list(offsets, child): values = 4 * offsets.count + child.bufferBytes
+        case let .structure(children, _): values = children.reduce(0) { $0 + $1.bufferBytes }
+        case let .map(offsets, keys, items): values = 4 * offsets.count + keys.bufferBytes + items.bufferBytes
         }
         return values + 8 * (validity?.words.count ?? 0)
     }
@@ -46,10 +49,63 @@ extension Column {
             }
             validity = v
         }
-        let storage = Joiner(parts: parts, total: total).assemble(like: first.column.storage)
+        let storage = type.isNested ? gatherNested(parts, type: type, total: total)
+            : Joiner(parts: parts, total: total).assemble(like: first.column.storage)
         // Same type and one length for storage and validity, so this cannot fail.
         // swiftlint:disable:next force_try
         return try! Column(type: type, storage: storage, validity: validity)
+    }
+}
+
+extension Column {
+    /// The selected rows of nested columns, end to end: a list's or map's offsets are rebuilt
+    /// from the rows' lengths and its children gathered by element; a struct's children are
+    /// gathered row for row.
+    static func gatherNested(_ parts: [(column: Column, rows: RowSelection)], type: DataType, total: Int) -> ColumnStorage {
+        switch type {
+        case let .structure(fields):
+            let children = fields.indices.map { f in
+                concatenate(parts.map { c, rows -> (Column, RowSelection) in
+                    guard case let .structure(kids, _) = c.storage else { preconditionFailure("Column.concatenate: mixed storage") }
+                    return (kids[f], rows)
+                }, type: fields[f].type)
+            }
+            return .structure(children: children, rows: total)
+        case .list, .map:
+            var offsets: [Int32] = [0]
+            offsets.reserveCapacity(total + 1)
+            var elementRows: [(part: Int, rows: RowSelection)] = []
+            for (p, (c, rows)) in parts.enumerated() {
+                let o: [Int32]
+                switch c.storage {
+                case let .list(off, _), let .map(off, _, _): o = off
+                default: preconditionFailure("Column.concatenate: mixed storage")
+                }
+                switch rows {
+                case let .range(r):
+                    for i in r { offsets.append(offsets.last! + o[i + 1] - o[i]) }
+                    if !r.isEmpty { elementRows.append((p, .range(Int(o[r.lowerBound]) ..< Int(o[r.upperBound])))) }
+                case let .indices(list):
+                    var idx: [Int] = []
+                    for i in list {
+                        offsets.append(offsets.last! + o[i + 1] - o[i])
+                        idx.append(contentsOf: Int(o[i]) ..< Int(o[i + 1]))
+                    }
+                    elementRows.append((p, .indices(idx[...])))
+                }
+            }
+            func child(_ pick: (ColumnStorage) -> Column, _ t: DataType) -> Column {
+                concatenate(elementRows.map { (pick(parts[$0.part].column.storage), $0.rows) }, type: t)
+            }
+            if case let .list(e) = type {
+                return .list(offsets: offsets, values: child({ if case let .list(_, v) = $0 { v } else { preconditionFailure() } }, e.type))
+            }
+            guard case let .map(k, v) = type else { preconditionFailure() }
+            return .map(offsets: offsets, keys: child({ if case let .map(_, keys, _) = $0 { keys } else { preconditionFailure() } }, k),
+                        values: child({ if case let .map(_, _, vals) = $0 { vals } else { preconditionFailure() } }, v.type))
+        default:
+            preconditionFailure("Column.gatherNested: \(type.name) is not nested")
+        }
     }
 }
 

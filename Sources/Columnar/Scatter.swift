@@ -68,11 +68,33 @@ extension Column {
             var empty = ColumnBuilder(type: type)
             return empty.finish()
         }
-        let storage = Mover(parts: parts, count: count).assemble(like: first.column.storage)
+        let storage = type.isNested ? scatterNested(parts, count: count, type: type)
+            : Mover(parts: parts, count: count).assemble(like: first.column.storage)
         let validity = parts.contains { $0.column.validity != nil } ? scatterValidity(parts, count: count) : nil
         // Same type and one length for storage and validity, so this cannot fail.
         // swiftlint:disable:next force_try
         return try! Column(type: type, storage: storage, validity: validity)
+    }
+
+    /// Nested columns: the moves turned into runs of one part's rows in destination order,
+    /// joined by `gatherNested`.
+    private static func scatterNested(_ parts: [(column: Column, moves: RowMoves)], count: Int, type: DataType) -> ColumnStorage {
+        var part = [Int32](repeating: 0, count: count), row = [Int](repeating: 0, count: count)
+        for (p, (_, m)) in parts.enumerated() {
+            for k in 0 ..< m.count {
+                part[Int(m.destination[k])] = Int32(p)
+                row[Int(m.destination[k])] = Int(m.source[k])
+            }
+        }
+        var runs: [(column: Column, rows: RowSelection)] = []
+        var start = 0
+        while start < count {
+            var end = start + 1
+            while end < count, part[end] == part[start] { end += 1 }
+            runs.append((parts[Int(part[start])].column, RowSelection(row[start ..< end])))
+            start = end
+        }
+        return gatherNested(runs, type: type, total: count)
     }
 
     private static func scatterValidity(_ parts: [(column: Column, moves: RowMoves)], count: Int) -> ValidityBitmap {

@@ -19,6 +19,7 @@ extension StorageAssembler {
         case .float64: .float64(values { if case let .float64(a) = $0 { a } else { nil } })
         case .decimal: .decimal(values { if case let .decimal(a) = $0 { a } else { nil } })
         case .bytes: .bytes(bytes { if case let .bytes(b) = $0 { b } else { nil } })
+        case .list, .structure, .map: preconditionFailure("nested columns are gathered by Column.gatherNested")
         }
     }
 }

@@ -1,5 +1,5 @@
 /// One boxed value, for tests, previews and error messages. Hot paths use typed buffers.
-public enum Value: Sendable, Hashable, CustomStringConvertible {
+public indirect enum Value: Sendable, Hashable, CustomStringConvertible {
     case null
     case boolean(Bool)
     case int(Int64)
@@ -12,6 +12,10 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case timestamp(Int64)
     case string(String)
     case binary([UInt8])
+    case list([Value])
+    /// A struct's field values, in the order of its type's fields.
+    case structure([Value])
+    case map([MapEntry])
 
     public var description: String {
         switch self {
@@ -24,7 +28,21 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .timestamp(t): return String(t)
         case let .string(s): return s
         case let .binary(b): return b.map { String(format2hex: $0) }.joined()
+        case let .list(items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case let .structure(fields): return "{" + fields.map(\.description).joined(separator: ", ") + "}"
+        case let .map(entries): return "{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
         }
+    }
+}
+
+/// One key and value of a map.
+public struct MapEntry: Sendable, Hashable {
+    public var key: Value
+    public var value: Value
+
+    public init(_ key: Value, _ value: Value) {
+        self.key = key
+        self.value = value
     }
 }
 

@@ -29,6 +29,7 @@ public enum ColumnParser: Sendable, Hashable {
         case let .timestamp(unit, utc): self = .timestamp(unit: unit, utc: utc, order: order)
         case .string: self = .string
         case .binary: self = .binary
+        case .list, .structure, .map: preconditionFailure("text columns are flat: nested overrides are refused before parsing")
         }
     }
 }

@@ -23,6 +23,7 @@ public final class ParquetFileWriter {
     public init(path: String, schema: Schema, options: ParquetWriteOptions = .init(),
                 observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         for f in schema.fields {
+            if f.type.isNested { throw ParquetError.unsupported(feature: "writing nested column type \(f.type.name)", column: f.name) }
             if case let .decimal(p, s) = f.type, !(1 ... 38).contains(p) || !(0 ... p).contains(s) {
                 throw ParquetError.schemaMismatch("column '\(f.name)' has invalid decimal(\(p),\(s))")
             }

@@ -38,6 +38,7 @@ enum SchemaMapping {
             if p <= 18 { return .int64 }
             return .fixedLenByteArray(width: decimalByteWidth(precision: p))
         case .string, .binary: return .byteArray
+        case .list, .structure, .map: preconditionFailure("nested column types have no single physical layout")
         }
     }
 
@@ -62,6 +63,7 @@ enum SchemaMapping {
             // The legacy TIMESTAMP_* types mean UTC-adjusted instants, so naive timestamps carry none.
             if utc { e.convertedType = (unit == .millisecond ? ConvertedType.timestampMillis : .timestampMicros).rawValue }
         case .string: e.logicalType = .string; e.convertedType = ConvertedType.utf8.rawValue
+        case .list, .structure, .map: preconditionFailure("nested column types are groups, not leaves")
         }
         return e
     }

@@ -5,7 +5,9 @@ import Testing
 /// type and whatever the bit offsets of the validity bitmaps.
 @Suite struct ConcatenateTests {
     static let types: [DataType] = [.boolean, .int8, .int16, .int32, .int64, .float32, .float64, .decimal(precision: 38, scale: 4),
-                                    .date, .timestamp(unit: .microsecond, utc: true), .string, .binary]
+                                    .date, .timestamp(unit: .microsecond, utc: true), .string, .binary,
+                                    .list(of: .string), .structure([Field("n", .int32), Field("tags", .list(of: .string))]),
+                                    .map(.string, .int64), .list(of: .list(of: .int64))]
 
     func value(_ t: DataType, _ i: Int) -> Value {
         if i % 7 == 3 { return .null }
@@ -18,6 +20,11 @@ import Testing
         case .timestamp: return .timestamp(Int64(i) * 1_000_003)
         case .string: return .string(String(repeating: "é", count: i % 4))
         case .binary: return .binary(Array(repeating: UInt8(i & 0xFF), count: i % 3))
+        case .list(let e) where e.type == .string: return .list((0 ..< i % 4).map { $0 == 2 ? .null : .string("s\(i).\($0)") })
+        case .list: return .list((0 ..< i % 3).map { j in .list((0 ..< j).map { .int(Int64(i * 10 + $0)) }) })
+        case .structure: return .structure([i % 5 == 0 ? .null : .int(Int64(i)), i % 6 == 1 ? .null : .list([.string("t\(i)")])])
+        case .map: return .map((0 ..< i % 3).map { MapEntry(.string("k\($0)"), $0 == 1 ? .null : .int(Int64(i))) })
+        default: preconditionFailure("no test value for \(t.name)")
         }
     }
 

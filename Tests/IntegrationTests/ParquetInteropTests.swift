@@ -45,6 +45,7 @@ struct ParquetInteropTests {
             return String(ts)
         case let .string(s): return s
         case let .binary(b): return b.map { String(format: "%02x", $0) }.joined()
+        case .list, .structure, .map: return v.description
         }
     }
 
@@ -117,6 +118,8 @@ def dump(table):
                 return .string(edge ? pool[Int(r >> 4) % pool.count] : "k\(r % 40)-\(i % 3)")
             case .binary:
                 return .binary((0 ..< Int(r % 9)).map { UInt8(truncatingIfNeeded: r >> (8 * UInt64($0))) })
+            case .list, .structure, .map:
+                preconditionFailure("makeBatch: flat types only")
             }
         }
         var fields: [Field] = []

@@ -43,6 +43,8 @@ func randomValue(_ type: DataType, _ rng: inout SeededRandom) -> Value {
         return .string(edge ? pool.randomElement(using: &rng)! : "s\(Int.random(in: 0 ..< 50, using: &rng))")
     case .binary:
         return .binary((0 ..< Int.random(in: 0 ..< 12, using: &rng)).map { _ in UInt8.random(in: 0 ... 255, using: &rng) })
+    case .list, .structure, .map:
+        preconditionFailure("randomValue: flat types only")
     }
 }
 

@@ -91,19 +91,22 @@ public struct CSVSettings: Sendable, Equatable {
         return o
     }
 
-    /// `'col=type,…'`. Commas inside `decimal(p,s)` do not split entries, and a column name may
-    /// itself contain `=` only before the last one.
+    /// `'col=type,…'`. Commas inside `decimal(p,s)`, `map<k,v>` or `struct<a:t,b:t>` do not
+    /// split entries, and a column name may itself contain `=` only before the last one.
     public static func parseSchema(_ spec: String) throws -> [String: DataType] {
         var entries: [String] = []
         var current = "", depth = 0
         for ch in spec {
-            if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
+            if ch == "(" || ch == "<" { depth += 1 } else if ch == ")" || ch == ">" { depth -= 1 }
             if ch == ",", depth == 0 { entries.append(current); current = "" } else { current.append(ch) }
         }
         if !current.isEmpty { entries.append(current) }
         var out: [String: DataType] = [:]
         for e in entries {
-            guard let eq = e.lastIndex(of: "=") else { throw InvalidSetting(setting: "schema", message: "entry '\(e)' is not col=type") }
+            // The name ends at the last '=' before any type punctuation.
+            guard let eq = e.prefix(while: { $0 != "<" && $0 != "(" }).lastIndex(of: "=") else {
+                throw InvalidSetting(setting: "schema", message: "entry '\(e)' is not col=type")
+            }
             let name = String(e[..<eq]).trimmingCharacters(in: .whitespaces)
             let typeText = String(e[e.index(after: eq)...])
             guard !name.isEmpty else { throw InvalidSetting(setting: "schema", message: "entry '\(e)' has no column name") }

@@ -93,6 +93,9 @@ public final class CSVSource: BatchSource {
         guard unknown.isEmpty else {
             throw SourceError.unknownSchemaColumns(file: file, columns: unknown, header: header)
         }
+        if let (column, type) = overrides.sorted(by: { $0.key < $1.key }).first(where: { $0.value.isNested }) {
+            throw SourceError.noInput("\(file): --schema gives column '\(column)' the nested type \(type.name); CSV columns are flat (nested types come from JSON input)")
+        }
     }
 }
 

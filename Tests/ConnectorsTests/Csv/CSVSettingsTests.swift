@@ -10,6 +10,12 @@ import Testing
                       "when": .timestamp(unit: .microsecond, utc: true), "day": .date])
     }
 
+    @Test func schemaSpecsWithNestedTypes() throws {
+        let s = try CSVSettings.parseSchema("tags=list<string>,attrs=map<string,int64>,address=struct<city:string,zip:string>")
+        #expect(s == ["tags": .list(of: .string), "attrs": .map(.string, .int64),
+                      "address": .structure([Field("city", .string), Field("zip", .string)])])
+    }
+
     @Test func schemaSpecsRejectUnknownTypesAndDuplicates() {
         for bad in ["a=money", "a=int64,a=string", "justaname", "=int64"] {
             #expect(throws: InvalidSetting.self) { try CSVSettings.parseSchema(bad) }
