@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
         .target(name: "Delimited", dependencies: ["Columnar", "CZlib"], swiftSettings: cpu),
         .target(name: "Inference", dependencies: ["Columnar", "Delimited"], swiftSettings: cpu),
+        // The streaming JSON reader: strict RFC 8259, records from NDJSON or arrays, whole-input
+        // inference of nested types, conversion on all cores.
+        .target(name: "JSON", dependencies: ["Columnar", "Delimited", "Inference"], swiftSettings: cpu),
         // AWS Signature V4 as pure functions; kept apart from HTTP so it is tested stage by stage.
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: cpu),
         .target(name: "ObjectStore", dependencies: [
@@ -57,7 +60,7 @@ let package = Package(
         ], swiftSettings: cpu),
         // One folder per source: Csv, CursorUsage, Domo (then Api, Postgres, Files).
         .target(name: "Connectors", dependencies: [
-            "Columnar", "Delimited", "Inference", "ObjectStore",
+            "Columnar", "Delimited", "Inference", "JSON", "ObjectStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),
@@ -77,7 +80,7 @@ let package = Package(
         // README "Writing a source": a source of our own in under 60 lines, run into a lake.
         .executableTarget(name: "custom-source-example", dependencies: ["Columnar", "Connectors", "Lake", "ObjectStore", "Pipelines"],
                           path: "Examples/CustomSource"),
-        .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "Connectors"],
+        .executableTarget(name: "inlet-bench", dependencies: ["Columnar", "Parquet", "Delimited", "Inference", "JSON", "Connectors"],
                           swiftSettings: cpu, linkerSettings: jemalloc),
 
         // Helpers every test target shares (the seeded generator, fixture paths).
@@ -86,6 +89,7 @@ let package = Package(
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
         .testTarget(name: "DelimitedTests", dependencies: ["TestSupport", "Delimited"]),
+        .testTarget(name: "JSONTests", dependencies: ["TestSupport", "JSON", "Columnar", "Delimited", "Inference"]),
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "Delimited", "Columnar"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "SigV4"]),

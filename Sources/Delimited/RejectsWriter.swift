@@ -6,12 +6,12 @@ import Darwin
 
 /// Writes rejected rows as CSV: `line,reason,row`, where `row` is the source text of the
 /// record (UTF-8, quoted, line ends inside kept).
-final class RejectsWriter {
+public final class RejectsWriter {
     private let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw CSVError(file: path, line: 0, kind: .io("cannot create rejects file: \(String(cString: strerror(errno)))")) }
@@ -24,7 +24,7 @@ final class RejectsWriter {
         close(fd)
     }
 
-    func write(line: Int, reason: String, row: [UInt8]) throws {
+    public func write(line: Int, reason: String, row: [UInt8]) throws {
         buffer.append(contentsOf: Array(String(line).utf8))
         buffer.append(0x2C)
         appendQuoted(Array(reason.utf8))
@@ -43,7 +43,7 @@ final class RejectsWriter {
         buffer.append(0x22)
     }
 
-    func flush() throws {
+    public func flush() throws {
         var done = 0
         while done < buffer.count {
             let r = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }

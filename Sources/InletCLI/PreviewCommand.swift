@@ -3,21 +3,23 @@ import Columnar
 import Delimited
 import Foundation
 import Inference
+import JSON
 import Connectors
 
 struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how a CSV file would load: encoding, dialect, inferred types with reasons, first rows. Writes nothing.",
-        discussion: "Example:\n  inlet preview Examples/orders.csv --rows 5"
+        abstract: "Show how a CSV or JSON file would load: encoding, dialect or layout, inferred types with reasons, first rows. Writes nothing.",
+        discussion: "Examples:\n  inlet preview Examples/orders.csv --rows 5\n  inlet preview events.jsonl"
     )
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: "The CSV or JSON file.")
     var file: String
 
     @Option(help: "How many rows to show.")
     var rows = 10
 
     @OptionGroup var csv: CSVCommandOptions
+    @OptionGroup var json: JSONCommandOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -28,6 +30,7 @@ struct Preview: AsyncParsableCommand {
     func run() async throws {
         let console = global.console
         try await CommandRunner.run(console) {
+            if json.inputFormat(file) == .json { return try await previewJSON(console) }
             let (source, _) = try await scanCSV(file, csv: try csv.csvOptions(inputPath: file), inference: try csv.inferenceOptions(),
                                                 console: console)
             var sample: [[String]] = []
@@ -46,6 +49,58 @@ struct Preview: AsyncParsableCommand {
                 rowsScanned: r.rowsRead, sample: sample)
             try report.print(console, names: source.schema.fields.map(\.name))
         }
+    }
+}
+
+extension Preview {
+    /// JSON: the layout, the inferred schema as an indented tree with why each type was chosen,
+    /// the warnings, then the first records.
+    func previewJSON(_ console: Console) async throws {
+        let options = try json.options(try csv.settings(), inputPath: file)
+        let size = fileSize(file)
+        let scan = Progress(label: "scan", totalBytes: size, console: console)
+        let (reader, decision) = try await runBlocking { () -> (JSONReader, JSONDecision) in
+            let reader = try JSONReader(path: file, options: options)
+            let decision = try reader.infer { bytes, records in scan.update(bytes: bytes, rows: Int64(records)) }
+            return (reader, decision)
+        }
+        scan.finish()
+        let batches = reader.batches(decision)
+        var sample: [[String]] = []
+        while sample.count < rows, let batch = try batches.next() {
+            for i in 0 ..< min(batch.rowCount, rows - sample.count) { sample.append(batch.columns.map { ValueText.render($0, row: i) }) }
+        }
+        let report = JSONPreview(file: file, layout: "\(reader.layout)", records: reader.recordsRead, columns: decision.columns,
+                                 warnings: decision.warnings, sample: sample)
+        try report.print(console, names: batches.schema.fields.map(\.name))
+    }
+}
+
+struct JSONPreview: Encodable {
+    let file: String
+    let layout: String
+    let records: Int
+    let columns: [ColumnReport]
+    let warnings: [String]
+    let sample: [[String]]
+
+    func print(_ console: Console, names: [String]) throws {
+        if console.json { return try console.emitJSON(self) }
+        console.out("\(console.bold(file)): \(Format.count(records, "record")) (\(layout))")
+        console.out()
+        let rows = columns.map { c -> [String] in
+            // Nesting shows as indentation: `customer.address.city` under `customer.address`.
+            let depth = c.name.filter { $0 == "." }.count + c.name.components(separatedBy: "[]").count - 1
+                + c.name.components(separatedBy: "{}").count - 1
+            let last = c.name.split(separator: ".").last.map(String.init) ?? c.name
+            return [String(repeating: "· ", count: depth) + last, c.type, c.reason]
+        }
+        for line in Format.table(["field", "type", "why"], rows) { console.out(line) }
+        for w in warnings { console.out("warning: \(w)") }
+        guard !sample.isEmpty else { return }
+        console.out()
+        let clipped = sample.map { $0.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } }
+        for line in Format.table(names, clipped) { console.out(line) }
     }
 }
 

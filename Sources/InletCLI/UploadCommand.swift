@@ -54,14 +54,16 @@ struct LoadCommandOptions: ParsableArguments {
 
 struct Upload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load a CSV file into a dataset as typed Parquet.",
+        abstract: "Load a CSV or JSON file into a dataset as typed Parquet.",
         discussion: """
-        Types come from the whole column (see `inlet preview`). Example:
+        Types come from the whole column (see `inlet preview`); JSON objects become structs and arrays lists.
+        Examples:
           inlet upload Examples/orders.csv --dataset-id orders --partition-col "order date"
+          inlet upload events.jsonl.gz --dataset-id events --partition-col created.at
         """
     )
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: "The CSV or JSON file (.csv, .jsonl, .ndjson, .json; gzipped or not).")
     var file: String
 
     @Option(help: ArgumentHelp("The dataset to write: letters, digits, - _ . (not first), at most 200.", valueName: "id"))
@@ -72,6 +74,7 @@ struct Upload: AsyncParsableCommand {
 
     @OptionGroup var load: LoadCommandOptions
     @OptionGroup var csv: CSVCommandOptions
+    @OptionGroup var json: JSONCommandOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -83,7 +86,9 @@ struct Upload: AsyncParsableCommand {
         let console = global.console
         try await CommandRunner.run(console, store: global.store) { store in
             let settings = try csv.settings()
-            let source = CSVFileSource(path: file, csv: try settings.csvOptions(inputPath: file), inference: try settings.inferenceOptions())
+            let source: any Source = json.inputFormat(file) == .json
+                ? JSONFileSource(path: file, options: try json.options(settings, inputPath: file))
+                : CSVFileSource(path: file, csv: try settings.csvOptions(inputPath: file), inference: try settings.inferenceOptions())
             let job = try load.job(source, dataset: try DatasetID(datasetId), partitionColumn: partitionCol, console: console)
             try await SingleLoad.run(job, store: store, console: console)
         }

@@ -1,15 +1,35 @@
 import Columnar
+import Foundation
 
-/// Renders one value of a column as text for previews and `show`.
+/// Renders one value of a column as text for previews and `show`; nested values as JSON
+/// (struct fields by name), so a list of strings reads ["a", "b"].
 enum ValueText {
     static func render(_ column: Column, row i: Int) -> String {
         if column.isNull(i) { return "null" }
-        switch (column.type, column.value(at: i)) {
-        case let (.decimal(_, s), .decimal(v)): return Decimal128.format(v, scale: s)
-        case let (.timestamp(unit, utc), .timestamp(t)): return Timestamps.format(t, unit: unit, utc: utc)
-        case let (_, .string(s)): return s.replacingNewlines()
-        case let (_, v): return v.description
+        return render(column.value(at: i), column.type, nested: false).replacingNewlines()
+    }
+
+    static func render(_ v: Value, _ type: DataType, nested: Bool) -> String {
+        switch (type, v) {
+        case (_, .null): return "null"
+        case let (.decimal(_, s), .decimal(d)): return Decimal128.format(d, scale: s)
+        case let (.timestamp(unit, utc), .timestamp(t)): return quoted(Timestamps.format(t, unit: unit, utc: utc), nested)
+        case let (.list(e), .list(items)): return "[" + items.map { render($0, e.type, nested: true) }.joined(separator: ", ") + "]"
+        case let (.structure(fields), .structure(values)):
+            return "{" + zip(fields, values).map { quoted($0.name, true) + ": " + render($1, $0.type, nested: true) }.joined(separator: ", ") + "}"
+        case let (.map(k, vf), .map(entries)):
+            return "{" + entries.map { render($0.key, k, nested: true) + ": " + render($0.value, vf.type, nested: true) }.joined(separator: ", ") + "}"
+        case let (_, .string(s)): return quoted(s, nested)
+        case (.date, _), (.binary, _): return quoted(v.description, nested)
+        default: return v.description
         }
+    }
+
+    /// A string as JSON writes it, inside nested values only.
+    private static func quoted(_ s: String, _ nested: Bool) -> String {
+        guard nested else { return s }
+        let data = (try? JSONEncoder().encode(s)) ?? Data("\"\(s)\"".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

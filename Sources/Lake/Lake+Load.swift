@@ -160,8 +160,8 @@ extension Lake {
         }
         // The zone decides dates only for a UTC-adjusted timestamp column; a date or a naive
         // timestamp gives its own date, and a manifest naming a zone then would mislead.
-        let zoneApplied = schema.fields.first { $0.name == options.partitionColumn }.map {
-            if case .timestamp(_, utc: true) = $0.type { return true }
+        let zoneApplied = options.partitionColumn.flatMap { PartitionKeys.resolve($0, in: schema) }.map {
+            if case .timestamp(_, utc: true) = $0.1.type { return true }
             return false
         } ?? false
         func makeManifest(_ files: [ManifestFile]) -> Manifest {

@@ -7,7 +7,9 @@ import Foundation
 struct PartitionKeys {
     static let nullKey = Int64.min
 
-    let columnIndex: Int
+    /// The column's top-level index, then the field index at each struct level below it
+    /// (`created.at`: a struct column's field).
+    let columnPath: [Int]
     let type: DataType
     let timeZone: TimeZone
     private static let cacheSize = 1 << 14  // hours: about 22 months
@@ -16,21 +18,40 @@ struct PartitionKeys {
     private var cachedOffsets = [Int32](repeating: 0, count: cacheSize)
 
     init(schema: Schema, column: String, timeZone: TimeZone, dataset: String) throws {
-        guard let i = schema.index(of: column) else {
+        guard let (path, field) = Self.resolve(column, in: schema) else {
             throw LakeError.missingPartitionColumn(dataset: dataset, column: column, available: schema.fields.map(\.name))
         }
-        switch schema.fields[i].type {
+        switch field.type {
         case .date, .timestamp: break
-        default: throw LakeError.unsupportedPartitionType(dataset: dataset, column: column, type: schema.fields[i].type.name)
+        default: throw LakeError.unsupportedPartitionType(dataset: dataset, column: column, type: field.type.name)
         }
-        columnIndex = i
-        type = schema.fields[i].type
+        columnPath = path
+        type = field.type
         self.timeZone = timeZone
+    }
+
+    /// A top-level column by name, else a dotted path through struct columns.
+    static func resolve(_ column: String, in schema: Schema) -> ([Int], Field)? {
+        if let i = schema.index(of: column) { return ([i], schema.fields[i]) }
+        var fields = schema.fields
+        var path: [Int] = []
+        var field: Field?
+        for part in column.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let i = fields.firstIndex(where: { $0.name == part }) else { return nil }
+            path.append(i)
+            field = fields[i]
+            if case let .structure(children) = fields[i].type { fields = children } else { fields = [] }
+        }
+        return field.map { (path, $0) }
     }
 
     /// One key per row; `nullKey` for nulls.
     mutating func keys(_ batch: RecordBatch) -> [Int64] {
-        let col = batch.columns[columnIndex]
+        var col = batch.columns[columnPath[0]]
+        for i in columnPath.dropFirst() {
+            guard case let .structure(children, _) = col.storage else { preconditionFailure("partition path through a non-struct") }
+            col = children[i]
+        }
         var out = [Int64](repeating: 0, count: col.count)
         switch (type, col.storage) {
         case let (.date, .int32(days)):

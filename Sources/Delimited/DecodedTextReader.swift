@@ -1,0 +1,65 @@
+/// A text file as validated UTF-8 blocks, for readers other than CSV (JSON): gzip is read as
+/// the text inside it, a UTF-8 BOM is dropped, and UTF-16 with a BOM is transcoded. Invalid
+/// bytes are an error naming their offset in the file.
+public final class DecodedTextReader {
+    public let path: String
+    /// The encoding the BOM named (UTF-8 without one).
+    public let encoding: TextEncoding
+    public let isCompressed: Bool
+    private let input: FileInput
+    private var transcoder: any Transcoder
+    private var pending: [UInt8]
+    private var ended = false
+    private let blockBytes: Int
+    /// Raw bytes of one read, reused.
+    private var buffer: [UInt8]
+
+    /// `blockBytes`: about how much text each `next()` returns. `fileBytes` sees every byte of
+    /// the file as read (compressed ones for gzip), in order: for the input's digest.
+    public init(path: String, blockBytes: Int = 4 << 20, fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        self.path = path
+        self.blockBytes = max(16, blockBytes)
+        input = try FileInput(path: path)
+        input.onFileBytes = fileBytes
+        isCompressed = input.isCompressed
+        let head = try input.readPrefix(4)
+        let bom: Int
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { encoding = .utf8; bom = 3 }
+        else if head.starts(with: [0xFF, 0xFE]) { encoding = .utf16le; bom = 2 }
+        else if head.starts(with: [0xFE, 0xFF]) { encoding = .utf16be; bom = 2 }
+        else { encoding = .utf8; bom = 0 }
+        pending = Array(head.dropFirst(bom))
+        buffer = [UInt8](repeating: 0, count: self.blockBytes)
+        transcoder = try makeTranscoder(encoding, policy: .fail, startOffset: Int64(bom))
+    }
+
+    /// Bytes of the file read so far (compressed ones for a gzip file).
+    public var fileBytesRead: Int64 { input.fileOffset }
+
+    /// The size of the file on disk.
+    public var fileSize: Int64 { input.size }
+
+    /// The next block of UTF-8 text; nil at the end of the file.
+    public func next() throws -> [UInt8]? {
+        guard !ended else { return nil }
+        let n = try buffer.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: blockBytes) }
+        let final = n == 0
+        var text: [UInt8] = []
+        text.reserveCapacity(pending.count + n + n / 2)
+        var failure: EncodingFailure?
+        if !pending.isEmpty {
+            failure = pending.withUnsafeBufferPointer { transcoder.transcode($0, final: false, into: &text) }
+            pending = []
+        }
+        if failure == nil {
+            failure = buffer.withUnsafeBufferPointer { transcoder.transcode(UnsafeBufferPointer(rebasing: $0[0 ..< n]), final: final, into: &text) }
+        }
+        if let failure {
+            throw CSVError(file: path, line: 0, kind: .invalidBytes(encoding: encoding, byteOffset: failure.byteOffset, bytes: failure.bytes,
+                                                                     hint: "JSON text is UTF-8, or UTF-16 with a byte order mark"))
+        }
+        if final { ended = true }
+        if text.isEmpty { return final ? nil : try next() }
+        return text
+    }
+}

@@ -1,0 +1,106 @@
+import Delimited
+import Dispatch
+import Foundation
+
+/// One pass over a JSON input: a producer thread reads and decodes the text and cuts it into
+/// blocks of whole records; each block is staged (parsed) on the global queue, so both cores
+/// parse; results come back strictly in input order. At most `maxInFlight` blocks exist at once,
+/// so memory stays bounded whatever the input's size.
+final class BlockPipeline<Staged>: @unchecked Sendable {
+    private enum Item { case staged(Staged), failure(Error) }
+
+    private let cond = NSCondition()
+    private var results: [Int: Item] = [:]
+    private var nextToDeliver = 0
+    private var issued = 0
+    private var producerDone = false
+    private var producerExited = false
+    private var cancelled = false
+    private let maxInFlight: Int
+    private var bytes: Int64 = 0
+
+    init(path: String, layout: JSONLayout, blockBytes: Int, maxInFlight: Int = 4,
+         fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil, stage: @escaping @Sendable (RecordBlock) -> Staged) {
+        self.maxInFlight = max(1, maxInFlight)
+        let thread = Thread { [self] in
+            produce(path: path, layout: layout, blockBytes: blockBytes, fileBytes: fileBytes, stage: stage)
+            cond.lock(); producerDone = true; producerExited = true; cond.broadcast(); cond.unlock()
+        }
+        thread.name = "inlet.json.reader"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Bytes of the file read so far (compressed, for gzip).
+    var bytesRead: Int64 { cond.lock(); defer { cond.unlock() }; return bytes }
+
+    /// The next block's staged result in input order; nil at the end.
+    func next() throws -> Staged? {
+        cond.lock()
+        defer { cond.unlock() }
+        while results[nextToDeliver] == nil && !(producerDone && nextToDeliver >= issued) { cond.wait() }
+        guard let item = results.removeValue(forKey: nextToDeliver) else { return nil }
+        nextToDeliver += 1
+        cond.broadcast()
+        switch item {
+        case let .staged(s): return s
+        case let .failure(e):
+            cancelled = true
+            throw e
+        }
+    }
+
+    func cancel() {
+        cond.lock()
+        cancelled = true
+        cond.broadcast()
+        while !producerExited { cond.wait() }
+        cond.unlock()
+    }
+
+    deinit { cancel() }
+
+    private func reserveSlot() -> Int? {
+        cond.lock()
+        defer { cond.unlock() }
+        while !cancelled && issued - nextToDeliver >= maxInFlight { cond.wait() }
+        if cancelled { return nil }
+        issued += 1
+        return issued - 1
+    }
+
+    private func deliver(_ item: Item, at seq: Int) {
+        cond.lock(); results[seq] = item; cond.broadcast(); cond.unlock()
+    }
+
+    private func produce(path: String, layout: JSONLayout, blockBytes: Int, fileBytes: ((UnsafeRawBufferPointer) -> Void)?,
+                         stage: @escaping @Sendable (RecordBlock) -> Staged) {
+        do {
+            let reader = try DecodedTextReader(path: path, blockBytes: blockBytes, fileBytes: fileBytes)
+            var splitter = RecordSplitter(file: path, layout: layout)
+            while true {
+                let text = try reader.next()
+                let block = try splitter.feed(text)
+                cond.lock(); bytes = reader.fileBytesRead; cond.unlock()
+                if !block.records.isEmpty {
+                    guard let seq = reserveSlot() else { return }
+                    let box = Box(block)
+                    DispatchQueue.global().async { [self] in deliver(.staged(stage(box.take())), at: seq) }
+                }
+                if text == nil {
+                    try splitter.finish()
+                    return
+                }
+            }
+        } catch {
+            if let seq = reserveSlot() { deliver(.failure(error), at: seq) }
+        }
+    }
+}
+
+/// Hands a block to its parse job without a second reference to its text.
+private final class Box: @unchecked Sendable {
+    private var block: RecordBlock?
+    init(_ block: RecordBlock) { self.block = block }
+    func take() -> RecordBlock { defer { block = nil }; return block! }
+}
