@@ -66,7 +66,7 @@ let package = Package(
         ], swiftSettings: cpu),
         // The load job every source goes through; pipelines from a config; state; shards.
         .target(name: "Pipelines", dependencies: [
-            "Columnar", "Parquet", "Inference", "ObjectStore", "Lake", "Connectors",
+            "Columnar", "Parquet", "Inference", "JSON", "ObjectStore", "Lake", "Connectors",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),
         .target(name: "InletCLI", dependencies: [

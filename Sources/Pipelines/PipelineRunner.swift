@@ -1,6 +1,7 @@
 import Columnar
 import Connectors
 import Foundation
+import JSON
 import Lake
 import ObjectStore
 import Parquet
@@ -79,6 +80,8 @@ public struct PipelineRunner: Sendable {
         switch spec.source {
         case let .csv(path, settings):
             return (CSVFileSource(path: path, csv: try settings.csvOptions(inputPath: path), inference: try settings.inferenceOptions()), nil)
+        case let .json(path, options):
+            return (JSONFileSource(path: path, options: options), nil)
         case let .cursorUsage(path, dir):
             return (CursorUsageExport.source(path: try path ?? CursorUsageExport.newestExport(in: dir)), nil)
         case let .domo(d):

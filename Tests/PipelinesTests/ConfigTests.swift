@@ -81,6 +81,22 @@ import Testing
         #expect(d.datasetId == "c1cddf9d-1f4e-4c1b-9a55-0f2d2b7a9e11")
     }
 
+    @Test func jsonPipelines() throws {
+        let c = try parse("""
+        pipelines:
+          - name: events
+            kind: json
+            partition_column: created.at
+            json: {path: data/events.jsonl.gz, records: data.items, flatten: true, schema: {tags: list<string>}, decimals: exact}
+        """)
+        guard case let .json(path, o) = c.pipelines[0].source else { Issue.record("not json"); return }
+        #expect(path == "data/events.jsonl.gz" && o.records == "data.items" && o.flatten)
+        #expect(o.inference.schemaOverrides == ["tags": .list(of: .string)] && o.inference.decimals == .exact)
+        #expect(c.pipelines[0].load.partitionColumn == "created.at")
+        #expect(error("pipelines:\n  - name: a\n    kind: json\n    json: {path: a.json, flaten: true}\n")?.description
+            .contains("unknown key 'flaten' (did you mean 'flatten'?)") == true)
+    }
+
     @Test func nullTildeOrNothingMeansAbsent() throws {
         let c = try parse("""
         store: ~

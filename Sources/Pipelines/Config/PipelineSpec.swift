@@ -1,6 +1,7 @@
 import Columnar
 import Connectors
 import Foundation
+import JSON
 import Lake
 import Yams
 
@@ -8,6 +9,7 @@ import Yams
 public struct PipelineSpec: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case csv
+        case json
         case cursorUsage = "cursor-usage"
         case domo
     }
@@ -15,6 +17,7 @@ public struct PipelineSpec: Sendable {
     /// Where the rows come from, per kind.
     public enum SourceSpec: Sendable {
         case csv(path: String, settings: CSVSettings)
+        case json(path: String, options: JSONOptions)
         /// `path`, or the newest export in `dir`.
         case cursorUsage(path: String?, dir: String)
         case domo(DomoSpec)
@@ -62,10 +65,11 @@ public struct PipelineSpec: Sendable {
     }
 
     static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
-                       "compression", "keep_where", "exclude_filter", "rename", "csv", "cursor_usage", "domo"]
-    static let blocks: [Kind: String] = [.csv: "csv", .cursorUsage: "cursor_usage", .domo: "domo"]
+                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo"]
+    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo"]
     static let csvKeys = ["path", "delimiter", "quote", "header", "no_header", "skip_rows", "encoding", "encoding_errors", "bad_rows",
                           "rejects", "null_values", "decimals", "date_order", "compact_dates", "schema"]
+    static let jsonKeys = ["path", "records", "flatten", "schema", "allow_nan", "decimals", "date_order", "bad_rows", "rejects"]
     static let domoKeys = ["dataset_id", "client_id", "client_secret", "api_host", "schema", "timezone", "decimals"]
 
     static func parse(_ node: Node, index: Int, file: String, interpolation: Interpolation) throws -> PipelineSpec {
@@ -102,6 +106,7 @@ public struct PipelineSpec: Sendable {
         let source: SourceSpec
         switch kind {
         case .csv: source = try csvSource(map)
+        case .json: source = try jsonSource(map)
         case .cursorUsage: source = try cursorUsageSource(map)
         case .domo: source = try domoSource(map)
         }
@@ -150,6 +155,30 @@ public struct PipelineSpec: Sendable {
             throw csv.failValue(e.setting, "'\(e.setting)' \(e.message)")
         }
         return .csv(path: path, settings: s)
+    }
+
+    private static func jsonSource(_ map: ConfigMap) throws -> SourceSpec {
+        guard let json = try map.map("json", known: jsonKeys) else { throw map.fail(nil, "kind json needs a 'json:' block with a 'path'") }
+        guard let path = try json.nonEmpty("path") else { throw json.fail(nil, "missing required key 'path'") }
+        // The type settings are CSV's, checked by the same rules.
+        var s = CSVSettings()
+        s.decimals = try json.string("decimals") ?? s.decimals
+        s.dateOrder = try json.string("date_order") ?? s.dateOrder
+        s.badRows = try json.string("bad_rows") ?? s.badRows
+        s.rejects = try json.string("rejects")
+        var o = JSONOptions()
+        do {
+            s.schema = try schema(json)
+            try s.validate()
+            o.inference = try s.inferenceOptions()
+            o.badRows = try s.csvOptions(inputPath: path).badRows
+        } catch let e as InvalidSetting {
+            throw json.failValue(e.setting, "'\(e.setting)' \(e.message)")
+        }
+        o.records = try json.nonEmpty("records")
+        o.flatten = try json.bool("flatten") ?? false
+        o.allowNaN = try json.bool("allow_nan") ?? false
+        return .json(path: path, options: o)
     }
 
     /// `schema: {zip: string}` or `schema: "zip=string,amount=decimal(12,2)"`.
