@@ -13,6 +13,7 @@ INLET = os.path.join(ROOT, ".build/release/inlet")
 BENCH = os.path.join(ROOT, ".build/release/inlet-bench")
 PY = sys.executable
 GEN = os.environ.get("INLET_BENCH_GEN", os.path.join(ROOT, "..", "shared", "bench", "gen_csv.py"))
+GEN_JSON = os.environ.get("INLET_BENCH_GEN_JSON", os.path.join(ROOT, "..", "shared", "bench", "gen_json.py"))
 
 PEERS = {
     "pandas": "import sys, pandas as pd; pd.read_csv(sys.argv[1]).to_parquet(sys.argv[2])",
@@ -25,6 +26,17 @@ DUCKDB_PARTITIONED = ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", 
                       "duckdb.connect().execute(f'COPY (SELECT *, CAST(\"{sys.argv[3]}\" AS DATE) AS date FROM read_csv_auto({q(sys.argv[1])})) "
                       "TO {q(sys.argv[2])} (FORMAT PARQUET, PARTITION_BY (date))')")
 PARTITION_COL = {"usage": "Date", "orders": "due date"}
+
+# NDJSON → Parquet. DuckDB needs the whole file sampled: by default it misses a field that
+# first appears after its sample.
+JSON_PEERS = {
+    "duckdb": ("import sys, duckdb; q=lambda s: \"'\" + s.replace(\"'\", \"''\") + \"'\"; "
+               "duckdb.connect().execute(f\"COPY (SELECT * FROM read_json({q(sys.argv[1])}, format = 'newline_delimited', sample_size = -1)) "
+               "TO {q(sys.argv[2])} (FORMAT PARQUET)\")"),
+    "polars": "import sys, polars as pl; pl.scan_ndjson(sys.argv[1]).sink_parquet(sys.argv[2], compression='snappy')",
+    "pyarrow": "import sys, pyarrow.json as j, pyarrow.parquet as pq; pq.write_table(j.read_json(sys.argv[1]), sys.argv[2])",
+    "pandas": "import sys, pandas as pd; pd.read_json(sys.argv[1], lines=True).to_parquet(sys.argv[2])",
+}
 
 
 def run_once(cmd, output=None):
@@ -130,6 +142,42 @@ def bench_flat(args, report):
     report["flat"] = res
 
 
+def generate_json(rows):
+    path = os.path.join(OUT, f"events_{rows}.jsonl")
+    if not os.path.exists(path):
+        if not os.path.exists(GEN_JSON):
+            sys.exit(f"missing generator {GEN_JSON} (set INLET_BENCH_GEN_JSON)")
+        subprocess.run([PY, GEN_JSON, "--rows", str(rows), "--out", path], check=True)
+    return path
+
+
+def bench_json(args, report):
+    """NDJSON (nested: objects, lists of objects, a map) → Parquet, beside DuckDB, polars,
+    pyarrow and pandas; then Inlet's peak RSS at 4x the input."""
+    rows = args.json_rows
+    src = generate_json(rows)
+    mb = os.path.getsize(src) / 1e6
+    print(f"\njson → parquet: {os.path.basename(src)} ({mb:.0f} MB)")
+    store = os.path.join(OUT, "lake")
+    out = os.path.join(OUT, "peer.parquet")
+    entries = [("inlet", [INLET, "upload", src, "--dataset-id", "bench-json", "--store", store, "-q"], store)]
+    entries += [(name, [PY, "-c", code, src, out], out) for name, code in JSON_PEERS.items() if name not in args.skip.split(",")]
+    measured = measure_side_by_side(entries, args.repeat)
+    res = []
+    for name, _, _ in entries:
+        row(res, name, *measured[name], mb, None if name == "inlet" else measured["inlet"])
+    report["json"] = res
+    if "flat" in args.only.split(",") or args.json_flat:
+        big = generate_json(4 * rows)
+        flat = []
+        for path in (src, big):
+            cmd = [INLET, "upload", path, "--dataset-id", "bench-json", "--store", store, "-q"]
+            row(flat, f"inlet {os.path.basename(path)}", *measure_side_by_side([("inlet", cmd, store)], 1)["inlet"], os.path.getsize(path) / 1e6)
+        flat.append({"rss_growth": round(flat[1]["peak_rss_mb"] / flat[0]["peak_rss_mb"], 2)})
+        print(f"  RSS growth for 4x input: {flat[-1]['rss_growth']:.2f}x")
+        report["json_flat"] = flat
+
+
 def bench_csv(args, report):
     """CSV bytes → typed batches, no Parquet: inlet-bench csv-read beside pyarrow.csv.read_csv."""
     for kind in ("usage", "orders"):
@@ -177,10 +225,13 @@ def main():
     ap.add_argument("--parquet-rows", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--only", default="upload,flat,csv,parquet")
+    ap.add_argument("--json-rows", type=int, default=2_000_000)
+    ap.add_argument("--json-flat", action="store_true", help="with json: also Inlet's peak RSS at 4x the rows")
+    ap.add_argument("--skip", default="", help="peers to leave out, e.g. pandas")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     report = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count()}
-    steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet}
+    steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json}
     for name in args.only.split(","):
         steps[name](args, report)
     with open(os.path.join(OUT, "results.json"), "w") as f:
