@@ -3,6 +3,7 @@ import Connectors
 import Delimited
 import Foundation
 import Inference
+import JSON
 import Lake
 import ObjectStore
 import Parquet
@@ -19,7 +20,7 @@ public enum FailureKind: String, Sendable, Codable {
     /// file, line, column, dataset or key).
     public static func of(_ error: Error) -> FailureKind {
         switch error {
-        case is CSVError, is ConversionError, is CursorUsageError: return .badData
+        case is CSVError, is ConversionError, is CursorUsageError, is JSONError: return .badData
         case is SourceError, is TransformError, is S3ConfigError, is ConfigError, is ShardError,
              is InvalidSetting: return .usage
         case let e as LakeError: return of(e)
