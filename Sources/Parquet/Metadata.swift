@@ -173,6 +173,8 @@ struct SchemaElement {
             w.beginStruct(10)
             switch lt {
             case .string: w.emptyStruct(1)
+            case .map: w.emptyStruct(2)
+            case .list: w.emptyStruct(3)
             case let .decimal(scale, precision): w.beginStruct(5); w.i32(1, scale); w.i32(2, precision); w.endStruct()
             case .date: w.emptyStruct(6)
             case let .timestamp(utc, unit):

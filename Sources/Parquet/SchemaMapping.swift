@@ -68,10 +68,6 @@ enum SchemaMapping {
         return e
     }
 
-    static func schemaElements(_ schema: Schema) -> [SchemaElement] {
-        [SchemaElement(name: "schema", numChildren: Int32(schema.fields.count))] + schema.fields.map(element(for:))
-    }
-
     /// The Columnar type a reader produces for a flat leaf column, or an error naming what is unsupported.
     static func dataType(for e: SchemaElement) throws -> DataType {
         let col = e.name
