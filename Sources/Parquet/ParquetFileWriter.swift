@@ -30,6 +30,10 @@ public final class ParquetFileWriter {
     public init(path: String, schema: Schema, options: ParquetWriteOptions = .init(),
                 observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         for f in schema.fields { try Self.validate(f.type, f.name) }
+        let tree = SchemaTree(writing: schema)
+        if let deep = tree.leaves.first(where: { $0.maxDefinition > SchemaTree.maxLevel }) {
+            throw ParquetError.unsupported(feature: "nesting deeper than \(SchemaTree.maxLevel) levels", column: deep.dottedPath)
+        }
         guard options.rowGroupMaxRows > 0, options.pageMaxBytes > 0, options.rowGroupMaxBytes > 0 else {
             throw ParquetError.invalidState("row group and page limits must be positive")
         }
@@ -41,7 +45,6 @@ public final class ParquetFileWriter {
         // every run of a load, whose staging folder differs (Hasher's seed differs too).
         let seed = path.split(separator: "/").suffix(2).joined(separator: "/").utf8
             .reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-        let tree = SchemaTree(writing: schema)
         var columns: [ColumnChunkWriter] = [], fieldOfLeaf: [Int] = [], leafPaths: [LeafPath?] = []
         for (j, node) in tree.fields.enumerated() {
             for leaf in node.leaves {

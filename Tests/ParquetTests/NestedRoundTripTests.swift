@@ -222,4 +222,39 @@ import Testing
         _ = try w.close()
         #expect(try readAllRows(path) == [[.int(2), .list([.int(3)])]])
     }
+
+    /// Truncated and bit-flipped copies of a nested file throw a ParquetError or read; none crashes.
+    @Test func mutatedNestedFilesNeverCrash() throws {
+        let batch = try Self.batch(rows: 200, seed: 3)
+        var options = ParquetWriteOptions()
+        options.compression = .none
+        options.pageMaxBytes = 300
+        let (path, _) = try writeFile([batch], schema: Self.schema, options: options)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let mutated = temporaryPath("nested-mut")
+        defer { try? FileManager.default.removeItem(atPath: mutated) }
+        var rng = SeededRandom(seed: 17)
+        for trial in 0 ..< 400 {
+            var bytes = original
+            if trial % 4 == 0 {
+                bytes.removeLast(Int.random(in: 1 ..< bytes.count, using: &rng))
+            } else {
+                for _ in 0 ..< Int.random(in: 1 ... 3, using: &rng) {
+                    bytes[Int.random(in: 4 ..< bytes.count - 8, using: &rng)] ^= UInt8.random(in: 1 ... 255, using: &rng)
+                }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: mutated))
+            do { _ = try ParquetFileReader(path: mutated).readAll() } catch is ParquetError {}
+        }
+    }
+
+    /// Nesting past what a level byte holds is refused up front, not trapped on.
+    @Test func nestingDeeperThanLevelsHoldIsRefused() throws {
+        var type = DataType.int32
+        for _ in 0 ..< 130 { type = .list(of: type) }
+        #expect(throws: ParquetError.self) {
+            _ = try ParquetFileWriter(path: temporaryPath("deep"), schema: Schema([Field("d", type)]))
+        }
+    }
 }
