@@ -68,7 +68,7 @@ enum SchemaMapping {
         return e
     }
 
-    /// The Columnar type a reader produces for a flat leaf column, or an error naming what is unsupported.
+    /// The Columnar type a reader produces for a leaf column, or an error naming what is unsupported.
     static func dataType(for e: SchemaElement) throws -> DataType {
         let col = e.name
         guard let raw = e.type, let physical = PhysicalType(rawValue: raw) else {
