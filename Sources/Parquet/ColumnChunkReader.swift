@@ -1,16 +1,90 @@
 import Columnar
 
-/// Decodes one flat column chunk (all its pages) into a PhysicalBuffer plus validity.
+/// Decodes one column chunk (all its pages): a flat column into a PhysicalBuffer plus validity,
+/// a nested leaf into its repetition and definition levels plus its non-null values.
 struct ColumnChunkReader {
     let name: String
     let element: SchemaElement
     let physical: PhysicalType
-    let nullable: Bool
+    /// Levels of the leaf: 0 and 0 or 1 for a flat column.
+    let maxRepetition: Int
+    let maxDefinition: Int
 
     /// Largest page body we will allocate for (guards against hostile headers).
     static let maxPageBytes = 1 << 30
 
+    /// A flat column: definition levels 0/1 when nullable, no repetition.
+    init(name: String, element: SchemaElement, physical: PhysicalType, nullable: Bool) {
+        self.init(name: name, element: element, physical: physical, maxRepetition: 0, maxDefinition: nullable ? 1 : 0)
+    }
+
+    init(name: String, element: SchemaElement, physical: PhysicalType, maxRepetition: Int, maxDefinition: Int) {
+        self.name = name
+        self.element = element
+        self.physical = physical
+        self.maxRepetition = maxRepetition
+        self.maxDefinition = maxDefinition
+    }
+
+    /// A flat column's values and validity.
     func read(chunk bytes: [UInt8], meta: ColumnMetaData, rows: Int) throws -> (PhysicalBuffer, ValidityBitmap?) {
+        var validity = ValidityBitmap()
+        let nullable = maxDefinition > 0
+        if nullable { validity.reserveCapacity(min(rows, 1 << 24)) }
+        let values = try decodePages(bytes, meta: meta, entries: rows, what: "rows") { n, _, def in
+            if def.isEmpty { return n }
+            var nonNull = 0
+            for l in def {
+                guard l <= 1 else { throw ParquetError.corrupt("definition level \(l) above 1 in flat column '\(name)'") }
+                validity.append(l == 1)
+                nonNull += Int(l)
+            }
+            return nonNull
+        }
+        return (values, nullable ? validity : nil)
+    }
+
+    /// A nested leaf's levels, one entry per value slot (nulls and empty lists included), and
+    /// its non-null values.
+    func readLevels(chunk bytes: [UInt8], meta: ColumnMetaData) throws -> LeafLevels {
+        guard meta.numValues >= 0, meta.numValues <= Int64(Int32.max) else {
+            throw ParquetError.corrupt("column '\(name)' declares \(meta.numValues) values")
+        }
+        var rep: [UInt8] = [], def: [UInt8] = []
+        let n = Int(meta.numValues)
+        rep.reserveCapacity(min(n, 1 << 24))
+        def.reserveCapacity(min(n, 1 << 24))
+        let maxRep = UInt32(maxRepetition), maxDef = UInt32(maxDefinition)
+        let values = try decodePages(bytes, meta: meta, entries: n, what: "values") { n, r, d in
+            if r.isEmpty {
+                rep.append(contentsOf: repeatElement(0, count: n))
+            } else {
+                for l in r {
+                    guard l <= maxRep else { throw ParquetError.corrupt("repetition level \(l) above \(maxRep) in column '\(name)'") }
+                    rep.append(UInt8(l))
+                }
+            }
+            if d.isEmpty {
+                def.append(contentsOf: repeatElement(0, count: n))
+                return n
+            }
+            var nonNull = 0
+            for l in d {
+                guard l <= maxDef else { throw ParquetError.corrupt("definition level \(l) above \(maxDef) in column '\(name)'") }
+                def.append(UInt8(l))
+                if l == maxDef { nonNull += 1 }
+            }
+            return nonNull
+        }
+        if let first = rep.first, first != 0 { throw ParquetError.corrupt("column '\(name)' starts inside a record") }
+        return LeafLevels(values: values, repetition: rep, definition: def)
+    }
+
+    /// Walks the chunk's pages until `entries` level entries (rows of a flat column) are read.
+    /// `levels` gets each data page's entry count and its repetition and definition levels (empty
+    /// when the column has none: then all are 0) and returns how many values are non-null.
+    private func decodePages(_ bytes: [UInt8], meta: ColumnMetaData, entries: Int, what: String,
+                             levels: (Int, [UInt32], [UInt32]) throws -> Int) throws -> PhysicalBuffer {
         guard let codec = CompressionCodec(rawValue: meta.codec) else {
             throw ParquetError.unsupported(feature: "compression codec \(meta.codec)", column: name)
         }
@@ -24,20 +98,19 @@ struct ColumnChunkReader {
         }
         var values = PhysicalBuffer(type: physical, width: width, column: name)
         var dict: PhysicalBuffer?
-        var validity = ValidityBitmap()
-        if nullable { validity.reserveCapacity(min(rows, 1 << 24)) }
-        var rowsRead = 0
+        var read = 0
         var pos = 0
-        var levels: [UInt32] = []
-        while rowsRead < rows {
+        var rep: [UInt32] = [], def: [UInt32] = []
+        let repWidth = RLEHybridEncoder.bitWidth(forMax: maxRepetition), defWidth = RLEHybridEncoder.bitWidth(forMax: maxDefinition)
+        while read < entries {
             guard pos < bytes.count else {
-                throw ParquetError.corrupt("column '\(name)' ends after \(rowsRead) of \(rows) rows")
+                throw ParquetError.corrupt("column '\(name)' ends after \(read) of \(entries) \(what)")
             }
             var tr = ThriftCompactReader(bytes, offset: pos)
             let header = try PageHeader.decode(&tr)
             let bodyStart = tr.pos
             let compressedSize = Int(header.compressedPageSize)
-            guard compressedSize <= bytes.count - bodyStart else {
+            guard compressedSize >= 0, compressedSize <= bytes.count - bodyStart else {
                 throw ParquetError.corrupt("page of column '\(name)' runs past its column chunk")
             }
             guard Int(header.uncompressedPageSize) <= Self.maxPageBytes else {
@@ -62,48 +135,39 @@ struct ColumnChunkReader {
                     throw ParquetError.corrupt("data page of column '\(name)' lacks its header")
                 }
                 let n = Int(dp.numValues)
-                guard n <= rows - rowsRead else { throw ParquetError.corrupt("column '\(name)' has more values than rows") }
+                guard n <= entries - read else { throw ParquetError.corrupt("column '\(name)' has more values than \(what)") }
                 let raw = try decompress(bytes, bodyStart, compressedSize, Int(header.uncompressedPageSize), codec)
                 var cur = ByteCursor(raw, column: name)
-                var nonNull = n
-                if nullable {
-                    levels.removeAll(keepingCapacity: true)
-                    switch dp.definitionLevelEncoding {
-                    case Encoding.rle.rawValue:
-                        let len = Int(try cur.le(UInt32.self))
-                        let r = try cur.take(len)
-                        var lc = ByteCursor(raw, from: r.lowerBound, to: r.upperBound, column: name)
-                        try RLEHybridDecoder.decode(&lc, bitWidth: 1, count: n, into: &levels)
-                    case Encoding.bitPacked.rawValue:
-                        // Legacy BIT_PACKED levels are packed most significant bit first.
-                        let r = try cur.take((n + 7) / 8)
-                        for i in 0 ..< n { levels.append(UInt32(raw[r.lowerBound + i >> 3] >> UInt8(7 - i & 7) & 1)) }
-                    default:
-                        throw ParquetError.unsupported(feature: "definition level encoding \(dp.definitionLevelEncoding)", column: name)
-                    }
-                    nonNull = try appendValidity(levels, &validity)
-                }
+                rep.removeAll(keepingCapacity: true)
+                def.removeAll(keepingCapacity: true)
+                if repWidth > 0 { try decodeV1Levels(&cur, encoding: dp.repetitionLevelEncoding, bitWidth: repWidth, count: n, into: &rep) }
+                if defWidth > 0 { try decodeV1Levels(&cur, encoding: dp.definitionLevelEncoding, bitWidth: defWidth, count: n, into: &def) }
+                let nonNull = try levels(n, rep, def)
                 try decodeValues(&cur, encoding: dp.encoding, count: nonNull, into: &values, dict: dict)
-                rowsRead += n
+                read += n
             case .dataPageV2?:
                 guard let dp = header.dataPageV2, dp.numValues >= 0, dp.definitionLevelsByteLength >= 0,
                       dp.repetitionLevelsByteLength >= 0 else {
                     throw ParquetError.corrupt("data page v2 of column '\(name)' lacks its header")
                 }
                 let n = Int(dp.numValues)
-                guard n <= rows - rowsRead else { throw ParquetError.corrupt("column '\(name)' has more values than rows") }
+                guard n <= entries - read else { throw ParquetError.corrupt("column '\(name)' has more values than \(what)") }
                 let levelBytes = Int(dp.definitionLevelsByteLength) + Int(dp.repetitionLevelsByteLength)
                 guard levelBytes <= compressedSize, levelBytes <= Int(header.uncompressedPageSize) else {
                     throw ParquetError.corrupt("data page v2 levels of column '\(name)' exceed the page")
                 }
-                var nonNull = n
-                if nullable {
-                    levels.removeAll(keepingCapacity: true)
-                    let start = bodyStart + Int(dp.repetitionLevelsByteLength)
-                    var lc = ByteCursor(bytes, from: start, to: start + Int(dp.definitionLevelsByteLength), column: name)
-                    try RLEHybridDecoder.decode(&lc, bitWidth: 1, count: n, into: &levels)
-                    nonNull = try appendValidity(levels, &validity)
+                rep.removeAll(keepingCapacity: true)
+                def.removeAll(keepingCapacity: true)
+                let repEnd = bodyStart + Int(dp.repetitionLevelsByteLength)
+                if repWidth > 0 {
+                    var lc = ByteCursor(bytes, from: bodyStart, to: repEnd, column: name)
+                    try RLEHybridDecoder.decode(&lc, bitWidth: repWidth, count: n, into: &rep)
                 }
+                if defWidth > 0 {
+                    var lc = ByteCursor(bytes, from: repEnd, to: repEnd + Int(dp.definitionLevelsByteLength), column: name)
+                    try RLEHybridDecoder.decode(&lc, bitWidth: defWidth, count: n, into: &def)
+                }
+                let nonNull = try levels(n, rep, def)
                 let valuesStart = bodyStart + levelBytes
                 let valuesSize = compressedSize - levelBytes
                 let valuesUncompressed = Int(header.uncompressedPageSize) - levelBytes
@@ -112,12 +176,35 @@ struct ColumnChunkReader {
                     : Array(bytes[valuesStart ..< valuesStart + valuesSize])
                 var cur = ByteCursor(raw, column: name)
                 try decodeValues(&cur, encoding: dp.encoding, count: nonNull, into: &values, dict: dict)
-                rowsRead += n
+                read += n
             default:
                 continue // index pages and unknown page types carry no values
             }
         }
-        return (values, nullable ? validity : nil)
+        return values
+    }
+
+    /// A v1 page's levels: RLE behind a 4-byte length, or the legacy BIT_PACKED (most significant bit first).
+    private func decodeV1Levels(_ cur: inout ByteCursor, encoding: Int32, bitWidth: Int, count n: Int, into out: inout [UInt32]) throws {
+        switch encoding {
+        case Encoding.rle.rawValue:
+            let len = Int(try cur.le(UInt32.self))
+            let r = try cur.take(len)
+            var lc = ByteCursor(cur.bytes, from: r.lowerBound, to: r.upperBound, column: name)
+            try RLEHybridDecoder.decode(&lc, bitWidth: bitWidth, count: n, into: &out)
+        case Encoding.bitPacked.rawValue:
+            let r = try cur.take((n * bitWidth + 7) / 8)
+            let raw = cur.bytes
+            for i in 0 ..< n {
+                var v: UInt32 = 0
+                for b in i * bitWidth ..< (i + 1) * bitWidth {
+                    v = v << 1 | UInt32(raw[r.lowerBound + b >> 3] >> UInt8(7 - b & 7) & 1)
+                }
+                out.append(v)
+            }
+        default:
+            throw ParquetError.unsupported(feature: "level encoding \(encoding)", column: name)
+        }
     }
 
     private func decompress(_ bytes: [UInt8], _ start: Int, _ size: Int, _ uncompressed: Int, _ codec: CompressionCodec) throws -> [UInt8] {
@@ -126,16 +213,6 @@ struct ColumnChunkReader {
             try PageCodec.decompress(codec, UnsafeRawBufferPointer(rebasing: raw[start ..< start + size]),
                                      uncompressedSize: uncompressed, column: name)
         }
-    }
-
-    private func appendValidity(_ levels: [UInt32], _ validity: inout ValidityBitmap) throws -> Int {
-        var nonNull = 0
-        for l in levels {
-            guard l <= 1 else { throw ParquetError.corrupt("definition level \(l) above 1 in flat column '\(name)'") }
-            validity.append(l == 1)
-            nonNull += Int(l)
-        }
-        return nonNull
     }
 
     private func decodeValues(_ cur: inout ByteCursor, encoding: Int32, count n: Int, into values: inout PhysicalBuffer,
@@ -179,4 +256,11 @@ struct ColumnChunkReader {
             throw ParquetError.unsupported(feature: "encoding \(encoding) for \(physical)", column: name)
         }
     }
+}
+
+/// A nested leaf's column chunk, decoded: levels per slot and the non-null values in order.
+struct LeafLevels {
+    var values: PhysicalBuffer
+    var repetition: [UInt8]
+    var definition: [UInt8]
 }

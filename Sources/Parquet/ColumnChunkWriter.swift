@@ -6,12 +6,18 @@ final class ColumnChunkWriter {
     let field: Field
     let layout: PhysicalLayout
     let options: ParquetWriteOptions
-    private var encoder: any ValueEncoder
+    var encoder: any ValueEncoder
     private var levels = DefinitionLevelEncoder()
+    /// A nested leaf's repetition and definition levels (nil for a flat column, which uses `levels`).
+    var nestedLevels: NestedLevelEncoder?
+    /// `nestedLevels`' encoded size, kept as a plain number for the size estimates.
+    var nestedLevelBytes = 0
+    /// ColumnMetaData.path_in_schema.
+    let path: [String]
 
-    // Current page.
-    private var pageRows = 0
-    private var pageNulls = 0
+    // Current page. For a nested leaf `pageRows` counts level entries (the page's num_values).
+    var pageRows = 0
+    var pageNulls = 0
     // Current chunk: encoded data pages (header + body each), in order, each in a buffer of its
     // own size: a thousand partitions' open chunks in one growing array each held up to twice
     // their bytes, fresh memory the kernel had to fault in, and copied them at each growth.
@@ -24,7 +30,7 @@ final class ColumnChunkWriter {
     private var pageEncodingCounts: [Int32: Int32] = [:]
     // Whether the dictionary pays: judged once per chunk on its first values; chunks in a row
     // that did without it (ids, timestamps, free text are as distinct in the next row group).
-    private var dictionaryJudged = false
+    var dictionaryJudged = false
     private var plainChunks = 0
     private var skippedDictionary = false
     /// Non-null values a chunk sees before the dictionary is judged.
@@ -40,8 +46,11 @@ final class ColumnChunkWriter {
     /// Values and dictionary entries of this chunk already added to the history.
     private var recorded = (values: 0, distinct: 0)
 
-    init(field: Field, index: Int, options: ParquetWriteOptions, trialSeed: Int) {
+    /// `leaf`: the nested leaf this chunk holds, written with `write(_: ShreddedLeaf)`.
+    init(field: Field, index: Int, options: ParquetWriteOptions, trialSeed: Int, leaf: ParquetLeaf? = nil) {
         self.field = field
+        path = leaf?.path ?? [field.name]
+        nestedLevels = leaf.map { NestedLevelEncoder(maxRepetition: $0.maxRepetition, maxDefinition: $0.maxDefinition) }
         self.index = index
         self.options = options
         self.trialSeed = trialSeed
@@ -80,13 +89,13 @@ final class ColumnChunkWriter {
     /// Reads the encoder in place. A plain read of a property of the existential copies the
     /// whole encoder first (each of its buffers retained, then released), about 3× the cost,
     /// and the budget checks of a thousand open partitions read them millions of times.
-    @inline(__always) private func peek<T>(_ body: (inout any ValueEncoder) -> T) -> T { body(&encoder) }
+    @inline(__always) func peek<T>(_ body: (inout any ValueEncoder) -> T) -> T { body(&encoder) }
 
     /// Bytes this chunk will take so far (pages done + the open page + the dictionary).
-    var estimatedBytes: Int { pagesBytes + peek({ $0.pageBytesEstimate }) + levels.byteCount + peek({ $0.dictionaryBytes }) }
+    var estimatedBytes: Int { pagesBytes + peek({ $0.pageBytesEstimate }) + levels.byteCount + nestedLevelBytes + peek({ $0.dictionaryBytes }) }
 
     /// Memory held for the open row group (what a caller's memory budget must count).
-    var memoryBytes: Int { pagesBytes + levels.byteCount + peek({ $0.memoryBytes }) }
+    var memoryBytes: Int { pagesBytes + levels.byteCount + nestedLevelBytes + peek({ $0.memoryBytes }) }
 
     /// Encodes rows `range` of `column` (already converted by `physicalColumn`), cutting pages as they fill.
     func write(_ column: Column, _ range: Range<Int>) throws {
@@ -121,7 +130,7 @@ final class ColumnChunkWriter {
     /// Judged once, on a chunk's first `dictionaryTrialValues` values: when 90% of them are
     /// distinct, the dictionary repeats the values and adds an index to each (parquet-mr
     /// gives up on a dictionary that does not shrink its first page, for the same reason).
-    private func dictionaryIsUseless() -> Bool {
+    func dictionaryIsUseless() -> Bool {
         guard !dictionaryJudged else { return false }
         let values = chunkRows + pageRows - chunkNulls - pageNulls
         guard values >= Self.dictionaryTrialValues else { return false }
@@ -133,7 +142,7 @@ final class ColumnChunkWriter {
     /// their dictionaries useless, except one chunk in `dictionaryRetryChunks`, which keeps the
     /// record current. A writer whose own chunks went plain follows its own verdict and retries
     /// (`plainChunks`): the shared record is for the short chunks that cannot judge themselves.
-    private func consultHistory() throws {
+    func consultHistory() throws {
         guard let history = options.dictionaryHistory, plainChunks == 0, peek({ $0.isDictionaryEncoding }),
               (trialSeed &+ chunksFinished) % Self.dictionaryRetryChunks != 0,
               history.dictionaryWasUseless(column: index, minimumValues: Self.dictionaryTrialValues) else { return }
@@ -143,7 +152,7 @@ final class ColumnChunkWriter {
 
     /// Adds what this chunk's dictionary saw since the last record to the load's history (per
     /// write, not per chunk: the first chunks of a thousand partitions stay open together).
-    private func recordDictionary() {
+    func recordDictionary() {
         guard let history = options.dictionaryHistory else { return }
         let values = chunkRows + pageRows - chunkNulls - pageNulls, distinct = peek({ $0.dictionaryCount })
         history.record(column: index, values: values - recorded.values, distinct: distinct - recorded.distinct)
@@ -167,10 +176,13 @@ final class ColumnChunkWriter {
         return s
     }
 
-    private func flushPage() throws {
+    func flushPage() throws {
         guard pageRows > 0 else { return }
         let encoding = try PageScratch.shared.with { scratch in
-            if field.nullable {
+            if nestedLevels != nil {
+                nestedLevels!.finish(into: &scratch.body)
+                nestedLevelBytes = 0
+            } else if field.nullable {
                 scratch.body.append(contentsOf: [0, 0, 0, 0]) // length of the levels, patched below
                 levels.finish(into: &scratch.body)
                 let n = UInt32(scratch.body.count - 4)
@@ -207,7 +219,7 @@ final class ColumnChunkWriter {
     /// The chunk's dictionary page (header + compressed body) and its uncompressed size, made
     /// by `seal`.
     private var sealedDictionary: (page: [UInt8], uncompressed: Int)?
-    private var sealed = false
+    private(set) var sealed = false
 
     /// Does the CPU work of finishing the chunk, the open page's encoding and compression and the
     /// dictionary page's, so that a file's columns can do it on all cores before `finishChunk`
@@ -239,7 +251,7 @@ final class ColumnChunkWriter {
         var encodingStats: [PageEncodingStats] = []
         var totalUncompressed = uncompressedBytes
         var allEncodings = encodings
-        if field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
+        if nestedLevels?.hasLevels ?? field.nullable { allEncodings.insert(Encoding.rle.rawValue) }
         if let dictionary = sealedDictionary {
             dictOffset = start
             try sink.write(dictionary.page)
@@ -252,7 +264,7 @@ final class ColumnChunkWriter {
         for (e, n) in pageEncodingCounts.sorted(by: { $0.key < $1.key }) {
             encodingStats.append(PageEncodingStats(pageType: PageType.dataPage.rawValue, encoding: e, count: n))
         }
-        let meta = ColumnMetaData(type: layout.type.rawValue, encodings: allEncodings.sorted(), pathInSchema: [field.name],
+        let meta = ColumnMetaData(type: layout.type.rawValue, encodings: allEncodings.sorted(), pathInSchema: path,
                                   codec: PageCodec.codecID(options.compression).rawValue, numValues: Int64(chunkRows),
                                   totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: sink.offset - start,
                                   dataPageOffset: dataOffset, dictionaryPageOffset: dictOffset,

@@ -173,6 +173,8 @@ struct SchemaElement {
             w.beginStruct(10)
             switch lt {
             case .string: w.emptyStruct(1)
+            case .map: w.emptyStruct(2)
+            case .list: w.emptyStruct(3)
             case let .decimal(scale, precision): w.beginStruct(5); w.i32(1, scale); w.i32(2, precision); w.endStruct()
             case .date: w.emptyStruct(6)
             case let .timestamp(utc, unit):
@@ -438,8 +440,8 @@ struct FileMetaData {
             }
         }
         if let createdBy { w.string(6, createdBy) }
-        // column_orders: TYPE_DEFINED_ORDER for every leaf column.
-        let leaves = schema.count - 1
+        // column_orders: TYPE_DEFINED_ORDER for every leaf column (the elements with a physical type).
+        let leaves = schema.reduce(0) { $0 + ($1.type == nil ? 0 : 1) }
         w.listHeader(7, .structure, count: leaves)
         for _ in 0 ..< leaves { w.pushStruct(); w.emptyStruct(1); w.endStruct() }
         w.stop()

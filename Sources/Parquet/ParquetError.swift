@@ -1,6 +1,6 @@
 /// Everything that can go wrong reading or writing Parquet, worded so a person can act on it.
 public enum ParquetError: Error, CustomStringConvertible, Equatable {
-    /// A valid Parquet feature this library does not implement, e.g. nested types or encryption.
+    /// A valid Parquet feature this library does not implement, e.g. encryption or the LZ4 codec.
     case unsupported(feature: String, column: String?)
     /// Bytes that do not follow the format (bad magic, truncated footer, impossible sizes...).
     case corrupt(String)

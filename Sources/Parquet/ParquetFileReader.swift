@@ -5,14 +5,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads flat Parquet files: the footer on open, then row groups (optionally some columns) on demand.
+/// Reads Parquet files, flat and nested: the footer on open, then row groups (optionally some
+/// columns) on demand.
 public final class ParquetFileReader {
     public let path: String
     public let schema: Schema
     public let rowCount: Int64
     public let createdBy: String?
     private let metadata: FileMetaData
-    private let leaves: [SchemaElement]
+    private let tree: SchemaTree
     private let fd: Int32
     private let fileSize: Int64
 
@@ -42,10 +43,13 @@ public final class ParquetFileReader {
             metadata = meta
             createdBy = meta.createdBy
             rowCount = meta.numRows
-            (schema, leaves) = try Self.flatSchema(meta)
+            tree = try SchemaTree(reading: meta.schema)
+            var kv: [String: String] = [:]
+            for (k, v) in meta.keyValueMetadata { kv[k] = v ?? "" }
+            schema = Schema(tree.fields.map(\.field), metadata: kv)
             for (g, rg) in meta.rowGroups.enumerated() {
-                guard rg.columns.count == leaves.count else {
-                    throw ParquetError.corrupt("row group \(g) has \(rg.columns.count) columns, schema has \(leaves.count)")
+                guard rg.columns.count == tree.leaves.count else {
+                    throw ParquetError.corrupt("row group \(g) has \(rg.columns.count) columns, schema has \(tree.leaves.count)")
                 }
                 guard rg.numRows >= 0 else { throw ParquetError.corrupt("row group \(g) has a negative row count") }
             }
@@ -56,32 +60,6 @@ public final class ParquetFileReader {
     }
 
     deinit { close(fd) }
-
-    /// Maps the footer's schema to Columnar, rejecting nesting with the column's name.
-    private static func flatSchema(_ meta: FileMetaData) throws -> (Schema, [SchemaElement]) {
-        let root = meta.schema[0]
-        let n = Int(root.numChildren ?? 0)
-        var fields: [Field] = []
-        var leaves: [SchemaElement] = []
-        var i = 1
-        while i < meta.schema.count {
-            let e = meta.schema[i]
-            if let kids = e.numChildren, kids > 0 {
-                throw ParquetError.unsupported(feature: "nested type (group)", column: e.name)
-            }
-            if e.repetition == Repetition.repeated.rawValue {
-                throw ParquetError.unsupported(feature: "nested type (repeated field)", column: e.name)
-            }
-            if e.type == nil { throw ParquetError.unsupported(feature: "nested type (empty group)", column: e.name) }
-            fields.append(Field(e.name, try SchemaMapping.dataType(for: e), nullable: e.repetition != Repetition.required.rawValue))
-            leaves.append(e)
-            i += 1
-        }
-        guard leaves.count == n else { throw ParquetError.corrupt("schema root declares \(n) columns but lists \(leaves.count)") }
-        var kv: [String: String] = [:]
-        for (k, v) in meta.keyValueMetadata { kv[k] = v ?? "" }
-        return (Schema(fields, metadata: kv), leaves)
-    }
 
     private static func readBytes(_ fd: Int32, _ path: String, _ offset: Int64, _ count: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
@@ -113,31 +91,32 @@ public final class ParquetFileReader {
         var out: [Column] = []
         for c in selected {
             guard schema.fields.indices.contains(c) else { throw ParquetError.invalidState("column \(c) out of range") }
-            let field = schema.fields[c]
-            let chunk = rg.columns[c]
-            if chunk.isEncrypted { throw ParquetError.unsupported(feature: "column encryption", column: field.name) }
-            if let p = chunk.filePath, !p.isEmpty { throw ParquetError.unsupported(feature: "column chunk in external file", column: field.name) }
-            guard let meta = chunk.metaData else { throw ParquetError.corrupt("column '\(field.name)' lacks metadata") }
-            guard meta.type == leaves[c].type else {
-                throw ParquetError.corrupt("column '\(field.name)' chunk type \(meta.type) differs from its schema")
-            }
+            let node = tree.fields[c]
             if rows == 0 {
-                var b = ColumnBuilder(type: field.type)
+                var b = ColumnBuilder(type: node.type)
                 out.append(b.finish())
                 continue
             }
-            var start = meta.dataPageOffset
-            // Some writers record a dictionary offset of 0; only trust one that precedes the data pages.
-            if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
-            let length = meta.totalCompressedSize
-            guard start >= 4, length >= 0, start <= fileSize, length <= fileSize - start else {
-                throw ParquetError.corrupt("column '\(field.name)' chunk [\(start), +\(length)) lies outside the file")
+            if node.isLeaf {
+                let leaf = tree.leaves[node.firstLeaf]
+                let (bytes, meta) = try chunk(rg, leaf: node.firstLeaf)
+                let reader = ColumnChunkReader(name: node.name, element: leaf.element,
+                                               physical: PhysicalType(rawValue: leaf.element.type ?? -1) ?? .byteArray, nullable: node.nullable)
+                let (buf, validity) = try reader.read(chunk: bytes, meta: meta, rows: rows)
+                out.append(try ColumnAssembler.column(buf, validity: validity, rows: rows, type: node.type, element: leaf.element))
+            } else {
+                var levels: [LeafLevels] = []
+                for l in node.leaves {
+                    let leaf = tree.leaves[l]
+                    let (bytes, meta) = try chunk(rg, leaf: l)
+                    let reader = ColumnChunkReader(name: leaf.dottedPath, element: leaf.element,
+                                                   physical: PhysicalType(rawValue: leaf.element.type ?? -1) ?? .byteArray,
+                                                   maxRepetition: leaf.maxRepetition, maxDefinition: leaf.maxDefinition)
+                    levels.append(try reader.readLevels(chunk: bytes, meta: meta))
+                }
+                let assembler = NestedAssembler(levels: levels, firstLeaf: node.firstLeaf, leaves: tree.leaves)
+                out.append(try assembler.column(node, rows: rows))
             }
-            let bytes = try Self.readBytes(fd, path, start, Int(length))
-            let reader = ColumnChunkReader(name: field.name, element: leaves[c],
-                                           physical: PhysicalType(rawValue: leaves[c].type ?? -1) ?? .byteArray, nullable: field.nullable)
-            let (buf, validity) = try reader.read(chunk: bytes, meta: meta, rows: rows)
-            out.append(try ColumnAssembler.column(buf, validity: validity, rows: rows, type: field.type, element: leaves[c]))
         }
         let outSchema = Schema(selected.map { schema.fields[$0] }, metadata: schema.metadata)
         do {
@@ -145,6 +124,26 @@ public final class ParquetFileReader {
         } catch {
             throw ParquetError.corrupt("row group \(i): \(error)")
         }
+    }
+
+    /// The bytes and metadata of leaf `leaf`'s column chunk in row group `rg`.
+    private func chunk(_ rg: RowGroup, leaf: Int) throws -> ([UInt8], ColumnMetaData) {
+        let name = tree.leaves[leaf].dottedPath
+        let chunk = rg.columns[leaf]
+        if chunk.isEncrypted { throw ParquetError.unsupported(feature: "column encryption", column: name) }
+        if let p = chunk.filePath, !p.isEmpty { throw ParquetError.unsupported(feature: "column chunk in external file", column: name) }
+        guard let meta = chunk.metaData else { throw ParquetError.corrupt("column '\(name)' lacks metadata") }
+        guard meta.type == tree.leaves[leaf].element.type else {
+            throw ParquetError.corrupt("column '\(name)' chunk type \(meta.type) differs from its schema")
+        }
+        var start = meta.dataPageOffset
+        // Some writers record a dictionary offset of 0; only trust one that precedes the data pages.
+        if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
+        let length = meta.totalCompressedSize
+        guard start >= 4, length >= 0, start <= fileSize, length <= fileSize - start else {
+            throw ParquetError.corrupt("column '\(name)' chunk [\(start), +\(length)) lies outside the file")
+        }
+        return (try Self.readBytes(fd, path, start, Int(length)), meta)
     }
 
     public func readAll(columns: [Int]? = nil) throws -> [RecordBatch] {

@@ -13,7 +13,14 @@ public final class ParquetFileWriter {
     private let sink: FileSink
     /// Emptied by `close`, with `rowGroups`, so the encoders and the footer's metadata are freed
     /// on the closing thread (a load closes its files on all cores), not wherever the writer dies.
+    /// One per leaf; a flat field is its own leaf.
     private var columns: [ColumnChunkWriter]
+    private let tree: SchemaTree
+    /// The top-level field each leaf belongs to.
+    private let fieldOfLeaf: [Int]
+    /// How to shred each leaf of a nested field (nil for flat fields, which take no shredding).
+    private let leafPaths: [LeafPath?]
+    private let hasNested: Bool
     private var rowGroups: [RowGroup] = []
     private var groupRows = 0
     private var closed = false
@@ -22,11 +29,10 @@ public final class ParquetFileWriter {
     /// `observer` sees every byte of the file as it is written, in order.
     public init(path: String, schema: Schema, options: ParquetWriteOptions = .init(),
                 observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
-        for f in schema.fields {
-            if f.type.isNested { throw ParquetError.unsupported(feature: "writing nested column type \(f.type.name)", column: f.name) }
-            if case let .decimal(p, s) = f.type, !(1 ... 38).contains(p) || !(0 ... p).contains(s) {
-                throw ParquetError.schemaMismatch("column '\(f.name)' has invalid decimal(\(p),\(s))")
-            }
+        for f in schema.fields { try Self.validate(f.type, f.name) }
+        let tree = SchemaTree(writing: schema)
+        if let deep = tree.leaves.first(where: { $0.maxDefinition > SchemaTree.maxLevel }) {
+            throw ParquetError.unsupported(feature: "nesting deeper than \(SchemaTree.maxLevel) levels", column: deep.dottedPath)
         }
         guard options.rowGroupMaxRows > 0, options.pageMaxBytes > 0, options.rowGroupMaxBytes > 0 else {
             throw ParquetError.invalidState("row group and page limits must be positive")
@@ -39,9 +45,26 @@ public final class ParquetFileWriter {
         // every run of a load, whose staging folder differs (Hasher's seed differs too).
         let seed = path.split(separator: "/").suffix(2).joined(separator: "/").utf8
             .reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-        columns = schema.fields.enumerated().map {
-            ColumnChunkWriter(field: $1, index: $0, options: options, trialSeed: Int(seed % 1024))
+        var columns: [ColumnChunkWriter] = [], fieldOfLeaf: [Int] = [], leafPaths: [LeafPath?] = []
+        for (j, node) in tree.fields.enumerated() {
+            for leaf in node.leaves {
+                // A leaf's index keys the shared dictionary history; for a flat schema it is the field's.
+                if node.isLeaf {
+                    columns.append(ColumnChunkWriter(field: schema.fields[j], index: leaf, options: options, trialSeed: Int(seed % 1024)))
+                    leafPaths.append(nil)
+                } else {
+                    columns.append(ColumnChunkWriter(field: tree.leaves[leaf].field, index: leaf, options: options,
+                                                     trialSeed: Int(seed % 1024), leaf: tree.leaves[leaf]))
+                    leafPaths.append(LeafPath(tree: tree, field: node, leaf: leaf))
+                }
+                fieldOfLeaf.append(j)
+            }
         }
+        self.tree = tree
+        self.columns = columns
+        self.fieldOfLeaf = fieldOfLeaf
+        self.leafPaths = leafPaths
+        hasNested = leafPaths.contains { $0 != nil }
         try sink.write(Array("PAR1".utf8))
     }
 
@@ -75,7 +98,10 @@ public final class ParquetFileWriter {
                 throw ParquetError.schemaMismatch("column '\(f.name)' is required but the batch has \(c.nullCount) nulls")
             }
         }
-        let physical = zip(batch.columns, columns).map { ColumnChunkWriter.physicalColumn($0, layout: $1.layout) }
+        let physical = batch.columns.enumerated().map { j, c in
+            let node = tree.fields[j]
+            return node.isLeaf ? ColumnChunkWriter.physicalColumn(c, layout: columns[node.firstLeaf].layout) : c
+        }
         precondition(rows.lowerBound >= 0 && rows.upperBound <= batch.rowCount, "ParquetFileWriter.write: rows \(rows) outside a batch of \(batch.rowCount)")
         var start = rows.lowerBound
         let n = rows.upperBound
@@ -96,7 +122,37 @@ public final class ParquetFileWriter {
     /// Column chunks are independent, so a large slice encodes its columns on all cores;
     /// small slices (many small partitions) stay on this thread, where dispatch would cost more.
     private func encode(_ physical: [Column], _ range: Range<Int>) throws {
-        try eachColumn(concurrently: range.count >= 8192) { i, w in try w.write(physical[i], range) }
+        guard hasNested else {
+            try eachColumn(concurrently: range.count >= 8192) { i, w in try w.write(physical[i], range) }
+            return
+        }
+        // Every nested leaf is shredded before any column takes a row, so a null in a required
+        // nested field fails the write with the row group still consistent.
+        let shredded = UnsafeMutableBufferPointer<ShreddedLeaf?>.allocate(capacity: columns.count)
+        shredded.initialize(repeating: nil)
+        defer { shredded.deinitialize(); shredded.deallocate() }
+        try eachColumn(concurrently: range.count >= 2048) { i, w in
+            if let path = leafPaths[i] {
+                shredded[i] = try LevelShredder.shred(physical[fieldOfLeaf[i]], rows: range, path: path, layout: w.layout)
+            }
+        }
+        try eachColumn(concurrently: range.count >= 2048) { i, w in
+            if let leaf = shredded[i] { try w.write(leaf) } else { try w.write(physical[fieldOfLeaf[i]], range) }
+        }
+    }
+
+    /// Decimals in range and structs with fields: the same checks for nested fields' children.
+    private static func validate(_ type: DataType, _ name: String) throws {
+        switch type {
+        case let .decimal(p, s) where !(1 ... 38).contains(p) || !(0 ... p).contains(s):
+            throw ParquetError.schemaMismatch("column '\(name)' has invalid decimal(\(p),\(s))")
+        case let .list(e): try validate(e.type, name)
+        case let .map(k, v): try validate(k, name); try validate(v.type, name)
+        case let .structure(fields):
+            guard !fields.isEmpty else { throw ParquetError.unsupported(feature: "struct without fields", column: name) }
+            for f in fields { try validate(f.type, name + "." + f.name) }
+        default: break
+        }
     }
 
     /// Runs `body` on every column's writer, on all cores when asked and there are several.
@@ -143,7 +199,7 @@ public final class ParquetFileWriter {
         guard !closed else { throw ParquetError.invalidState("close called twice on \(path)") }
         try flushRowGroup()
         closed = true
-        let meta = FileMetaData(version: 2, schema: SchemaMapping.schemaElements(schema), numRows: rowsWritten,
+        let meta = FileMetaData(version: 2, schema: tree.elements, numRows: rowsWritten,
                                 rowGroups: rowGroups, keyValueMetadata: keyValues, createdBy: options.createdBy)
         let footer = meta.encode()
         try sink.write(footer)

@@ -68,11 +68,7 @@ enum SchemaMapping {
         return e
     }
 
-    static func schemaElements(_ schema: Schema) -> [SchemaElement] {
-        [SchemaElement(name: "schema", numChildren: Int32(schema.fields.count))] + schema.fields.map(element(for:))
-    }
-
-    /// The Columnar type a reader produces for a flat leaf column, or an error naming what is unsupported.
+    /// The Columnar type a reader produces for a leaf column, or an error naming what is unsupported.
     static func dataType(for e: SchemaElement) throws -> DataType {
         let col = e.name
         guard let raw = e.type, let physical = PhysicalType(rawValue: raw) else {
