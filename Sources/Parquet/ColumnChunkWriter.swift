@@ -1,7 +1,9 @@
 import Columnar
 
-/// Builds one column's chunk for the current row group: definition levels, data pages of
-/// about `pageMaxBytes`, the dictionary page, compression and statistics.
+/// Builds one leaf column's chunk for the current row group: definition levels, data pages of
+/// about `pageMaxBytes`, the dictionary page, compression and statistics. A flat column is
+/// written by `write(_:_:)`; a nested leaf, already shredded into repetition and definition
+/// levels, by `write(_: ShreddedLeaf)` (NestedChunkWriting.swift).
 final class ColumnChunkWriter {
     let field: Field
     let layout: PhysicalLayout
