@@ -165,9 +165,14 @@ final class ColumnChunkWriter {
         levels.put(words: words, range)
     }
 
+    /// Longer min/max values are left out of the statistics, as Arrow does (its default
+    /// `max_statistics_size`): one 100 MB string would otherwise be copied into the page header
+    /// and the footer twice each, tripling the file.
+    static let maxStatisticsBytes = 4096
+
     private func statistics(_ minMax: (min: [UInt8], max: [UInt8])?, nulls: Int) -> Statistics {
         var s = Statistics(nullCount: Int64(nulls))
-        if let mm = minMax {
+        if let mm = minMax, mm.min.count <= Self.maxStatisticsBytes, mm.max.count <= Self.maxStatisticsBytes {
             s.minValue = mm.min; s.maxValue = mm.max
             // The legacy fields are only meaningful for signed orders (not byte arrays).
             switch layout {

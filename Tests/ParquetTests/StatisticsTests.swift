@@ -54,4 +54,21 @@ import Testing
         let b = try #require(try chunkStats(.boolean, [.boolean(true), .boolean(true)], nullable: false))
         #expect(b.minValue == [1] && b.maxValue == [1] && b.nullCount == 0)
     }
+
+    /// A value past 4096 bytes drops min and max (null count stays), in the footer and in the
+    /// page header: a 100 MB string once tripled its file through its own statistics.
+    @Test func longValuesLeaveMinMaxOut() throws {
+        let long = String(repeating: "x", count: ColumnChunkWriter.maxStatisticsBytes + 1)
+        let s = try #require(try chunkStats(.string, [.string("a"), .string(long), .null]))
+        #expect(s.minValue == nil && s.maxValue == nil && s.nullCount == 1)
+        let atLimit = String(repeating: "x", count: ColumnChunkWriter.maxStatisticsBytes)
+        let kept = try #require(try chunkStats(.string, [.string("a"), .string(atLimit)]))
+        #expect(kept.minValue == [UInt8(ascii: "a")] && kept.maxValue == Array(atLimit.utf8))
+        let schema = Schema([Field("c", .string)])
+        let batch = try RecordBatch(schema: schema, columns: [Column(type: .string, values: [.string(String(repeating: "y", count: 1_000_000))])])
+        let (path, _) = try writeFile([batch], schema: schema)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size < 1_100_000, "one copy of a 1 MB value, not three: \(size) bytes")
+    }
 }
