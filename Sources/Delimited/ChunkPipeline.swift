@@ -54,13 +54,9 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
     private var completedPass: PassReplay?
     /// This pass read a previous pass's blocks instead of cutting its own.
     private var replayed = false
+    private let handoff: OrderedHandoff<Item>
+    /// Guards the producer's progress and the spare buffers below.
     private let cond = NSCondition()
-    private var results: [Int: Item] = [:]
-    private var nextToDeliver = 0
-    private var issued = 0
-    private var producerDone = false
-    private var producerExited = false
-    private var cancelled = false
     private var bytesConsumed: Int64 = 0
     /// Block buffers already parsed, for the producer's next blocks (under `cond`). Reusing
     /// a few buffers instead of allocating one per block keeps RSS from drifting up with the
@@ -77,9 +73,10 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
         self.stage = stage
         self.releaseStagedChunks = releaseStagedChunks
         self.replay = replay
+        handoff = OrderedHandoff(maxInFlight: plan.maxInFlight)
         let thread = Thread { [self] in
             produce()
-            cond.lock(); producerDone = true; producerExited = true; cond.broadcast(); cond.unlock()
+            handoff.producerFinished()
         }
         thread.name = "inlet.csv.reader"
         thread.start()
@@ -97,47 +94,13 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
     private var decodesToItself: Bool { plan.encoding.encoding == .utf8 && plan.encodingErrors == .fail }
 
     /// The next item in file order, or nil at the end.
-    func next() -> Item? {
-        cond.lock()
-        defer { cond.unlock() }
-        while results[nextToDeliver] == nil && !(producerDone && nextToDeliver >= issued) {
-            cond.wait()
-        }
-        guard let item = results.removeValue(forKey: nextToDeliver) else { return nil }
-        nextToDeliver += 1
-        cond.broadcast()
-        return item
-    }
+    func next() -> Item? { handoff.next() }
 
     /// Stops the producer and waits for it to exit.
-    func cancel() {
-        cond.lock()
-        cancelled = true
-        cond.broadcast()
-        while !producerExited { cond.wait() }
-        cond.unlock()
-    }
-
-    /// Reserves a sequence number once fewer than `maxInFlight` items are undelivered;
-    /// nil when cancelled.
-    private func reserveSlot() -> Int? {
-        cond.lock()
-        defer { cond.unlock() }
-        while !cancelled && issued - nextToDeliver >= plan.maxInFlight { cond.wait() }
-        if cancelled { return nil }
-        issued += 1
-        return issued - 1
-    }
-
-    private func deliver(_ item: Item, at seq: Int) {
-        cond.lock()
-        results[seq] = item
-        cond.broadcast()
-        cond.unlock()
-    }
+    func cancel() { handoff.cancel() }
 
     private func fail(_ error: CSVError) {
-        if let seq = reserveSlot() { deliver(.failure(error), at: seq) }
+        if let seq = handoff.reserveSlot() { handoff.deliver(.failure(error), at: seq) }
     }
 
     private func produce() {
@@ -166,7 +129,8 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
             var block = newBlock(reserving: cut.bytes)
             block.append(contentsOf: repeatElement(0, count: cut.bytes))
             let n = try block.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: cut.bytes) }
-            cond.lock(); bytesConsumed = input.fileOffset; let stop = cancelled; cond.unlock()
+            cond.lock(); bytesConsumed = input.fileOffset; cond.unlock()
+            let stop = handoff.isCancelled
             if stop { return true }
             guard n == cut.bytes else { throw changed }
             block.append(contentsOf: repeatElement(0, count: scanPadding))
@@ -199,7 +163,8 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
 
         while true {
             var n = try input.read(into: readBuffer, count: plan.readSize)
-            cond.lock(); bytesConsumed = input.fileOffset; let stop = cancelled; cond.unlock()
+            cond.lock(); bytesConsumed = input.fileOffset; cond.unlock()
+            let stop = handoff.isCancelled
             if stop { return }
             let final = n == 0
             var start = 0
@@ -332,7 +297,7 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
     /// Hands a padded block starting at `startLine` and holding `lineEnds` line ends to a
     /// parse job; false when cancelled.
     private func emit(_ block: consuming [UInt8], startLine: Int, lineEnds: Int) -> Bool {
-        guard let seq = reserveSlot() else { return false }
+        guard let seq = handoff.reserveSlot() else { return false }
         // Handed over in a box so the job holds the only reference and can recycle it.
         let box = BlockBox()
         box.bytes = block
@@ -357,7 +322,7 @@ final class ChunkPipeline<Staged>: @unchecked Sendable {
                     recycle(used)
                 }
             }
-            deliver(.block(parsed, staged), at: seq)
+            handoff.deliver(.block(parsed, staged), at: seq)
         }
         return true
     }

@@ -9,22 +9,16 @@ import Foundation
 final class BlockPipeline<Staged>: @unchecked Sendable {
     private enum Item { case staged(Staged), failure(Error) }
 
+    private let handoff: OrderedHandoff<Item>
     private let cond = NSCondition()
-    private var results: [Int: Item] = [:]
-    private var nextToDeliver = 0
-    private var issued = 0
-    private var producerDone = false
-    private var producerExited = false
-    private var cancelled = false
-    private let maxInFlight: Int
     private var bytes: Int64 = 0
 
     init(path: String, layout: JSONLayout, blockBytes: Int, maxInFlight: Int = 4,
          fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil, stage: @escaping @Sendable (RecordBlock) -> Staged) {
-        self.maxInFlight = max(1, maxInFlight)
+        handoff = OrderedHandoff(maxInFlight: maxInFlight)
         let thread = Thread { [self] in
             produce(path: path, layout: layout, blockBytes: blockBytes, fileBytes: fileBytes, stage: stage)
-            cond.lock(); producerDone = true; producerExited = true; cond.broadcast(); cond.unlock()
+            handoff.producerFinished()
         }
         thread.name = "inlet.json.reader"
         thread.stackSize = 1 << 20
@@ -36,42 +30,18 @@ final class BlockPipeline<Staged>: @unchecked Sendable {
 
     /// The next block's staged result in input order; nil at the end.
     func next() throws -> Staged? {
-        cond.lock()
-        defer { cond.unlock() }
-        while results[nextToDeliver] == nil && !(producerDone && nextToDeliver >= issued) { cond.wait() }
-        guard let item = results.removeValue(forKey: nextToDeliver) else { return nil }
-        nextToDeliver += 1
-        cond.broadcast()
-        switch item {
-        case let .staged(s): return s
-        case let .failure(e):
-            cancelled = true
+        switch handoff.next() {
+        case nil: return nil
+        case let .staged(s)?: return s
+        case let .failure(e)?:
+            handoff.cancel()
             throw e
         }
     }
 
-    func cancel() {
-        cond.lock()
-        cancelled = true
-        cond.broadcast()
-        while !producerExited { cond.wait() }
-        cond.unlock()
-    }
+    func cancel() { handoff.cancel() }
 
     deinit { cancel() }
-
-    private func reserveSlot() -> Int? {
-        cond.lock()
-        defer { cond.unlock() }
-        while !cancelled && issued - nextToDeliver >= maxInFlight { cond.wait() }
-        if cancelled { return nil }
-        issued += 1
-        return issued - 1
-    }
-
-    private func deliver(_ item: Item, at seq: Int) {
-        cond.lock(); results[seq] = item; cond.broadcast(); cond.unlock()
-    }
 
     private func produce(path: String, layout: JSONLayout, blockBytes: Int, fileBytes: ((UnsafeRawBufferPointer) -> Void)?,
                          stage: @escaping @Sendable (RecordBlock) -> Staged) {
@@ -83,9 +53,9 @@ final class BlockPipeline<Staged>: @unchecked Sendable {
                 let block = try splitter.feed(text)
                 cond.lock(); bytes = reader.fileBytesRead; cond.unlock()
                 if !block.records.isEmpty {
-                    guard let seq = reserveSlot() else { return }
+                    guard let seq = handoff.reserveSlot() else { return }
                     let box = Box(block)
-                    DispatchQueue.global().async { [self] in deliver(.staged(stage(box.take())), at: seq) }
+                    DispatchQueue.global().async { [handoff] in handoff.deliver(.staged(stage(box.take())), at: seq) }
                 }
                 if text == nil {
                     try splitter.finish()
@@ -93,7 +63,7 @@ final class BlockPipeline<Staged>: @unchecked Sendable {
                 }
             }
         } catch {
-            if let seq = reserveSlot() { deliver(.failure(error), at: seq) }
+            if let seq = handoff.reserveSlot() { handoff.deliver(.failure(error), at: seq) }
         }
     }
 }
