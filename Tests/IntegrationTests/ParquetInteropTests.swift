@@ -49,42 +49,7 @@ struct ParquetInteropTests {
         }
     }
 
-    static let pythonCanon = #"""
-import json, math, struct, sys
-import pyarrow as pa, pyarrow.parquet as pq
-
-def canon(arr):
-    t = arr.type
-    vals = arr.to_pylist()
-    if pa.types.is_timestamp(t):
-        mult = {"s": 1000000, "ms": 1000, "us": 1}.get(t.unit)
-        ints = arr.cast(pa.int64()).to_pylist()
-        return [None if v is None else str(v * mult if mult else v // 1000) for v in ints]
-    if pa.types.is_date32(t):
-        return [None if v is None else str(v) for v in arr.cast(pa.int32()).to_pylist()]
-    if pa.types.is_decimal(t):
-        out = []
-        for d in vals:
-            if d is None: out.append(None); continue
-            sign, digits, exp = d.as_tuple()
-            n = int("".join(map(str, digits)) or "0") * 10 ** (exp + t.scale)
-            out.append(str(-n if sign else n))
-        return out
-    if pa.types.is_floating(t):
-        fmt = "<f" if t == pa.float32() else "<d"
-        return [None if v is None else ("nan" if math.isnan(v) else struct.pack(fmt, v).hex()) for v in vals]
-    if pa.types.is_boolean(t):
-        return [None if v is None else ("true" if v else "false") for v in vals]
-    if pa.types.is_integer(t):
-        return [None if v is None else str(v) for v in vals]
-    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t) or str(t) == "binary_view":
-        return [None if v is None else v.hex() for v in vals]
-    return vals
-
-def dump(table):
-    return {"types": [str(f.type) for f in table.schema], "names": table.schema.names,
-            "columns": [canon(c.combine_chunks() if c.num_chunks else pa.array([], c.type)) for c in table.columns]}
-"""#
+    static let pythonCanon = TestEnvironment.arrowCanonScript
 
     static func makeBatch(nullable: Bool, rows: Int, seed: UInt64) throws -> RecordBatch {
         var rng = SeededRandom(seed: seed)

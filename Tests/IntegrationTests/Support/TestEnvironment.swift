@@ -103,6 +103,13 @@ extension TestEnvironment {
     }
 
     static func example(_ name: String) -> String { packageRoot.appendingPathComponent("Examples/\(name)").path }
+
+    /// `Support/arrow_canon.py`: Arrow data as canonical JSON, for the interop tests' scripts.
+    static let arrowCanonScript: String = {
+        let path = packageRoot.appendingPathComponent("Tests/IntegrationTests/Support/arrow_canon.py")
+        // swiftlint:disable:next force_try
+        return try! String(contentsOf: path, encoding: .utf8)
+    }()
 }
 
 /// Runs the `inlet` binary (no colour); never throws on a non-zero exit.
