@@ -32,6 +32,7 @@ import Testing
     @Test(arguments: [
         ("truncated.jsonl", "{\"id\": 1}\n{\"id\": 2, \"name\": ", [String](), "truncated.jsonl:2:", "record 2: "),
         ("scalar.jsonl", "{\"id\": 1}\n[1, 2]\n", [], "scalar.jsonl:2:", "record 2: a record must be an object"),
+        ("array.json", "[{\"id\": 1},\n 5]", [], "array.json:2:", "record 2: a record must be an object"),
         ("unclosed.json", "[\n{\"id\": 1},\n{\"id\": 2}\n", [], "unclosed.json:", "the records' array is not closed"),
         ("wrapped.json", "{\"data\": {\"items\": {\"id\": 1}}}", ["--records", "data.items"], "wrapped.json:", "'data.items' holds an object, not an array of records"),
         ("deep.jsonl", "{\"a\": " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}\n", [], "deep.jsonl:1:", "nested more than 512 levels deep"),

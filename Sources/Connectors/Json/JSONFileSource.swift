@@ -37,6 +37,8 @@ public final class JSONFileSource: Source {
         }
         events.phaseEnded("scan")
         events.detail("\(name): \(reader.layout) of \(reader.recordsRead) records")
+        // `-v` names the value and record that widened a field (as `preview` does).
+        for c in decision.columns where c.fallbackValue != nil { events.detail("field '\(c.name)' is \(c.type): \(c.reason)") }
         let hash = digest.bytes == size ? digest.hex : try FileDigest.sha256(path: path).hex
         return Pass(reader: reader, decision: decision, size: size, sha256: hash, events: events)
     }
