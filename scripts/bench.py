@@ -2,7 +2,7 @@
 """Runs Inlet and its peers side by side and reports ratios (see scripts/bench).
 
 Each measurement is a whole process, timed by wall clock, with its own peak RSS from
-wait4(2). Inputs come from ../shared/bench/gen_csv.py (or $INLET_BENCH_GEN), so every
+wait4(2). Inputs come from scripts/gen/gen_{csv,json}.py (or $INLET_BENCH_GEN[_JSON]), so every
 tool sees the same bytes. Results: a table on stdout and bench-out/results.json.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, time
@@ -12,8 +12,9 @@ OUT = os.path.join(ROOT, "bench-out")
 INLET = os.path.join(ROOT, ".build/release/inlet")
 BENCH = os.path.join(ROOT, ".build/release/inlet-bench")
 PY = sys.executable
-GEN = os.environ.get("INLET_BENCH_GEN", os.path.join(ROOT, "..", "shared", "bench", "gen_csv.py"))
-GEN_JSON = os.environ.get("INLET_BENCH_GEN_JSON", os.path.join(ROOT, "..", "shared", "bench", "gen_json.py"))
+# The team's deterministic generators (from ../shared/bench), kept here so a clone can bench.
+GEN = os.environ.get("INLET_BENCH_GEN", os.path.join(ROOT, "scripts", "gen", "gen_csv.py"))
+GEN_JSON = os.environ.get("INLET_BENCH_GEN_JSON", os.path.join(ROOT, "scripts", "gen", "gen_json.py"))
 
 PEERS = {
     "pandas": "import sys, pandas as pd; pd.read_csv(sys.argv[1]).to_parquet(sys.argv[2])",
