@@ -186,18 +186,7 @@ extension DomoClient {
 
     /// `Retry-After` as seconds or an HTTP date, clamped to `maxRetryAfter`.
     func retryAfter(_ response: HTTPClientResponse) -> Double? {
-        guard let raw = response.headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        var seconds: Double?
-        if let n = Double(raw), n >= 0 {
-            seconds = n
-        } else {
-            let format = DateFormatter()
-            format.locale = Locale(identifier: "en_US_POSIX")
-            format.timeZone = TimeZone(identifier: "GMT")
-            format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-            if let date = format.date(from: raw) { seconds = max(0, date.timeIntervalSinceNow) }
-        }
-        return seconds.map { min($0, options.maxRetryAfter) }
+        response.headers.first(name: "retry-after").flatMap { retryAfterSeconds($0) }.map { min($0, options.maxRetryAfter) }
     }
 
     func errorDetail(_ response: HTTPClientResponse) async -> String {

@@ -12,7 +12,7 @@ public final class DomoClient: Sendable {
     public let options: DomoClientOptions
     let http: HTTPClient
     let tokens: DomoTokenStore
-    let redactor: DomoRedactor
+    let redactor: SecretRedactor
     let stats = DomoStatisticsBox()
 
     /// Reads `DOMO_CLIENT_ID`, `DOMO_CLIENT_SECRET` and `DOMO_API_HOST` from `environment`.
@@ -20,7 +20,7 @@ public final class DomoClient: Sendable {
         self.credentials = try DomoCredentials(environment: environment)
         self.options = options
         self.tokens = DomoTokenStore(renewalMargin: options.tokenRenewalMargin)
-        self.redactor = DomoRedactor(credentials: credentials)
+        self.redactor = SecretRedactor(credentials: credentials)
         var config = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .milliseconds(Int64(options.connectTimeout * 1000)),

@@ -40,3 +40,11 @@ public struct DomoCredentials: Sendable, CustomStringConvertible {
 
     public var description: String { "DOMO client \(clientIdPrefix)… at \(host)" }
 }
+
+extension SecretRedactor {
+    /// DOMO's secrets: the client secret and the Basic credential built from it.
+    convenience init(credentials: DomoCredentials) {
+        let basic = String(credentials.basicAuthorization.dropFirst("Basic ".count))
+        self.init(secrets: [credentials.clientSecret, basic])
+    }
+}

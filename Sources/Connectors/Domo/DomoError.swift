@@ -2,7 +2,7 @@
 ///
 /// No case ever carries the client secret or an access token: the client id appears only as
 /// its first four characters, and every text taken from a server body or a transport error is
-/// passed through `DomoRedactor` before it lands here.
+/// passed through `SecretRedactor` before it lands here.
 public enum DomoError: Error, CustomStringConvertible, Sendable {
     /// The YAML config is malformed or breaks a rule; `line` is 1-based.
     case invalidConfig(file: String, line: Int?, entry: String?, message: String)
