@@ -109,3 +109,37 @@ public struct SourceEvents: Sendable {
 
     public static let none = SourceEvents()
 }
+
+/// What kind of failure an error is, for its exit code: a source's own error types say it
+/// themselves, so a new connector needs no change to the classification in `Pipelines`.
+public enum ErrorClass: Sendable {
+    /// Options or config (exit 2).
+    case usage
+    /// The input's data (exit 3).
+    case badData
+    /// A remote service (exit 4).
+    case remote
+}
+
+public protocol ClassifiedError: Error {
+    var errorClass: ErrorClass { get }
+}
+
+/// A pass with nothing to load (an API run that found no new records): the job publishes
+/// nothing, and the dataset and its state stay as they were.
+public final class NothingToLoad: SourcePass {
+    /// For a person: why, e.g. "no new records since 2024-05-01T00:00:00Z".
+    public let reason: String
+    public let report: SourceReport
+    private let source: SourceIdentity
+
+    public init(reason: String, source: SourceIdentity, report: SourceReport = .init()) {
+        self.reason = reason
+        self.source = source
+        self.report = report
+    }
+
+    public var schema: Schema { Schema([]) }
+    public func next() throws -> RecordBatch? { nil }
+    public func identity() async throws -> SourceIdentity { source }
+}

@@ -35,7 +35,7 @@ struct LoadOutcome: Encodable {
     /// The JSON's fields (`Console.emitJSON` writes them in snake_case).
     enum CodingKeys: String, CodingKey {
         case datasetId, file, inputBytes, seconds, dryRun, rows, files
-        case partitions, staleDeleted, columns, warnings, badRowsSkipped, badRowsRejected, store, state
+        case partitions, staleDeleted, columns, warnings, badRowsSkipped, badRowsRejected, store, state, unchanged
     }
 
     func encode(to encoder: Encoder) throws {
@@ -55,12 +55,17 @@ struct LoadOutcome: Encodable {
         try c.encode(outcome.report.badRowsRejected, forKey: .badRowsRejected)
         try c.encode(store, forKey: .store)
         try c.encodeIfPresent(outcome.stateAfter, forKey: .state)
+        try c.encodeIfPresent(outcome.unchanged, forKey: .unchanged)
     }
 
     func print(_ console: Console) throws {
         if console.json { return try console.emitJSON(self) }
         if let plan = outcome.plan {
             for line in plan.lines { console.out(line) }
+            return console.out("store: \(store)")
+        }
+        if let unchanged = outcome.unchanged {
+            console.out("\(outcome.dataset): \(unchanged); nothing published")
             return console.out("store: \(store)")
         }
         guard let result else { return }

@@ -61,7 +61,7 @@ extension Preview {
         let scan = Progress(label: "scan", totalBytes: size, console: console)
         let (reader, decision) = try await runBlocking { () -> (JSONReader, JSONDecision) in
             let reader = try JSONReader(path: file, options: options)
-            let decision = try reader.infer { bytes, records in scan.update(bytes: bytes, rows: Int64(records)) }
+            let decision = try reader.infer(progress: { bytes, records in scan.update(bytes: bytes, rows: Int64(records)) })
             return (reader, decision)
         }
         scan.finish()

@@ -76,6 +76,7 @@ struct Run: AsyncParsableCommand {
                 if let failure = result.failure { console.error("\(result.name): \(failure.message)") }
                 for w in result.outcome?.report.warnings ?? [] { console.warning("\(result.name): \(w)") }
                 for line in result.outcome?.plan?.lines ?? [] { console.status(line) }
+                if let unchanged = result.outcome?.unchanged { console.status("\(result.name): \(unchanged); nothing published") }
             }
             let results = await runner.run(chosen)
             await StoreResolver.close(runner.store)

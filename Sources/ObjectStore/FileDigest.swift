@@ -41,3 +41,14 @@ public enum FileDigest {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension FileDigest {
+    /// The first 16 bytes of SHA-256 of `bytes`: an identity for a short value (a record's key)
+    /// that is the same in every run and on every machine.
+    public static func fingerprint(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        let digest = Array(SHA256.hash(data: bytes))
+        var a: UInt64 = 0, b: UInt64 = 0
+        for k in 0 ..< 8 { a = a << 8 | UInt64(digest[k]); b = b << 8 | UInt64(digest[8 + k]) }
+        return (a, b)
+    }
+}

@@ -20,6 +20,12 @@ public enum FailureKind: String, Sendable, Codable {
     /// file, line, column, dataset or key).
     public static func of(_ error: Error) -> FailureKind {
         switch error {
+        case let e as ClassifiedError:
+            switch e.errorClass {
+            case .usage: return .usage
+            case .badData: return .badData
+            case .remote: return .remote
+            }
         case is CSVError, is ConversionError, is CursorUsageError, is JSONError: return .badData
         case is SourceError, is TransformError, is S3ConfigError, is ConfigError, is ShardError,
              is InvalidSetting: return .usage

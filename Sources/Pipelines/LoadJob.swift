@@ -50,6 +50,11 @@ public struct LoadJob {
                                   stateBefore: state)
             }
             var pass = try await source.open(state: state, events: events.source)
+            if let nothing = pass as? NothingToLoad {
+                return JobOutcome(dataset: dataset, source: source.name, identity: try await nothing.identity(), report: nothing.report,
+                                  seconds: Date().timeIntervalSince(started), passes: 1, stateBefore: state, stateAfter: state,
+                                  unchanged: nothing.reason)
+            }
             var passes = 1
             let result: LoadResult
             do {
@@ -118,12 +123,14 @@ public struct JobOutcome: Sendable {
     /// The dataset's state before the load, and the state the load published with its data.
     public var stateBefore: JSONValue?
     public var stateAfter: JSONValue?
+    /// Set when the source had nothing to load: why. Nothing was published.
+    public var unchanged: String?
 
     public init(dataset: DatasetID, source: String, identity: SourceIdentity? = nil, result: LoadResult? = nil,
                 plan: SourcePlan? = nil, report: SourceReport = .init(), seconds: Double, passes: Int = 0,
-                stateBefore: JSONValue? = nil, stateAfter: JSONValue? = nil) {
+                stateBefore: JSONValue? = nil, stateAfter: JSONValue? = nil, unchanged: String? = nil) {
         self.dataset = dataset; self.source = source; self.identity = identity; self.result = result; self.plan = plan
         self.report = report; self.seconds = seconds; self.passes = passes
-        self.stateBefore = stateBefore; self.stateAfter = stateAfter
+        self.stateBefore = stateBefore; self.stateAfter = stateAfter; self.unchanged = unchanged
     }
 }

@@ -33,6 +33,9 @@ public struct LoadSettings: Sendable, Equatable {
         }
         o.partitionTimeZone = tz
         if let mode {
+            if mode == "merge" {
+                throw InvalidSetting(setting: "mode", message: "'merge' is not available yet (it comes with Delta tables); use append: rows updated at the source then load again beside their old version")
+            }
             guard let m = WriteMode(rawValue: mode) else {
                 throw InvalidSetting(setting: "mode", message: "must be one of \(WriteMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(mode)'")
             }

@@ -29,40 +29,96 @@ public struct PipelineRunner: Sendable {
         self.environment = environment
     }
 
-    /// One result per pipeline, in the order given.
+    /// One result per pipeline, in the order given; an API pipeline's children follow it.
     public func run(_ specs: [PipelineSpec]) async -> [PipelineResult] {
-        var results = [PipelineResult?](repeating: nil, count: specs.count)
-        await withTaskGroup(of: (Int, PipelineResult).self) { group in
+        var results = [[PipelineResult]?](repeating: nil, count: specs.count)
+        await withTaskGroup(of: (Int, [PipelineResult]).self) { group in
             var next = 0
             func launch() {
                 let i = next
                 next += 1
-                group.addTask { (i, await run(specs[i])) }
+                group.addTask { (i, await runFamily(specs[i], report: finished)) }
             }
             while next < min(max(1, concurrency), specs.count) { launch() }
-            while let (i, result) = await group.next() {
-                results[i] = result
-                finished(result)
+            while let (i, family) = await group.next() {
+                results[i] = family
                 if next < specs.count { launch() }
             }
         }
-        return results.compactMap { $0 }
+        return results.compactMap { $0 }.flatMap { $0 }
     }
 
+    /// One pipeline's result.
     public func run(_ spec: PipelineSpec) async -> PipelineResult {
+        await runFamily(spec, report: { _ in }).first!
+    }
+
+    /// A pipeline, then (for an API with children) each child dataset once the parent's load
+    /// has published: their records are fetched per parent record that load kept.
+    func runFamily(_ spec: PipelineSpec, report: @Sendable (PipelineResult) -> Void) async -> [PipelineResult] {
+        guard case let .api(api) = spec.source, !api.children.isEmpty else {
+            let r = await runJob(name: spec.name, dataset: spec.datasetId, spec: spec, load: spec.load, transforms: spec.transforms) { try makeSource(spec) }
+            report(r)
+            return [r]
+        }
+        let client = ApiClient(spec: api)
+        var results: [PipelineResult] = []
+        do {
+            let parents = try ParentRecords(label: spec.name)
+            defer { parents.remove() }
+            let parent = await runJob(name: spec.name, dataset: spec.datasetId, spec: spec, load: spec.load, transforms: spec.transforms) {
+                (ApiSource(spec: api, label: spec.name, client: client, parents: parents), nil)
+            }
+            report(parent)
+            results.append(parent)
+            for child in api.children {
+                let name = "\(spec.name)/\(child.datasetId)"
+                let dataset = try DatasetID(child.datasetId)
+                guard parent.failure == nil else {
+                    var r = PipelineResult(name: name, dataset: dataset.rawValue)
+                    r.failure = PipelineFailure(kind: parent.failure!.kind, message: "not run: its parent '\(spec.name)' failed")
+                    report(r)
+                    results.append(r)
+                    continue
+                }
+                // Children of an incremental parent add to their dataset; otherwise each run replaces it.
+                var load = spec.load
+                load.partitionColumn = nil
+                load.mode = api.resource.incremental != nil ? "append" : "replace"
+                let r = await runJob(name: name, dataset: dataset, spec: spec, load: load, transforms: []) {
+                    (ApiChildSource(spec: api, child: child, label: name.replacingOccurrences(of: "/", with: "-"), client: client, parents: parents), nil)
+                }
+                report(r)
+                results.append(r)
+            }
+        } catch {
+            var r = PipelineResult(name: spec.name, dataset: spec.datasetId.rawValue)
+            r.failure = PipelineFailure(kind: FailureKind.of(error), message: failureMessage(error))
+            report(r)
+            results.append(r)
+        }
+        await client.shutdown()
+        return results
+    }
+
+    private func runJob(name: String, dataset: DatasetID, spec: PipelineSpec, load: LoadSettings, transforms: [any BatchTransform],
+                        source make: () throws -> (any Source, (@Sendable () async -> Void)?)) async -> PipelineResult {
         let started = Date()
-        var result = PipelineResult(name: spec.name, dataset: spec.datasetId.rawValue)
+        var result = PipelineResult(name: name, dataset: dataset.rawValue)
         var shutdown: (@Sendable () async -> Void)?
         do {
-            let (source, close) = try makeSource(spec)
+            let (source, close) = try make()
             shutdown = close
-            var options = try spec.load.loadOptions()
+            var options = try load.loadOptions()
             options.dryRun = dryRun
             options.lease = lease
             options.inletVersion = InletVersion.number
-            var parquet = try spec.load.parquetOptions(createdBy: createdBy)
-            if case .domo = spec.source { parquet.keyValueMetadata["inlet.source"] = source.name }
-            let job = LoadJob(dataset: spec.datasetId, source: source, transforms: spec.transforms, options: options,
+            var parquet = try load.parquetOptions(createdBy: createdBy)
+            switch spec.source {
+            case .domo, .api: parquet.keyValueMetadata["inlet.source"] = source.name
+            default: break
+            }
+            let job = LoadJob(dataset: dataset, source: source, transforms: transforms, options: options,
                               parquet: parquet, fullRefresh: fullRefresh)
             result.outcome = try await job.run(store: store, events: events(spec))
             result.status = dryRun ? .dryRun : .ok
@@ -93,6 +149,9 @@ public struct PipelineRunner: Sendable {
             let source = DomoSource(client: client, datasetId: d.datasetId, label: spec.name, overrides: d.schema,
                                     timezone: d.timezone, decimals: d.decimals)
             return (source, { try? await client.shutdown() })
+        case let .api(api):
+            let client = ApiClient(spec: api)
+            return (ApiSource(spec: api, label: spec.name, client: client), { await client.shutdown() })
         }
     }
 
@@ -120,7 +179,7 @@ public struct PipelineResult: Sendable {
     }
 
     public var rowsRead: Int64? { outcome?.result?.rowsRead ?? outcome?.plan?.rows }
-    public var rowsWritten: Int64? { outcome?.result?.rowsWritten }
+    public var rowsWritten: Int64? { outcome?.result?.rowsWritten ?? (outcome?.unchanged != nil ? 0 : nil) }
     public var partitions: Int { outcome?.result?.partitionsWritten.count ?? 0 }
 }
 

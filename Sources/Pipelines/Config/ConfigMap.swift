@@ -145,6 +145,54 @@ struct ConfigMap {
         return try ConfigMap(value, file: file, context: ctx, known: known, interpolation: interpolation, what: "'\(key)'")
     }
 
+    func double(_ key: String) throws -> Double? {
+        guard let (_, value) = entries[key] else { return nil }
+        guard case .scalar = value, let text = try string(key), let n = Double(text), n.isFinite else {
+            throw fail(key, "'\(key)' must be a number")
+        }
+        return n
+    }
+
+    /// A list of mappings (`children`), each read with its own known keys.
+    func maps(_ key: String, known: [String]) throws -> [ConfigMap]? {
+        guard let (_, value) = entries[key] else { return nil }
+        guard case let .sequence(items) = value else { throw fail(key, "'\(key)' must be a list of mappings") }
+        return try items.enumerated().map { i, item in
+            try ConfigMap(item, file: file, context: [context, "\(key)[\(i)]"].compactMap { $0 }.joined(separator: ", "),
+                          known: known, interpolation: interpolation, what: "each of '\(key)'")
+        }
+    }
+
+    /// Any YAML value as JSON (`json_body`), texts expanded; numbers and booleans stay typed.
+    func json(_ key: String) throws -> JSONValue? {
+        guard let (_, value) = entries[key] else { return nil }
+        return try json(value, key: key)
+    }
+
+    private func json(_ node: Node, key: String) throws -> JSONValue {
+        switch node {
+        case let .scalar(s):
+            if node.isYAMLNull { return .null }
+            if s.style == .plain {
+                if let b = node.bool { return .bool(b) }
+                if let i = Int64(s.string) { return .int(i) }
+                if let d = Double(s.string), d.isFinite { return .double(d) }
+            }
+            return .string(try expand(s.string, key: key))
+        case let .sequence(items):
+            return .array(try items.map { try json($0, key: key) })
+        case let .mapping(map):
+            var out: [String: JSONValue] = [:]
+            for (k, v) in map {
+                guard case let .scalar(ks) = k else { throw fail(key, "'\(key)' keys must be plain text") }
+                out[ks.string] = try json(v, key: key)
+            }
+            return .object(out)
+        default:
+            throw fail(key, "'\(key)' holds a YAML value JSON cannot")
+        }
+    }
+
     private func expand(_ text: String, key: String) throws -> String {
         switch interpolation.expand(text) {
         case let .success(s): return s

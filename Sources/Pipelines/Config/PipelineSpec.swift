@@ -12,6 +12,7 @@ public struct PipelineSpec: Sendable {
         case json
         case cursorUsage = "cursor-usage"
         case domo
+        case api
     }
 
     /// Where the rows come from, per kind.
@@ -21,6 +22,7 @@ public struct PipelineSpec: Sendable {
         /// `path`, or the newest export in `dir`.
         case cursorUsage(path: String?, dir: String)
         case domo(DomoSpec)
+        case api(ApiSpec)
     }
 
     public struct DomoSpec: Sendable {
@@ -65,8 +67,8 @@ public struct PipelineSpec: Sendable {
     }
 
     static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
-                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo"]
-    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo"]
+                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api"]
+    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api"]
     static let csvKeys = ["path", "delimiter", "quote", "header", "no_header", "skip_rows", "encoding", "encoding_errors", "bad_rows",
                           "rejects", "null_values", "decimals", "date_order", "compact_dates", "schema"]
     static let jsonKeys = ["path", "records", "flatten", "schema", "allow_nan", "decimals", "date_order", "bad_rows", "rejects"]
@@ -109,6 +111,7 @@ public struct PipelineSpec: Sendable {
         case .json: source = try jsonSource(map)
         case .cursorUsage: source = try cursorUsageSource(map)
         case .domo: source = try domoSource(map)
+        case .api: source = .api(try apiSource(map))
         }
         return PipelineSpec(name: name, kind: kind, datasetId: datasetId, enabled: try map.bool("enabled") ?? true, load: load,
                             keepWhere: try keepWhere(map), rename: try map.stringPairs("rename") ?? [], source: source, line: map.line)
@@ -182,7 +185,7 @@ public struct PipelineSpec: Sendable {
     }
 
     /// `schema: {zip: string}` or `schema: "zip=string,amount=decimal(12,2)"`.
-    private static func schema(_ map: ConfigMap) throws -> [String: DataType] {
+    static func schema(_ map: ConfigMap) throws -> [String: DataType] {
         if case .mapping = map.node("schema"), let pairs = try map.stringPairs("schema") {
             var out: [String: DataType] = [:]
             for (column, text) in pairs {

@@ -1,0 +1,195 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A page as received: status, headers, the whole (decompressed) body.
+struct ApiResponse: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: [UInt8]
+}
+
+/// Counts of what a pipeline's client did, for reports, tests and the benchmark.
+public struct ApiClientStatistics: Sendable, Equatable {
+    public var requests = 0
+    public var retries = 0
+    public var bodyBytes: Int64 = 0
+    public var tokenRequests = 0
+}
+
+/// Sends an API pipeline's requests: keep-alive connections, TLS, redirects and gzip/deflate
+/// bodies (AsyncHTTPClient); the auth; the client-side pace; retries of 429, 5xx and dropped
+/// connections with capped exponential backoff and jitter, honouring `Retry-After` and
+/// `X-RateLimit-Remaining`/`-Reset`; one token renewal on a 401 under OAuth2.
+final class ApiHTTPClient: Sendable {
+    let spec: ApiSpec
+    let redactor: SecretRedactor
+    private let http: HTTPClient
+    private let pacer: RequestPacer
+    private let tokens: OAuth2TokenStore?
+    private let counts = Counts()
+
+    /// A page larger than this is an error, not an out-of-memory.
+    static let maxBodyBytes = 512 << 20
+
+    init(spec: ApiSpec) {
+        self.spec = spec
+        redactor = SecretRedactor(secrets: spec.auth.secrets)
+        pacer = RequestPacer(requestsPerSecond: spec.requestsPerSecond)
+        if case let .oauth2(o) = spec.auth { tokens = OAuth2TokenStore(credentials: o, redactor: redactor) } else { tokens = nil }
+        var config = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 5, allowCycles: false),
+            timeout: .init(connect: .seconds(Int64(max(1, spec.timeoutSeconds))),
+                           read: .milliseconds(Int64(spec.timeoutSeconds * 1000))),
+            decompression: .enabled(limit: .none))
+        config.connectionPool.idleTimeout = .seconds(60)
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+    }
+
+    deinit { _ = http.shutdown() }
+
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    var statistics: ApiClientStatistics {
+        get async {
+            var s = counts.snapshot
+            s.tokenRequests = await tokens?.fetched ?? 0
+            return s
+        }
+    }
+
+    /// `GET https://…` as it may be shown: a query-string key and every known secret blanked.
+    func shown(_ request: ApiRequest) -> String {
+        var url = request.url
+        if let name = spec.auth.queryKeyName, URLQuery.value(name, in: url) != nil { url = URLQuery.setting(name, to: "***", in: url) }
+        return redactor.redact("\(request.method) \(url)")
+    }
+
+    /// Sends `request` until it succeeds, fails for good, or runs out of attempts.
+    func send(_ request: ApiRequest) async throws -> ApiResponse {
+        var attempt = 1
+        var renewed = false
+        while true {
+            let delay: Double
+            let failure: ApiError
+            do {
+                try await pacer.wait()
+                let token = try await tokens?.current(http: http, timeout: spec.timeoutSeconds)
+                counts.add { $0.requests += 1 }
+                let response = try await http.execute(prepare(request, token: token), timeout: .milliseconds(Int64(spec.timeoutSeconds * 1000)))
+                let status = Int(response.status.code)
+                await noteRateLimit(response.headers)
+                switch status {
+                case 200 ..< 300:
+                    let body = try await response.body.collect(upTo: Self.maxBodyBytes)
+                    counts.add { $0.bodyBytes += Int64(body.readableBytes) }
+                    return ApiResponse(status: status, headers: response.headers, body: Array(body.readableBytesView))
+                case 401 where token != nil && !renewed:
+                    _ = try? await response.body.collect(upTo: 1 << 16)
+                    renewed = true
+                    await tokens?.invalidate(token!)
+                    continue
+                case 429, 500 ... 599:
+                    let body = await Self.prefix(of: response.body)
+                    failure = .httpStatus(request: shown(request), status: status, attempts: attempt, body: Self.bodyPrefix(body, redactor))
+                    delay = response.headers.first(name: "retry-after").flatMap { retryAfterSeconds($0) } ?? backoff(attempt)
+                default:
+                    let body = await Self.prefix(of: response.body)
+                    throw ApiError.httpStatus(request: shown(request), status: status, attempts: attempt, body: Self.bodyPrefix(body, redactor))
+                }
+            } catch let e as ApiError {
+                throw e
+            } catch let e as NIOTooManyBytesError {
+                throw ApiError.invalidBody(request: shown(request), detail: "the body is larger than \(Self.maxBodyBytes >> 20) MiB (\(e))")
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if let h = error as? HTTPClientError, h == .cancelled { throw CancellationError() }
+                failure = .network(request: shown(request), attempts: attempt, detail: redactor.redact(Self.describe(error)))
+                delay = backoff(attempt)
+            }
+            guard attempt <= spec.maxRetries else { throw failure }
+            attempt += 1
+            counts.add { $0.retries += 1 }
+            try await Task.sleep(nanoseconds: UInt64(min(delay, 3600) * 1e9))
+        }
+    }
+
+    private func prepare(_ request: ApiRequest, token: String?) -> HTTPClientRequest {
+        var url = request.url
+        if case let .apiKey(name, value, true) = spec.auth { url = URLQuery.setting(name, to: value, in: url) }
+        var r = HTTPClientRequest(url: url)
+        r.method = HTTPMethod(rawValue: request.method)
+        r.headers.add(name: "Accept", value: "application/json")
+        r.headers.add(name: "User-Agent", value: "inlet")
+        for (name, value) in spec.headers { r.headers.replaceOrAdd(name: name, value: value) }
+        switch spec.auth {
+        case .none, .apiKey(_, _, true): break
+        case let .bearer(t): r.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(t)")
+        case let .apiKey(name, value, false): r.headers.replaceOrAdd(name: name, value: value)
+        case let .basic(user, password): r.headers.replaceOrAdd(name: "Authorization", value: "Basic \(ApiAuth.basicCredential(user, password))")
+        case .oauth2: if let token { r.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
+        }
+        if let body = request.body {
+            r.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            r.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return r
+    }
+
+    /// `X-RateLimit-Remaining: 0` holds every request until `X-RateLimit-Reset` (epoch seconds,
+    /// or seconds from now when small).
+    private func noteRateLimit(_ headers: HTTPHeaders) async {
+        guard let remaining = headers.first(name: "x-ratelimit-remaining").flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              remaining <= 0, let reset = headers.first(name: "x-ratelimit-reset").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+        else { return }
+        let until = reset > 1_000_000_000 ? Date(timeIntervalSince1970: reset) : Date().addingTimeInterval(reset)
+        await pacer.pause(until: min(until, Date().addingTimeInterval(3600)))
+    }
+
+    /// Capped exponential backoff with jitter: between half and all of initial × 2^(attempt-1).
+    private func backoff(_ attempt: Int) -> Double {
+        let full = min(spec.maxBackoffSeconds, spec.initialBackoffSeconds * pow(2, Double(attempt - 1)))
+        return full * Double.random(in: 0.5 ... 1)
+    }
+
+    private static func prefix(of body: HTTPClientResponse.Body) async -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in body {
+                bytes += buffer.readableBytesView.prefix(4096 - bytes.count)
+                if bytes.count >= 4096 { break }
+            }
+        } catch {}
+        return bytes
+    }
+
+    /// The first 200 bytes of an error body on one line, secrets blanked.
+    static func bodyPrefix(_ bytes: [UInt8], _ redactor: SecretRedactor) -> String {
+        var text = String(decoding: bytes.prefix(200), as: UTF8.self)
+        text = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return redactor.redact(text) + (bytes.count > 200 ? "…" : "")
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let h = error as? HTTPClientError {
+            switch h {
+            case .remoteConnectionClosed: return "the server closed the connection before the response was complete"
+            case .readTimeout: return "no data within the timeout"
+            case .connectTimeout: return "could not connect within the timeout"
+            default: return "\(h)"
+            }
+        }
+        return "\(error)"
+    }
+
+    private final class Counts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = ApiClientStatistics()
+        func add(_ change: (inout ApiClientStatistics) -> Void) { lock.lock(); change(&value); lock.unlock() }
+        var snapshot: ApiClientStatistics { lock.lock(); defer { lock.unlock() }; return value }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Runs `api_emulator.py` (stdlib only) on 127.0.0.1 for one test: paginated resources, each
+/// auth type, faults (429, 5xx bursts, bodies cut short), child resources (see the script).
+public final class ApiEmulator {
+    private let server: ScriptServer
+    public var host: String { server.host }
+    public var port: Int { server.port }
+
+    public init(_ config: [String: Any]) throws {
+        server = try ScriptServer(script: "api_emulator.py", config: config, label: "api")
+    }
+
+    public func stop() { server.stop() }
+
+    /// Every request line: "GET /path?query auth=…".
+    public var requests: [String] { server.logLines.filter { $0.hasPrefix("GET ") || $0.hasPrefix("POST ") }.map(String.init) }
+
+    /// Requests to `path` (the query ignored).
+    public func count(_ path: String) -> Int {
+        requests.filter { line in
+            let target = line.split(separator: " ")[1]
+            return target.split(separator: "?", maxSplits: 1)[0] == path
+        }.count
+    }
+
+    public var issuedTokens: [String] {
+        server.logLines.filter { $0.hasPrefix("ISSUED ") }.map { String($0.dropFirst("ISSUED ".count)) }
+    }
+
+    /// Inserts `record` into `path`'s records at `at` (the end when nil).
+    public func insert(_ record: [String: Any], into path: String, at: Int? = nil) throws {
+        var body: [String: Any] = ["path": path, "record": record]
+        if let at { body["at"] = at }
+        try control("insert", body)
+    }
+
+    public func update(_ path: String, id: Any, set: [String: Any]) throws {
+        try control("update", ["path": path, "id": id, "set": set])
+    }
+
+    private func control(_ action: String, _ body: [String: Any]) throws {
+        var request = URLRequest(url: URL(string: "\(host)/_control/\(action)")!)
+        request.httpMethod = "POST"
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: Error?
+        URLSession.shared.dataTask(with: request) { _, response, error in
+            if let error { failure = error } else if (response as? HTTPURLResponse)?.statusCode != 200 { failure = EmulatorFailure("control \(action) failed") }
+            done.signal()
+        }.resume()
+        done.wait()
+        if let failure { throw failure }
+    }
+}
