@@ -75,10 +75,12 @@ import Testing
         #expect(try await holder()?.runId == "run-d", "release never deletes another holder's lease")
     }
 
+    // TTLs of 1.5 s, not less: on a loaded 2-core machine a thread can wait hundreds of
+    // milliseconds for a core, and a shorter lease then expires between two renewals.
     @Test func renewalsKeepAShortLeaseAlive() async throws {
-        let lease = try await acquire("run-a", ttl: .milliseconds(600))
+        let lease = try await acquire("run-a", ttl: .milliseconds(1500))
         let before = try #require(try await holder())
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .milliseconds(3500))
         let after = try #require(try await holder())
         #expect(after.runId == "run-a" && after.renewal > before.renewal && after.expiresAt > Date())
         try await lease.confirm()
@@ -92,11 +94,11 @@ import Testing
     /// Loads keep every thread of the cooperative pool busy converting; renewals run on a
     /// thread of their own, so a lease outlives its TTL under that load.
     @Test func renewalsRunWhileThePoolIsBusy() async throws {
-        let lease = try await acquire("run-a", ttl: .milliseconds(600))
+        let lease = try await acquire("run-a", ttl: .milliseconds(1500))
         let before = try #require(try await holder())
         let busy = ProcessInfo.processInfo.activeProcessorCount + 2
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0 ..< busy { group.addTask { usleep(1_800_000) } }   // blocks its pool thread
+            for _ in 0 ..< busy { group.addTask { usleep(4_000_000) } }   // blocks its pool thread
         }
         let after = try #require(try await holder())
         #expect(after.renewal >= before.renewal + 3, "renewals starved: \(after.renewal) after \(before.renewal)")
