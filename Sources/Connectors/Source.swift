@@ -143,3 +143,11 @@ public final class NothingToLoad: SourcePass {
     public func next() throws -> RecordBatch? { nil }
     public func identity() async throws -> SourceIdentity { source }
 }
+
+/// A source whose types can follow the dataset it adds to (an incremental API run appending):
+/// each stored column is read as its stored type, so a run whose records happen to lack a
+/// field, or hold only nulls in it, still matches the dataset. The load job calls `follow`
+/// before `open` when it appends to a dataset that has a schema.
+public protocol SchemaFollowing: Source {
+    func follow(_ stored: Schema)
+}

@@ -24,6 +24,9 @@ public struct InferenceOptions: Sendable {
     public var nullValues: [String] = []
     /// Column name → type; wins over inference.
     public var schemaOverrides: [String: DataType] = [:]
+    /// Column name → the type a dataset already stores (a run appending to it): used for the
+    /// columns the input has, ignored for the ones it lacks (those become nulls on append).
+    public var storedTypes: [String: DataType] = [:]
 
     public init() {}
 }

@@ -65,9 +65,10 @@ struct Decider {
         for (key, child) in zip(root.keys, root.children) {
             let name = String(decoding: key, as: UTF8.self)
             let (type, plan): (DataType, ValuePlan)
-            if let declared = options.schemaOverrides[name] {
+            if let declared = options.schemaOverrides[name] ?? options.storedTypes[name] {
                 (type, plan) = (declared, Self.plan(declared: declared))
-                columns.append(ColumnReport(name: name, type: declared.name, nullCount: child.nulls, format: nil, reason: "schema override"))
+                let reason = options.schemaOverrides[name] != nil ? "schema override" : "the dataset's stored type"
+                columns.append(ColumnReport(name: name, type: declared.name, nullCount: child.nulls, format: nil, reason: reason))
             } else {
                 (type, plan) = decide(child, path: name)
             }

@@ -44,7 +44,14 @@ public struct LoadJob {
         return try await lake.withLease(dataset, options: options.lease, dryRun: options.dryRun) { lease in
             options.heldLease = lease
             // Read under the lease: no other load can publish a newer state meanwhile.
-            let state = fullRefresh ? nil : try await lake.manifest(dataset)?.state
+            let manifest = try await lake.manifest(dataset)
+            let state = fullRefresh ? nil : manifest?.state
+            let stored = options.effectiveMode == .append ? manifest.flatMap(Self.schema) : nil
+            var conform: ConformToStoredSchema?
+            if let stored, let following = source as? SchemaFollowing {
+                following.follow(stored)
+                conform = ConformToStoredSchema(stored: stored, dataset: dataset.rawValue)
+            }
             if options.dryRun, let plan = try await source.plan(state: state) {
                 return JobOutcome(dataset: dataset, source: source.name, plan: plan, seconds: Date().timeIntervalSince(started),
                                   stateBefore: state)
@@ -57,21 +64,41 @@ public struct LoadJob {
             }
             var passes = 1
             let result: LoadResult
+            let extra = conform.map { [$0] } ?? []
             do {
-                result = try await load(pass, into: lake, options: options)
+                result = try await load(pass, into: lake, options: options, extra: extra)
             } catch {
                 guard let second = try await pass.retry(after: error) else { throw error }
                 pass = second
                 passes = 2
-                result = try await load(second, into: lake, options: options)
+                result = try await load(second, into: lake, options: options, extra: extra)
+            }
+            var report = pass.report
+            if let conform, case let left = conform.dropped(try outputSchema(pass)), !left.isEmpty {
+                report.warnings.append("field(s) \(left.map { "'\($0)'" }.joined(separator: ", ")) are not in dataset '\(dataset)': left out of this append (--full-refresh reloads the dataset with them)")
             }
             return JobOutcome(dataset: dataset, source: source.name, identity: try await pass.identity(), result: result,
-                              report: pass.report, seconds: Date().timeIntervalSince(started), passes: passes,
+                              report: report, seconds: Date().timeIntervalSince(started), passes: passes,
                               stateBefore: state, stateAfter: pass.state)
         }
     }
 
-    private func load(_ pass: any SourcePass, into lake: Lake, options: LoadOptions) async throws -> LoadResult {
+    /// The stored schema a manifest names (nil if a type is one this version cannot read).
+    static func schema(_ manifest: Manifest) -> Schema? {
+        var fields: [Field] = []
+        for f in manifest.schema {
+            guard let t = DataType(parsing: f.type) else { return nil }
+            fields.append(Field(f.name, t, nullable: f.nullable))
+        }
+        return fields.isEmpty ? nil : Schema(fields)
+    }
+
+    /// The pass's schema after the source's and the pipeline's transforms.
+    private func outputSchema(_ pass: any SourcePass) throws -> Schema {
+        try (source.transforms + transforms).reduce(pass.schema) { try $1.outputSchema($0) }
+    }
+
+    private func load(_ pass: any SourcePass, into lake: Lake, options: LoadOptions, extra: [any BatchTransform]) async throws -> LoadResult {
         var options = options
         options.source = SourceInfo(fileName: source.name, size: 0, sha256: "")
         options.finalSource = {
@@ -80,7 +107,7 @@ public struct LoadJob {
         }
         options.finalState = { pass.state }
         var batches = PassBatches(pass: pass)
-        return try await lake.load(datasetId: dataset, source: &batches, transforms: source.transforms + transforms, options: options)
+        return try await lake.load(datasetId: dataset, source: &batches, transforms: source.transforms + transforms + extra, options: options)
     }
 }
 

@@ -5,13 +5,26 @@ import JSON
 /// A child resource as a source: its endpoint fetched once per parent record the parent's
 /// load kept (`concurrency` parents at once, each one's pages in order), the parent's fields
 /// copied into the front of each child record, all typed together by the JSON reader.
-public final class ApiChildSource: Source {
+public final class ApiChildSource: SchemaFollowing {
     public let spec: ApiSpec
     public let child: ApiChildSpec
     let client: ApiHTTPClient
     private let parents: ParentRecords
     private let label: String
     private var spool: RecordSpool?
+    /// The dataset's stored types when this run appends to it (`follow`).
+    private var stored: [String: DataType] = [:]
+
+    public func follow(_ stored: Schema) {
+        self.stored = Dictionary(stored.fields.map { ($0.name, $0.type) }) { a, _ in a }
+    }
+
+    /// The JSON reader's options: the spec's, with the stored types where the spec declares none.
+    var jsonOptions: JSONOptions {
+        var o = spec.json
+        o.inference.storedTypes = stored
+        return o
+    }
 
     public init(spec: ApiSpec, child: ApiChildSpec, label: String, client: ApiClient, parents: ParentRecords) {
         self.spec = spec
@@ -77,7 +90,7 @@ public final class ApiChildSource: Source {
         guard spool.records > 0 else {
             return NothingToLoad(reason: fetched == 0 ? "no parent records were loaded" : "no records for \(fetched) parents", source: identity)
         }
-        return try await SpooledRecordsPass(spool: spool, options: spec.json, name: name, state: nil, notes: [], events: events)
+        return try await SpooledRecordsPass(spool: spool, options: jsonOptions, name: name, state: nil, notes: [], events: events)
     }
 
     public func close() {

@@ -7,13 +7,26 @@ import ObjectStore
 /// fetched in order into a spool, then typed over the whole run by the JSON reader. With
 /// `incremental`, a run starts where the dataset's published state says and publishes the new
 /// high mark with its rows. With children, it also writes what each child fetch needs.
-public final class ApiSource: Source {
+public final class ApiSource: SchemaFollowing {
     public let spec: ApiSpec
     let client: ApiHTTPClient
     /// Where child resources read their parents from (nil: no children).
     public let parents: ParentRecords?
     private let label: String
     private var spool: RecordSpool?
+    /// The dataset's stored types when this run appends to it (`follow`).
+    private var stored: [String: DataType] = [:]
+
+    public func follow(_ stored: Schema) {
+        self.stored = Dictionary(stored.fields.map { ($0.name, $0.type) }) { a, _ in a }
+    }
+
+    /// The JSON reader's options: the spec's, with the stored types where the spec declares none.
+    var jsonOptions: JSONOptions {
+        var o = spec.json
+        o.inference.storedTypes = stored
+        return o
+    }
 
     /// `label` names temp files (the pipeline's name); `client` may be shared with the children.
     public init(spec: ApiSpec, label: String, client: ApiClient, parents: ParentRecords? = nil) {
@@ -53,7 +66,7 @@ public final class ApiSource: Source {
         var lines = ["dry run: \(client.shown(first))", "first page: \(summary.records) records"]
         if let next = summary.next { lines.append("next: \(client.shown(next))") } else { lines.append("next: none (the first page is the last)") }
         if spool.records > 0 {
-            let reader = try JSONReader(path: spool.path, options: spec.json)
+            let reader = try JSONReader(path: spool.path, options: jsonOptions)
             let decision = try reader.infer()
             for c in decision.columns { lines.append("  \(c.name)  \(c.type)  (\(c.reason))") }
         }
@@ -104,7 +117,7 @@ public final class ApiSource: Source {
             let since = cursor?.startText.map { " since \($0)" } ?? ""
             return NothingToLoad(reason: "no new records\(since)", source: identity, report: SourceReport(warnings: notes))
         }
-        return try await SpooledRecordsPass(spool: spool, options: spec.json, name: name, state: newState, notes: notes, events: events)
+        return try await SpooledRecordsPass(spool: spool, options: jsonOptions, name: name, state: newState, notes: notes, events: events)
     }
 
     public func close() {

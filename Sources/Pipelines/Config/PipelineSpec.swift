@@ -113,6 +113,8 @@ public struct PipelineSpec: Sendable {
         case .domo: source = try domoSource(map)
         case .api: source = .api(try apiSource(map))
         }
+        // An incremental API run brings only what is new: it adds to the dataset, never replaces it.
+        if case let .api(api) = source, api.resource.incremental != nil, load.mode == nil { load.mode = "append" }
         return PipelineSpec(name: name, kind: kind, datasetId: datasetId, enabled: try map.bool("enabled") ?? true, load: load,
                             keepWhere: try keepWhere(map), rename: try map.stringPairs("rename") ?? [], source: source, line: map.line)
     }
