@@ -5,7 +5,7 @@ import JSON
 /// Writes `text` to a temporary file and returns its path (removed by the caller's cleanup).
 func jsonFile(_ text: String, suffix: String = ".jsonl") -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("inlet-json-\(UUID().uuidString)\(suffix)").path
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     return path
 }
 

@@ -44,6 +44,9 @@ final class ApiHTTPClient: Sendable {
                            read: .milliseconds(Int64(spec.timeoutSeconds * 1000))),
             decompression: .enabled(limit: .none))
         config.connectionPool.idleTimeout = .seconds(60)
+        // A refused connection fails now and goes through our own retries (counted, backed
+        // off, named in the error); the pool's silent retrying would wait out the timeout.
+        config.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }
 
@@ -61,10 +64,13 @@ final class ApiHTTPClient: Sendable {
         }
     }
 
-    /// `GET https://…` as it may be shown: a query-string key and every known secret blanked.
+    /// `GET https://…` as it is sent, as it may be shown: a query-string key (added at send
+    /// time, so shown as `key=***`) and every known secret blanked.
     func shown(_ request: ApiRequest) -> String {
         var url = request.url
-        if let name = spec.auth.queryKeyName, URLQuery.value(name, in: url) != nil { url = URLQuery.setting(name, to: "***", in: url) }
+        if let name = spec.auth.queryKeyName {
+            url = URLQuery.setting(name, to: "***", in: url).replacingOccurrences(of: "%2A%2A%2A", with: "***")
+        }
         return redactor.redact("\(request.method) \(url)")
     }
 
