@@ -65,4 +65,24 @@ struct ApiRetryTests {
         #expect(run.status == 4, "\(run.stderr)")
         #expect(run.stderr.contains("items: GET http://127.0.0.1:9/items: ") && run.stderr.contains("(after 2 attempts)"), "\(run.stderr)")
     }
+
+    /// GitHub-style limits: 3 requests per 1 s window, announced by X-RateLimit-Remaining and
+    /// -Reset. The client waits for the reset, so the server never has to refuse a request.
+    @Test func aRateLimitAnnouncedInHeadersIsWaitedOut() throws {
+        let kit = try ApiTestKit(["resources": ["/items": ["records": ApiTestKit.issues(75), "paginator": "header_link", "page_size": 10, "wrap": "$"]],
+                                  "rate_limit": ["per_window": 3, "window_seconds": 1]])
+        let config = try kit.config("""
+              - name: items
+                kind: api
+                api:
+                  base_url: {host}
+                  resource: {path: /items, paginator: {type: header_link}}
+
+            """)
+        let run = try kit.run(["items"], config: config)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try kit.rows("items").count == 75)
+        #expect(kit.emulator.count("/items") == 8, "eight pages, none refused and retried")
+        #expect(kit.emulator.rateLimited == 0, "a request went out while the limit said 0 remaining")
+    }
 }

@@ -27,6 +27,9 @@ public final class ApiEmulator {
         }.count
     }
 
+    /// Requests the rate limit refused (`rate_limit` in the config).
+    public var rateLimited: Int { server.logLines.filter { $0.hasPrefix("RATE_LIMITED ") }.count }
+
     public var issuedTokens: [String] {
         server.logLines.filter { $0.hasPrefix("ISSUED ") }.map { String($0.dropFirst("ISSUED ".count)) }
     }

@@ -24,6 +24,9 @@ CONFIG keys:
       The first `times` requests to PATH (no query) get the fault: a status (with Retry-After:
       a number of seconds, or "date:N" for an HTTP date N seconds ahead), or a body cut off
       after half its bytes (the connection closes early).
+  rate_limit: {per_window: N, window_seconds: S}: fixed windows of N requests; every answer
+      carries X-RateLimit-Remaining and X-RateLimit-Reset (epoch seconds), and a request past
+      the window's N gets 429 (logged as "RATE_LIMITED <path>"), as GitHub's API does.
 Control (tests change the data between or during runs):
   POST /_control/insert {"path": P, "record": {...}, "at": index}
   POST /_control/update {"path": P, "id": X, "set": {...}}
@@ -48,6 +51,7 @@ LOG = None
 LOCK = threading.Lock()
 TOKENS = {}  # token -> valid until
 FAULTS = []
+WINDOW = {"start": 0.0, "used": 0}  # the rate limit's current window
 PAGES = {}   # path -> list of page bodies (bytes) for file-backed resources
 
 UNAUTHORIZED = b"<!DOCTYPE html><html><head><title>401 Unauthorized</title></head><body><h1>Unauthorized</h1></body></html>"
@@ -173,6 +177,10 @@ class Handler(BaseHTTPRequestHandler):
         res, values = match(url.path)
         if res is None:
             return self.send(404, b'{"message": "Not Found"}')
+        limited, limit_headers = self.rate_limit()
+        if limited:
+            log_line(f"RATE_LIMITED {url.path}")
+            return self.send(429, b'{"message": "API rate limit exceeded"}', "application/json", limit_headers)
         fault = take_fault(url.path)
         if fault and "status" in fault:
             extra = {}
@@ -195,7 +203,23 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
-        self.send(200, body, "application/json", headers)
+        self.send(200, body, "application/json", {**headers, **limit_headers})
+
+    def rate_limit(self):
+        """(refused, headers) under CONFIG's rate_limit: fixed windows of per_window requests."""
+        limit = CONFIG.get("rate_limit")
+        if not limit:
+            return False, {}
+        now = time.time()
+        with LOCK:
+            if now >= WINDOW["start"] + limit["window_seconds"]:
+                WINDOW["start"], WINDOW["used"] = now, 0
+            refused = WINDOW["used"] >= limit["per_window"]
+            if not refused:
+                WINDOW["used"] += 1
+            remaining = limit["per_window"] - WINDOW["used"]
+            reset = WINDOW["start"] + limit["window_seconds"]
+        return refused, {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(int(reset) + 1)}
 
     def records_for(self, res, values, query):
         if "per_parent" in res:
