@@ -7,6 +7,8 @@ tool sees the same bytes. Results: a table on stdout and bench-out/results.json.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, time
 
+from bench_api import bench_api
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench-out")
 INLET = os.path.join(ROOT, ".build/release/inlet")
@@ -228,11 +230,14 @@ def main():
     ap.add_argument("--only", default="upload,flat,csv,parquet")
     ap.add_argument("--json-rows", type=int, default=2_000_000)
     ap.add_argument("--json-flat", action="store_true", help="with json: also Inlet's peak RSS at 4x the rows")
+    ap.add_argument("--api-records", type=int, default=1_000_000, help="api: records the emulator serves")
     ap.add_argument("--skip", default="", help="peers to leave out, e.g. pandas")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     report = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count()}
-    steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json}
+    args.inlet = INLET
+    steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json,
+             "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT)}
     for name in args.only.split(","):
         steps[name](args, report)
     with open(os.path.join(OUT, "results.json"), "w") as f:
