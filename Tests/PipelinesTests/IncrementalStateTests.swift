@@ -45,7 +45,7 @@ import Testing
         let env = ProcessInfo.processInfo.environment
         let root = env[Self.childRoot]!
         let mode = WriteMode(rawValue: env[Self.childMode] ?? "append")!
-        FileManager.default.createFile(atPath: root + "/child-ready", contents: nil)
+        _ = FileManager.default.createFile(atPath: root + "/child-ready", contents: nil)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             _ = try await Self.job(root, mode: mode).run(store: LocalStore(root: root))

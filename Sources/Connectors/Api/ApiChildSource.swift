@@ -12,19 +12,12 @@ public final class ApiChildSource: SchemaFollowing {
     private let parents: ParentRecords
     private let label: String
     private var spool: RecordSpool?
-    /// The dataset's stored types when this run appends to it (`follow`).
-    private var stored: [String: DataType] = [:]
+    private var followed = FollowedSchema()
 
-    public func follow(_ stored: Schema) {
-        self.stored = Dictionary(stored.fields.map { ($0.name, $0.type) }) { a, _ in a }
-    }
+    public func follow(_ stored: Schema) { followed.follow(stored) }
 
-    /// The JSON reader's options: the spec's, with the stored types where the spec declares none.
-    var jsonOptions: JSONOptions {
-        var o = spec.json
-        o.inference.storedTypes = stored
-        return o
-    }
+    /// The JSON reader's options: the spec's, with the dataset's stored types when appending.
+    var jsonOptions: JSONOptions { followed.options(spec.json) }
 
     public init(spec: ApiSpec, child: ApiChildSpec, label: String, client: ApiClient, parents: ParentRecords) {
         self.spec = spec

@@ -188,8 +188,6 @@ struct ConfigMap {
                 out[ks.string] = try json(v, key: key)
             }
             return .object(out)
-        default:
-            throw fail(key, "'\(key)' holds a YAML value JSON cannot")
         }
     }
 
