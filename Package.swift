@@ -40,7 +40,7 @@ let package = Package(
 
         .target(name: "Columnar", swiftSettings: cpu),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
-        .target(name: "Delimited", dependencies: ["Columnar", "CZlib"], swiftSettings: cpu),
+        .target(name: "Delimited", dependencies: ["Columnar", "CZlib", "CZstd"], swiftSettings: cpu),
         .target(name: "Inference", dependencies: ["Columnar", "Delimited"], swiftSettings: cpu),
         // The streaming JSON reader: strict RFC 8259, records from NDJSON or arrays, whole-input
         // inference of nested types, conversion on all cores.

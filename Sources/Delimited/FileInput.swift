@@ -4,12 +4,13 @@ import Glibc
 import Darwin
 #endif
 
-/// A file read with read(2); one per pass, closed on deinit. A gzip file (told by its first
-/// two bytes, whatever its name) reads as the text inside it.
+/// A file read with read(2); one per pass, closed on deinit. A gzip or zstd file (told by its
+/// first bytes, whatever its name) reads as the text inside it.
 final class FileInput {
     let fd: Int32
     let path: String
     private var gzip: GzipStream?
+    private var zstd: ZstdStream?
     /// Bytes of the file read so far (compressed ones for a gzip file): progress through it.
     private(set) var fileOffset: Int64 = 0
     /// Sees every byte of the file as it comes off the disk (compressed, for a gzip file), in order.
@@ -19,17 +20,23 @@ final class FileInput {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw CSVError(file: path, line: 0, kind: .io("cannot open: \(String(cString: strerror(errno)))")) }
-        var magic: [UInt8] = [0, 0]
-        if pread(fd, &magic, 2, 0) == 2, magic == [0x1F, 0x8B] {
+        var magic: [UInt8] = [0, 0, 0, 0]
+        let got = pread(fd, &magic, 4, 0)
+        if got >= 2, magic[0 ..< 2] == [0x1F, 0x8B] {
             do { gzip = try GzipStream() } catch {
                 close(fd)
                 throw CSVError(file: path, line: 0, kind: .io("cannot read the gzip file: zlib could not start"))
+            }
+        } else if got == 4, magic == [0x28, 0xB5, 0x2F, 0xFD] {
+            do { zstd = try ZstdStream() } catch {
+                close(fd)
+                throw CSVError(file: path, line: 0, kind: .io("cannot read the zstd file: libzstd could not start"))
             }
         }
     }
 
     /// Decompressed as it is read: offsets in the text are not offsets in the file.
-    var isCompressed: Bool { gzip != nil }
+    var isCompressed: Bool { gzip != nil || zstd != nil }
 
     deinit { close(fd) }
 
@@ -44,9 +51,9 @@ final class FileInput {
                             modifiedSeconds: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
     }
 
-    /// Moves the read position to `offset` (not in a gzip file).
+    /// Moves the read position to `offset` (not in a compressed file).
     func seek(to offset: Int64) throws {
-        precondition(gzip == nil, "FileInput.seek in a gzip file")
+        precondition(!isCompressed, "FileInput.seek in a compressed file")
         fileOffset = offset
         if lseek(fd, off_t(offset), SEEK_SET) < 0 {
             throw CSVError(file: path, line: 0, kind: .io("seek failed: \(String(cString: strerror(errno)))"))
@@ -56,9 +63,10 @@ final class FileInput {
     /// Fills `buffer[0..<count]` as far as the file (or the text in a gzip file) allows;
     /// returns the bytes read (0 at end).
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
-        guard let gzip else { return try readFile(into: buffer, count: count) }
         do {
-            return try gzip.read(into: buffer, count: count) { try readFile(into: $0, count: $1) }
+            if let gzip { return try gzip.read(into: buffer, count: count) { try readFile(into: $0, count: $1) } }
+            if let zstd { return try zstd.read(into: buffer, count: count) { try readFile(into: $0, count: $1) } }
+            return try readFile(into: buffer, count: count)
         } catch let failure as GzipStream.GzipFailure {
             throw CSVError(file: path, line: 0, kind: .io(failure.message))
         }
@@ -80,10 +88,10 @@ final class FileInput {
         return total
     }
 
-    /// Up to `count` bytes at `offset` (for error messages); none from a gzip file, whose
+    /// Up to `count` bytes at `offset` (for error messages); none from a compressed file, whose
     /// text offsets are not file offsets.
     func bytes(at offset: Int64, count: Int) -> [UInt8] {
-        guard gzip == nil else { return [] }
+        guard !isCompressed else { return [] }
         var out = [UInt8](repeating: 0, count: count)
         let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, off_t(offset)) }
         return Array(out.prefix(max(0, n)))

@@ -1,6 +1,6 @@
 /// Files that are not delimited text, told by their first bytes: read as text, a compressed
 /// export or an .xlsx decodes as ISO-8859-1 garbage into one string column, loaded without an
-/// error. (gzip is read through: `FileInput`.)
+/// error. (gzip and zstd are read through: `FileInput`.)
 enum NotText {
     /// What the file is and what to do, or nil when it may be text. `checkNUL`: a NUL byte
     /// also means binary data (not when the encoding was set; UTF-16 is detected before).
