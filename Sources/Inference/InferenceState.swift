@@ -8,9 +8,9 @@ import Delimited
 public struct InferenceState: Sendable {
     public let columnNames: [String]
     public let options: InferenceOptions
-    public private(set) var columns: [ColumnInference]
+    public internal(set) var columns: [ColumnInference]
     let nullTokens: NullTokens
-    public private(set) var rowCount = 0
+    public internal(set) var rowCount = 0
 
     public init(columnNames: [String], options: InferenceOptions) {
         self.columnNames = columnNames
