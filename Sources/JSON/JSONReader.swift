@@ -48,6 +48,13 @@ public final class JSONReader {
     /// Pass 1. `progress` gets the file bytes read and the records seen.
     public func infer(fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
                       progress: ((Int64, Int) -> Void)? = nil) throws -> JSONDecision {
+        try Self.decide(try scan(fileBytes: fileBytes, progress: progress), options: options, file: path)
+    }
+
+    /// Pass 1 without the decision: every record checked and observed. The statistics of
+    /// several inputs merge (`JSONStats.merge`) into one decision for all of them.
+    public func scan(fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                     progress: ((Int64, Int) -> Void)? = nil) throws -> JSONStats {
         let (inference, allowNaN, validate) = (options.inference, options.allowNaN, options.badRows != .fail)
         let pipeline = BlockPipeline(path: path, layout: layout, blockBytes: options.blockBytes, fileBytes: fileBytes) { block in
             Self.observe(block, inference: inference, allowNaN: allowNaN, validate: validate)
@@ -66,11 +73,18 @@ public final class JSONReader {
             progress?(pipeline.bytesRead, recordsRead)
         }
         try rejects?.flush()
+        return JSONStats(root: root, records: recordsRead)
+    }
+
+    /// The types and plans `stats` decide under `options` (its schema overrides win); `file`
+    /// names the input in the error for an override that names no field.
+    public static func decide(_ stats: JSONStats, options: JSONOptions, file: String) throws -> JSONDecision {
+        let inference = options.inference
         var decider = Decider(options: inference)
-        let (fields, plan) = decider.decideRecord(root)
+        let (fields, plan) = decider.decideRecord(stats.root)
         let unknown = inference.schemaOverrides.keys.filter { name in !fields.contains { $0.name == name } }.sorted()
         if !unknown.isEmpty {
-            throw JSONError(file: path, line: 0, column: 0, record: 0,
+            throw JSONError(file: file, line: 0, column: 0, record: 0,
                             message: "--schema names field(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")) that no record has (fields: \(fields.map(\.name).joined(separator: ", ")))")
         }
         return JSONDecision(schema: Schema(fields), columns: decider.columns, warnings: decider.warnings, root: plan)
@@ -181,6 +195,27 @@ public final class JSONReader {
         default:
             return .lines   // each line's record is then checked: a non-object fails with its line
         }
+    }
+}
+
+/// Pass 1's statistics of one input, or of several merged: each field's values, by name.
+public final class JSONStats: @unchecked Sendable {
+    let root: FieldStats
+    public private(set) var records: Int
+
+    init(root: FieldStats, records: Int) {
+        self.root = root
+        self.records = records
+    }
+
+    /// The record fields seen so far, in order of first appearance.
+    public var fieldNames: [String] { root.keys.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Adds `other`'s statistics (a later input's); its fields new to this one go last.
+    /// `other` must not be used afterwards: its fields' statistics become this one's.
+    public func merge(_ other: JSONStats) {
+        root.merge(other.root)
+        records += other.records
     }
 }
 
