@@ -30,6 +30,13 @@ final class S3LocalFile: @unchecked Sendable {
         guard fd >= 0 else { throw ObjectStoreError.io(store: store, key: key, message: "cannot create \(path): \(Self.lastError())") }
     }
 
+    /// A file written in parts at their offsets (a ranged download), created if absent, not truncated.
+    init(updatingAt path: String, store: String, key: String) throws {
+        self.path = path; self.store = store; self.key = key
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ObjectStoreError.io(store: store, key: key, message: "cannot create \(path): \(Self.lastError())") }
+    }
+
     deinit { close() }
 
     func close() {
@@ -67,6 +74,19 @@ final class S3LocalFile: @unchecked Sendable {
             var done = 0
             while done < raw.count {
                 let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw ObjectStoreError.io(store: store, key: key, message: "cannot write \(path): \(Self.lastError())") }
+                done += n
+            }
+        }
+    }
+
+    /// Writes `buffer` at `offset` (parts of one file arrive concurrently).
+    func write(_ buffer: ByteBuffer, at offset: Int64) throws {
+        try buffer.withUnsafeReadableBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw ObjectStoreError.io(store: store, key: key, message: "cannot write \(path): \(Self.lastError())") }
                 done += n
