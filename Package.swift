@@ -58,9 +58,9 @@ let package = Package(
             "Columnar", "Parquet", "ObjectStore",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: cpu),
-        // One folder per source: Csv, CursorUsage, Domo (then Api, Postgres, Files).
+        // One folder per source: Csv, Json, CursorUsage, Domo, Files (then Api, Postgres).
         .target(name: "Connectors", dependencies: [
-            "Columnar", "Delimited", "Inference", "JSON", "ObjectStore",
+            "Columnar", "Delimited", "Inference", "JSON", "Parquet", "ObjectStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),

@@ -20,12 +20,17 @@ public protocol Source: AnyObject {
     /// Removes what the source made (spooled exports, temp files): after the load, after a
     /// failure, and (registered with `ExitCleanup` where it matters) on a signal.
     func close()
+    /// After the load published (never after a dry run or a failure): what a source does only
+    /// then, such as deleting the objects it loaded. A failure here is the load's outcome, with
+    /// the data already published.
+    func published() async throws
 }
 
 extension Source {
     public var transforms: [any BatchTransform] { [] }
     public func plan(state: JSONValue?) async throws -> SourcePlan? { nil }
     public func close() {}
+    public func published() async throws {}
 }
 
 /// One pass over a source's rows, as typed batches under one schema.
@@ -43,11 +48,14 @@ public protocol SourcePass: AnyObject {
     var state: JSONValue? { get }
     /// Why each column has its type, warnings, rows dropped: for the load's outcome.
     var report: SourceReport { get }
+    /// Nothing is new since the state: the job publishes nothing (the dataset and its state stay).
+    var upToDate: Bool { get }
 }
 
 extension SourcePass {
     public func retry(after error: Error) async throws -> (any SourcePass)? { nil }
     public var state: JSONValue? { nil }
+    public var upToDate: Bool { false }
 }
 
 /// What a load records of its input.
@@ -94,6 +102,8 @@ public struct SourceEvents: Sendable {
     /// Bytes of the input read so far (of `total` when known) and rows, during `phase`
     /// (`scan`, `load`, `write`, `download`).
     public var progress: @Sendable (_ phase: String, _ bytes: Int64, _ total: Int64?, _ rows: Int64) -> Void
+    /// Of a source of many objects (files): objects `done` of `total` in `phase`.
+    public var objects: @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
     /// A phase ended (its progress display can go).
     public var phaseEnded: @Sendable (_ phase: String) -> Void
     /// Detail for `-v`.
@@ -101,10 +111,11 @@ public struct SourceEvents: Sendable {
     public var warning: @Sendable (String) -> Void
 
     public init(progress: @escaping @Sendable (String, Int64, Int64?, Int64) -> Void = { _, _, _, _ in },
+                objects: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in },
                 phaseEnded: @escaping @Sendable (String) -> Void = { _ in },
                 detail: @escaping @Sendable (String) -> Void = { _ in },
                 warning: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.progress = progress; self.phaseEnded = phaseEnded; self.detail = detail; self.warning = warning
+        self.progress = progress; self.objects = objects; self.phaseEnded = phaseEnded; self.detail = detail; self.warning = warning
     }
 
     public static let none = SourceEvents()

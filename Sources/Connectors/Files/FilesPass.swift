@@ -1,0 +1,185 @@
+import Columnar
+import Delimited
+import Foundation
+import Inference
+import JSON
+import Parquet
+
+/// Pass 2 of a files source: each object in key order, read again under the dataset's types
+/// and conformed to its columns. Objects the spool did not keep are fetched again, ahead of
+/// the reading.
+final class FilesPass: SourcePass {
+    let schema: Schema
+    private let plan: DatasetPlan?
+    private let readings: [ObjectReading]
+    private let kept: Set<Int>
+    private let landing: (any Landing)?
+    private let spool: Spool?
+    private let read: ReadOptions?
+    private let settings: FilesSettings?
+    private let events: SourceEvents
+    private let newState: JSONValue?
+    private let warnings: [String]
+    let upToDate: Bool
+
+    private var prefetch: Prefetcher?
+    private var cursor = 0
+    private var current: (batches: any ObjectBatches, conformer: BatchConformer, reading: ObjectReading)?
+    private var progress: FilesProgress?
+    private var ended = false
+
+    init(plan: DatasetPlan, readings: [ObjectReading], kept: Set<Int>, landing: any Landing, spool: Spool?, read: ReadOptions,
+         settings: FilesSettings, events: SourceEvents, state: JSONValue, warnings: [String]) {
+        schema = plan.schema
+        self.plan = plan
+        self.readings = readings
+        self.kept = kept
+        self.landing = landing
+        self.spool = spool
+        self.read = read
+        self.settings = settings
+        self.events = events
+        newState = state
+        self.warnings = warnings
+        upToDate = false
+    }
+
+    /// Nothing new to load: the job publishes nothing.
+    private init(state: JSONValue?, warnings: [String], stored: [Field]) {
+        schema = Schema(stored)
+        plan = nil; readings = []; kept = []; landing = nil; spool = nil; read = nil; settings = nil
+        events = .none
+        newState = state
+        self.warnings = warnings
+        upToDate = true
+    }
+
+    static func upToDate(state: JSONValue?, warnings: [String], nothingMatched: Bool, stored: [Field]) -> FilesPass {
+        FilesPass(state: state, warnings: warnings + (nothingMatched ? ["no object matches (allow_empty)"] : []), stored: stored)
+    }
+
+    func next() throws -> RecordBatch? {
+        guard let plan, let read, let settings else { return nil }
+        if progress == nil { start(settings) }
+        while true {
+            if let (batches, conformer, reading) = current {
+                let batch: RecordBatch?
+                do { batch = try batches.next() } catch { throw wrap(error, reading) }
+                if let batch {
+                    progress?.scanned(reading.index, bytes: batches.fileBytesRead, rows: Int64(batches.rowsOut))
+                    do { return try conformer.conform(batch) } catch { throw wrap(error, reading) }
+                }
+                progress?.finished(reading.index)
+                if !kept.contains(reading.index) { prefetch?.release(reading.index, keep: false) }
+                current = nil
+            }
+            guard cursor < readings.count else {
+                if !ended { ended = true; events.phaseEnded("write") }
+                return nil
+            }
+            let reading = readings[cursor]
+            cursor += 1
+            do {
+                if let prefetch, !kept.contains(reading.index) { _ = try prefetch.path(for: reading.index) }
+                let batches = try open(reading, plan: plan, read: read)
+                current = (batches, BatchConformer(plan: plan, batchSchema: batches.schema, object: reading.object, casts: reading.format == .parquet),
+                           reading)
+            } catch {
+                throw wrap(error, reading)
+            }
+        }
+    }
+
+    /// Fetching again what the spool could not keep starts with the first batch asked for.
+    private func start(_ settings: FilesSettings) {
+        let objects = readings.map(\.object)
+        progress = FilesProgress(phase: "write", objects: objects, events: events)
+        let refetch = readings.filter { !kept.contains($0.index) }
+        if let landing, let spool, !refetch.isEmpty {
+            prefetch = Prefetcher(landing: landing, objects: refetch.map { ($0.index, $0.object) }, spool: spool,
+                                  concurrency: settings.concurrency, window: settings.concurrency) { _ in }
+        }
+    }
+
+    private func open(_ r: ObjectReading, plan: DatasetPlan, read: ReadOptions) throws -> any ObjectBatches {
+        switch r.format {
+        case .csv:
+            let reader = r.csvReader!
+            let result = plan.csv.result(for: reader.header, declared: plan.csvDeclared.filter { reader.header.contains($0.key) })
+            return CSVSource(reader: reader, result: result, badRows: read.csv.badRows, fileBytes: nil)
+        case .json:
+            return r.jsonReader!.batches(plan.json!)
+        case .parquet:
+            return try ParquetBatches(path: r.path)
+        }
+    }
+
+    private func wrap(_ error: Error, _ r: ObjectReading) -> Error {
+        FilesObjectError.wrap(error, url: r.object.url, path: landing?.isLocal == false ? r.path : nil)
+    }
+
+    /// Stops fetching (after the load, or when it failed).
+    func finish() {
+        prefetch?.cancel()
+        prefetch = nil
+        current = nil
+    }
+
+    func identity() async throws -> SourceIdentity {
+        SourceIdentity(name: settings?.urls.joined(separator: ", ") ?? "", size: readings.reduce(0) { $0 + $1.object.size }, sha256: "")
+    }
+
+    var state: JSONValue? { newState }
+
+    var report: SourceReport {
+        guard let plan else { return SourceReport(warnings: warnings) }
+        let csvReports = Dictionary(plan.csv.result(declared: plan.csvDeclared).report.columns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let jsonReports = Dictionary((plan.json?.columns ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let columns = plan.schema.fields.map { f -> ColumnReport in
+            if let r = csvReports[f.name], r.type == f.type.name { return r }
+            if let r = jsonReports[f.name], r.type == f.type.name { return r }
+            let why = plan.hive.contains { $0.field.name == f.name } ? "from the objects' folder names (hive_columns)"
+                : f.name == plan.fileColumn ? "each row's object key (file_column)" : "the objects' common type"
+            return ColumnReport(name: f.name, type: f.type.name, nullCount: 0, format: nil, reason: why)
+        }
+        let skipped = readings.reduce(0) { $0 + ($1.csvReader?.badRowsSkipped ?? 0) + ($1.jsonReader?.recordsSkipped ?? 0) }
+        return SourceReport(columns: columns, warnings: warnings + (plan.json?.warnings ?? []), badRowsSkipped: skipped)
+    }
+}
+
+/// One object's batches under the dataset's types, before they are conformed.
+protocol ObjectBatches: AnyObject {
+    var schema: Schema { get }
+    func next() throws -> RecordBatch?
+    /// Bytes of the file read so far (nil when unknown), and rows handed out.
+    var fileBytesRead: Int64? { get }
+    var rowsOut: Int { get }
+}
+
+extension CSVSource: ObjectBatches {
+    var fileBytesRead: Int64? { reader.bytesRead }
+}
+
+extension JSONBatches: ObjectBatches {
+    var fileBytesRead: Int64? { bytesRead }
+}
+
+/// A Parquet object's row groups, one batch each.
+final class ParquetBatches: ObjectBatches {
+    private let reader: ParquetFileReader
+    private var group = 0
+    private(set) var rowsOut = 0
+
+    init(path: String) throws { reader = try ParquetFileReader(path: path) }
+
+    var schema: Schema { Schema(reader.schema.fields) }
+    var fileBytesRead: Int64? { nil }
+
+    func next() throws -> RecordBatch? {
+        guard group < reader.rowGroupCount else { return nil }
+        let batch = try reader.readRowGroup(group)
+        group += 1
+        rowsOut += batch.rowCount
+        return try RecordBatch(schema: schema, columns: batch.columns)
+    }
+}

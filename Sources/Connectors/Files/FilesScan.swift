@@ -1,0 +1,200 @@
+import Columnar
+import Delimited
+import Foundation
+import JSON
+import Parquet
+
+/// Pass 1 of a files source: each object downloaded (S3) and scanned on all cores, its
+/// statistics folded into the dataset's union in key order as they come (so memory holds a
+/// few objects' statistics, not all of them). A corrupt object fails the load, or under
+/// `bad_files: skip` is left out and listed.
+enum FilesScan {
+    struct Outcome {
+        var union: FilesUnion
+        /// The objects read, in key order (skipped ones left out).
+        var readings: [ObjectReading]
+        /// Numbers of the objects whose download stays in the spool for pass 2.
+        var kept: Set<Int>
+        var skipped: [(url: String, reason: String)]
+        var warnings: [String]
+    }
+
+    static func run(_ objects: [LandingObject], landing: any Landing, spool: Spool?, read: ReadOptions, settings: FilesSettings,
+                    events: SourceEvents) async throws -> Outcome {
+        let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), objects.count)
+        let progress = FilesProgress(phase: "scan", objects: objects, events: events)
+        let prefetch = spool.map { spool in
+            Prefetcher(landing: landing, objects: Array(objects.enumerated()).map { ($0.offset, $0.element) }, spool: spool,
+                       concurrency: settings.concurrency, window: settings.concurrency + workers) { progress.add(bytes: $0) }
+        }
+        let state = ScanState(objects: objects, union: FilesUnion(csv: read.csvInference, json: read.json),
+                              hiveColumns: settings.hiveColumns, detail: events.detail)
+        defer { prefetch?.cancel() }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0 ..< workers {
+                    group.addTask {
+                        // Scanning blocks on its parse jobs: a thread of its own (see `runBlocking`).
+                        try await runBlocking {
+                            while let i = state.take() {
+                                let object = objects[i]
+                                do {
+                                    let path = try prefetch?.path(for: i) ?? object.key
+                                    let (reading, stats) = try read.scan(object, index: i, path: path) { bytes, rows in
+                                        progress.scanned(i, bytes: landing.isLocal ? bytes : nil, rows: rows)
+                                    }
+                                    let keep = spool?.keep(object.size) ?? true
+                                    prefetch?.release(i, keep: keep)
+                                    state.deliver(i, .read(reading, stats, kept: keep))
+                                } catch {
+                                    prefetch?.release(i, keep: false)
+                                    let wrapped = FilesObjectError.wrap(error, url: object.url, path: spool?.path(index: i, key: object.key))
+                                    guard settings.badFiles == .skip, FilesObjectError.isBadObject(error) else {
+                                        state.stop()
+                                        prefetch?.cancel()
+                                        throw wrapped
+                                    }
+                                    state.deliver(i, .skipped(reason: "\(wrapped)"))
+                                }
+                                progress.finished(i)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        events.phaseEnded("scan")
+        return state.outcome
+    }
+}
+
+/// The workers' shared state: the next object to take, and the fold in key order.
+private final class ScanState: @unchecked Sendable {
+    enum Result {
+        case read(ObjectReading, ObjectStats, kept: Bool)
+        case skipped(reason: String)
+    }
+
+    private let lock = NSLock()
+    private let objects: [LandingObject]
+    private let hiveColumns: Bool
+    private let detail: @Sendable (String) -> Void
+    private var next = 0
+    private var stopped = false
+    private var pending: [Int: Result] = [:]
+    private var folded = 0
+    private var result: FilesScan.Outcome
+
+    init(objects: [LandingObject], union: FilesUnion, hiveColumns: Bool, detail: @escaping @Sendable (String) -> Void) {
+        self.objects = objects
+        self.hiveColumns = hiveColumns
+        self.detail = detail
+        result = FilesScan.Outcome(union: union, readings: [], kept: [], skipped: [], warnings: [])
+    }
+
+    func take() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard !stopped, next < objects.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func stop() { lock.lock(); stopped = true; lock.unlock() }
+
+    /// Object `i` is read: it and every object after it already read fold into the union, in order.
+    func deliver(_ i: Int, _ r: Result) {
+        lock.lock(); defer { lock.unlock() }
+        pending[i] = r
+        while let r = pending.removeValue(forKey: folded) {
+            switch r {
+            case let .read(reading, stats, kept):
+                result.union.add(reading, stats, hiveColumns: hiveColumns, detail: detail)
+                result.readings.append(reading)
+                if kept { result.kept.insert(reading.index) }
+                for rename in reading.csvReader?.headerRenames ?? [] {
+                    result.warnings.append("\(reading.object.url): column \(rename.position) header '\(rename.original)' renamed to '\(rename.renamed)'")
+                }
+            case let .skipped(reason):
+                result.skipped.append((objects[folded].url, reason))
+            }
+            folded += 1
+        }
+    }
+
+    var outcome: FilesScan.Outcome { lock.lock(); defer { lock.unlock() }; return result }
+}
+
+/// Objects done of all, bytes and rows, for the progress display; from any thread.
+final class FilesProgress: @unchecked Sendable {
+    private let phase: String
+    private let events: SourceEvents
+    private let lock = NSLock()
+    private let total: Int64
+    private let count: Int
+    private var bytes: Int64 = 0
+    private var partial: [Int: Int64] = [:]
+    private var rowsDone: Int64 = 0
+    private var rowsPartial: [Int: Int64] = [:]
+    private var done = 0
+
+    init(phase: String, objects: [LandingObject], events: SourceEvents) {
+        self.phase = phase
+        self.events = events
+        total = objects.reduce(0) { $0 + $1.size }
+        count = objects.count
+    }
+
+    /// Bytes that arrived (downloads).
+    func add(bytes n: Int64) {
+        lock.lock()
+        bytes += n
+        let (b, r) = (bytes + partial.values.reduce(0, +), rowsDone + rowsPartial.values.reduce(0, +))
+        lock.unlock()
+        events.progress(phase, b, total, r)
+    }
+
+    /// Object `i` read so far: `bytes` of its file (nil when downloads count the bytes), `rows`.
+    func scanned(_ i: Int, bytes read: Int64?, rows: Int64) {
+        lock.lock()
+        if let read { partial[i] = read }
+        rowsPartial[i] = rows
+        let (b, r) = (bytes + partial.values.reduce(0, +), rowsDone + rowsPartial.values.reduce(0, +))
+        lock.unlock()
+        events.progress(phase, b, total, r)
+    }
+
+    func finished(_ i: Int) {
+        lock.lock()
+        if let b = partial.removeValue(forKey: i) { bytes += b }
+        rowsDone += rowsPartial.removeValue(forKey: i) ?? 0
+        done += 1
+        let d = done
+        lock.unlock()
+        events.objects(phase, d, count)
+    }
+}
+
+/// An error about one object, naming it by its URL rather than by its spooled copy.
+public struct FilesObjectError: Error, CustomStringConvertible {
+    public let url: String
+    public let underlying: Error
+    let path: String?
+
+    public var description: String {
+        let text = "\(underlying)"
+        if let path, text.contains(path) { return text.replacingOccurrences(of: path, with: url) }
+        return text.contains(url) ? text : "\(url): \(text)"
+    }
+
+    static func wrap(_ error: Error, url: String, path: String?) -> Error {
+        if error is FilesObjectError || error is CancellationError { return error }
+        return FilesObjectError(url: url, underlying: error, path: path)
+    }
+
+    /// A corrupt or unreadable object (what `bad_files: skip` leaves out), not a failing
+    /// store or a wrong setting.
+    static func isBadObject(_ error: Error) -> Bool {
+        error is CSVError || error is JSONError || error is ParquetError
+    }
+}
