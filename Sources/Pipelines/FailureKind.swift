@@ -26,7 +26,11 @@ public enum FailureKind: String, Sendable, Codable {
             case .badData: return .badData
             case .remote: return .remote
             }
-        case is CSVError, is ConversionError, is CursorUsageError, is JSONError: return .badData
+        case let e as FilesObjectError: return e.underlying is ParquetError ? .badData : of(e.underlying)
+        case let e as FilesCleanupError: return of(e.underlying)
+        case let e as FilesError: return of(e)
+        case is GlobError: return .usage
+        case is CSVError, is ConversionError, is CursorUsageError, is JSONError, is FilesCastError: return .badData
         case is SourceError, is TransformError, is S3ConfigError, is ConfigError, is ShardError,
              is InvalidSetting: return .usage
         case let e as LakeError: return of(e)
@@ -34,6 +38,13 @@ public enum FailureKind: String, Sendable, Codable {
         case let e as DomoError: return e.isRemote ? .remote : .usage
         case is S3Error: return .remote
         default: return .other
+        }
+    }
+
+    static func of(_ e: FilesError) -> FailureKind {
+        switch e {
+        case .noMatch, .nameClash, .newColumns: return .usage
+        case .noCommonType, .changed: return .badData
         }
     }
 

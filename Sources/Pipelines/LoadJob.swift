@@ -77,6 +77,7 @@ public struct LoadJob {
             if let conform, case let left = conform.dropped(try outputSchema(pass)), !left.isEmpty {
                 report.warnings.append("field(s) \(left.map { "'\($0)'" }.joined(separator: ", ")) are not in dataset '\(dataset)': left out of this append (--full-refresh reloads the dataset with them)")
             }
+            if !options.dryRun { try await source.published() }
             return JobOutcome(dataset: dataset, source: source.name, identity: try await pass.identity(), result: result,
                               report: report, seconds: Date().timeIntervalSince(started), passes: passes,
                               stateBefore: state, stateAfter: pass.state)

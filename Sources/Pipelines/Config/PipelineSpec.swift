@@ -13,6 +13,7 @@ public struct PipelineSpec: Sendable {
         case cursorUsage = "cursor-usage"
         case domo
         case api
+        case files
     }
 
     /// Where the rows come from, per kind.
@@ -23,6 +24,7 @@ public struct PipelineSpec: Sendable {
         case cursorUsage(path: String?, dir: String)
         case domo(DomoSpec)
         case api(ApiSpec)
+        case files(FilesSettings)
     }
 
     public struct DomoSpec: Sendable {
@@ -67,12 +69,15 @@ public struct PipelineSpec: Sendable {
     }
 
     static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
-                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api"]
-    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api"]
+                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api", "files"]
+    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api", .files: "files"]
     static let csvKeys = ["path", "delimiter", "quote", "header", "no_header", "skip_rows", "encoding", "encoding_errors", "bad_rows",
                           "rejects", "null_values", "decimals", "date_order", "compact_dates", "schema"]
     static let jsonKeys = ["path", "records", "flatten", "schema", "allow_nan", "decimals", "date_order", "bad_rows", "rejects"]
     static let domoKeys = ["dataset_id", "client_id", "client_secret", "api_host", "schema", "timezone", "decimals"]
+    static let filesKeys = ["url", "format", "csv", "json", "hive_columns", "file_column", "incremental", "since", "endpoint",
+                            "access_key_id", "secret_access_key", "region", "bad_files", "allow_empty", "concurrency", "spool_limit",
+                            "delete_source", "move_to", "on_change", "state_keys"]
 
     static func parse(_ node: Node, index: Int, file: String, interpolation: Interpolation) throws -> PipelineSpec {
         // The name labels every later message, so it is read first.
@@ -112,6 +117,7 @@ public struct PipelineSpec: Sendable {
         case .cursorUsage: source = try cursorUsageSource(map)
         case .domo: source = try domoSource(map)
         case .api: source = .api(try apiSource(map))
+        case .files: source = try filesSource(map, load: &load)
         }
         // An incremental API run brings only what is new: it adds to the dataset, never replaces it.
         if case let .api(api) = source, api.resource.incremental != nil, load.mode == nil { load.mode = "append" }
@@ -139,6 +145,11 @@ public struct PipelineSpec: Sendable {
     private static func csvSource(_ map: ConfigMap) throws -> SourceSpec {
         guard let csv = try map.map("csv", known: csvKeys) else { throw map.fail(nil, "kind csv needs a 'csv:' block with a 'path'") }
         guard let path = try csv.nonEmpty("path") else { throw csv.fail(nil, "missing required key 'path'") }
+        return .csv(path: path, settings: try csvSettings(csv))
+    }
+
+    /// A `csv:` block's reading and type settings (every key but `path`).
+    private static func csvSettings(_ csv: ConfigMap) throws -> CSVSettings {
         var s = CSVSettings()
         s.delimiter = try csv.string("delimiter")
         s.quote = try csv.string("quote")
@@ -159,12 +170,17 @@ public struct PipelineSpec: Sendable {
         } catch let e as InvalidSetting {
             throw csv.failValue(e.setting, "'\(e.setting)' \(e.message)")
         }
-        return .csv(path: path, settings: s)
+        return s
     }
 
     private static func jsonSource(_ map: ConfigMap) throws -> SourceSpec {
         guard let json = try map.map("json", known: jsonKeys) else { throw map.fail(nil, "kind json needs a 'json:' block with a 'path'") }
         guard let path = try json.nonEmpty("path") else { throw json.fail(nil, "missing required key 'path'") }
+        return .json(path: path, options: try jsonOptions(json, inputPath: path))
+    }
+
+    /// A `json:` block's reading and type settings (every key but `path`).
+    private static func jsonOptions(_ json: ConfigMap, inputPath: String) throws -> JSONOptions {
         // The type settings are CSV's, checked by the same rules.
         var s = CSVSettings()
         s.decimals = try json.string("decimals") ?? s.decimals
@@ -176,14 +192,86 @@ public struct PipelineSpec: Sendable {
             s.schema = try schema(json)
             try s.validate()
             o.inference = try s.inferenceOptions()
-            o.badRows = try s.csvOptions(inputPath: path).badRows
+            o.badRows = try s.csvOptions(inputPath: inputPath).badRows
         } catch let e as InvalidSetting {
             throw json.failValue(e.setting, "'\(e.setting)' \(e.message)")
         }
         o.records = try json.nonEmpty("records")
         o.flatten = try json.bool("flatten") ?? false
         o.allowNaN = try json.bool("allow_nan") ?? false
-        return .json(path: path, options: o)
+        return o
+    }
+
+    /// `files:`: a URL or glob (or a list of them), the readers' blocks, and how objects are
+    /// chosen, fetched and cleaned up. Incremental loads append unless `mode` says otherwise.
+    private static func filesSource(_ map: ConfigMap, load: inout LoadSettings) throws -> SourceSpec {
+        guard let f = try map.map("files", known: filesKeys) else { throw map.fail(nil, "kind files needs a 'files:' block with a 'url'") }
+        // One text is one pattern, commas and all ({a,b} is a glob); a list gives several.
+        let urls: [String]
+        switch f.node("url") {
+        case .scalar?: urls = [try f.string("url")!]
+        case .sequence?: urls = try f.stringList("url") ?? []
+        case nil: throw f.fail(nil, "missing required key 'url'")
+        default: throw f.fail("url", "'url' must be a URL or glob, or a list of them")
+        }
+        guard !urls.isEmpty, urls.allSatisfy({ !$0.isEmpty }) else { throw f.fail("url", "'url' must not be empty") }
+        var s = FilesSettings(urls: urls)
+        if let text = try f.string("format") {
+            guard let format = FilesFormat(rawValue: text) else {
+                throw f.fail("format", "'format' must be \(FilesFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+            }
+            s.format = format
+        }
+        if let csv = try f.map("csv", known: csvKeys.filter { $0 != "path" }) { s.csv = try csvSettings(csv) }
+        if let json = try f.map("json", known: jsonKeys.filter { $0 != "path" }) { s.json = try jsonOptions(json, inputPath: "") }
+        s.hiveColumns = try f.bool("hive_columns") ?? false
+        s.fileColumn = try f.nonEmpty("file_column")
+        s.incremental = try f.bool("incremental") ?? false
+        if let text = try f.string("since") {
+            guard let date = FilesState.parseDate(text) else {
+                throw f.fail("since", "'since' must be an ISO 8601 time like 2025-01-01T00:00:00Z or a date, not '\(text)'")
+            }
+            s.since = date
+        }
+        let access = LandingAccess(endpoint: try f.nonEmpty("endpoint"), accessKeyID: try f.nonEmpty("access_key_id"),
+                                   secretAccessKey: try f.nonEmpty("secret_access_key"), region: try f.nonEmpty("region"))
+        if access != LandingAccess() {
+            if (access.accessKeyID == nil) != (access.secretAccessKey == nil) {
+                throw f.fail(access.accessKeyID == nil ? "secret_access_key" : "access_key_id",
+                             "give both 'access_key_id' and 'secret_access_key', or neither")
+            }
+            s.landing = access
+        }
+        if let text = try f.string("bad_files") {
+            guard let p = BadFilesPolicy(rawValue: text) else { throw f.fail("bad_files", "'bad_files' must be fail or skip, not '\(text)'") }
+            s.badFiles = p
+        }
+        if let text = try f.string("on_change") {
+            guard let p = ChangedObjectPolicy(rawValue: text) else { throw f.fail("on_change", "'on_change' must be fail or skip, not '\(text)'") }
+            s.onChange = p
+        }
+        s.allowEmpty = try f.bool("allow_empty") ?? false
+        s.concurrency = try f.int("concurrency") ?? s.concurrency
+        if let text = try f.string("spool_limit") {
+            guard let size = ByteSize.parse(text) else { throw f.fail("spool_limit", "'spool_limit' must be a size like 10GiB or 500MB, not '\(text)'") }
+            s.spoolLimit = size
+        }
+        s.deleteSource = try f.bool("delete_source") ?? false
+        s.moveTo = try f.nonEmpty("move_to")
+        s.stateKeys = try f.int("state_keys") ?? s.stateKeys
+        do { try s.validate() } catch let e as InvalidSetting {
+            throw f.failValue(e.setting, "'\(e.setting)' \(e.message)")
+        } catch {
+            throw f.fail("url", "\(error)")
+        }
+        if s.incremental {
+            // Each incremental load brings only the new objects: appended, never replacing the dataset.
+            if load.mode == nil { load.mode = WriteMode.append.rawValue }
+            if load.mode == WriteMode.replace.rawValue {
+                throw map.fail("mode", "'mode' replace would keep only the new objects' rows; incremental files loads append (or replace-partitions)")
+            }
+        }
+        return .files(s)
     }
 
     /// `schema: {zip: string}` or `schema: "zip=string,amount=decimal(12,2)"`.
