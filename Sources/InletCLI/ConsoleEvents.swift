@@ -22,6 +22,7 @@ final class ConsoleEvents: @unchecked Sendable {
     var events: LoadEvents {
         LoadEvents(source: SourceEvents(
             progress: { [self] phase, bytes, total, rows in progress(phase, bytes, total, rows) },
+            objects: { [self] phase, done, total in objects(phase, done, total) },
             phaseEnded: { [self] phase in end(phase) },
             detail: { [self] line in console.detail(prefix + line) },
             warning: { [self] line in console.warning(prefix + line) }))
@@ -37,6 +38,14 @@ final class ConsoleEvents: @unchecked Sendable {
         let bar = current!.bar
         lock.unlock()
         bar.update(bytes: bytes, rows: rows)
+    }
+
+    /// Objects done of all, shown on the phase's bar.
+    private func objects(_ phase: String, _ done: Int, _ total: Int) {
+        lock.lock()
+        let bar = current?.phase == phase ? current?.bar : nil
+        lock.unlock()
+        bar?.setObjects(done: done, total: total)
     }
 
     private func end(_ phase: String) {

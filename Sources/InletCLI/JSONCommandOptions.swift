@@ -5,7 +5,7 @@ import JSON
 /// The JSON options of `upload` and `preview`; the type options (`--schema`, `--decimals`,
 /// `--date-order`, `--bad-rows`, `--rejects`) are shared with CSV.
 struct JSONCommandOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("csv, json or auto (default: by extension, then content).", valueName: "format"))
+    @Option(help: ArgumentHelp("csv, json, parquet (many files) or auto (default: by extension, then content).", valueName: "format"))
     var format = "auto"
 
     @Option(help: ArgumentHelp("JSON: the path of keys to the records' array in a top-level object, e.g. data.items.", valueName: "path"))
@@ -18,8 +18,8 @@ struct JSONCommandOptions: ParsableArguments {
     var allowNan = false
 
     func validate() throws {
-        guard format == "auto" || InputFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be csv, json or auto, not '\(format)'")
+        guard format == "auto" || format == "parquet" || InputFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be csv, json, parquet or auto, not '\(format)'")
         }
     }
 

@@ -13,6 +13,8 @@ final class Progress: @unchecked Sendable {
     private var lastDraw = Date()
     private var bytes: Int64 = 0
     private var rows: Int64 = 0
+    /// Objects done of all, for a source of many objects.
+    private var objects: (done: Int, total: Int)?
     private var drewBar = false
     private let interval: TimeInterval
 
@@ -33,6 +35,10 @@ final class Progress: @unchecked Sendable {
         draw(final: false)
     }
 
+    func setObjects(done: Int, total: Int) {
+        lock.lock(); objects = (done, total); lock.unlock()
+    }
+
     func finish() {
         lock.lock(); defer { lock.unlock() }
         if drewBar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -44,7 +50,8 @@ final class Progress: @unchecked Sendable {
         let rate = Double(bytes) / elapsed
         let fraction = totalBytes > 0 ? min(1, Double(bytes) / Double(totalBytes)) : 0
         let eta = rate > 0 && totalBytes > bytes ? Double(totalBytes - bytes) / rate : 0
-        let text = "\(label) \(Format.bytes(bytes))/\(Format.bytes(totalBytes)) \(Format.count(rows)) rows \(Format.bytes(Int64(rate)))/s ETA \(Format.duration(eta))"
+        let count = objects.map { "\($0.done)/\($0.total) objects " } ?? ""
+        let text = "\(label) \(count)\(Format.bytes(bytes))/\(Format.bytes(totalBytes)) \(Format.count(rows)) rows \(Format.bytes(Int64(rate)))/s ETA \(Format.duration(eta))"
         if console.stderrIsTerminal {
             let width = 24, filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

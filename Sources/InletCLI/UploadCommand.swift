@@ -54,17 +54,24 @@ struct LoadCommandOptions: ParsableArguments {
 
 struct Upload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load a CSV or JSON file into a dataset as typed Parquet.",
+        abstract: "Load a CSV or JSON file, or many files (globs, folders, s3:// URLs), into a dataset as typed Parquet.",
         discussion: """
         Types come from the whole column (see `inlet preview`); JSON objects become structs and arrays lists.
-        Examples:
+        Many files (CSV, JSON or Parquet, compressed or not) become one dataset, their columns matched by name.
+        Quote a glob, so that Inlet expands it rather than the shell. Examples:
           inlet upload Examples/orders.csv --dataset-id orders --partition-col "order date"
           inlet upload events.jsonl.gz --dataset-id events --partition-col created.at
+          inlet upload 'exports/**/*.csv' --dataset-id exports
+          inlet upload 's3://landing/vendor-x/**/*.csv.gz' --dataset-id vendor-x --hive-columns
         """
     )
 
-    @Argument(help: "The CSV or JSON file (.csv, .jsonl, .ndjson, .json; gzipped or not).")
-    var file: String
+    @Argument(help: ArgumentHelp("The file (.csv, .jsonl, .ndjson, .json; gzipped or not), or files: a quoted glob ('exports/**/*.csv'), a folder, an s3://bucket/prefix/**/*.csv.gz URL, or several.",
+                                 valueName: "file-or-glob"))
+    var inputs: [String]
+
+    /// The one plain file of a single-file upload.
+    var file: String { inputs[0] }
 
     @Option(help: ArgumentHelp("The dataset to write: letters, digits, - _ . (not first), at most 200.", valueName: "id"))
     var datasetId: String
@@ -75,21 +82,41 @@ struct Upload: AsyncParsableCommand {
     @OptionGroup var load: LoadCommandOptions
     @OptionGroup var csv: CSVCommandOptions
     @OptionGroup var json: JSONCommandOptions
+    @OptionGroup var files: FilesCommandOptions
     @OptionGroup var global: GlobalOptions
+
+    var manyFiles: Bool { FilesCommandOptions.needsFilesSource(inputs, format: json.format) }
 
     func validate() throws {
         try validateDatasetID(datasetId)
-        guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read '\(file)': no such file or not readable") }
+        guard !inputs.isEmpty else { throw ValidationError("give the file, glob or s3:// URL to load") }
+        if !manyFiles {
+            guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read '\(file)': no such file or not readable") }
+        } else {
+            _ = try files.settings(inputs, format: json.format, csv: try csv.settings(), json: try json.options(try csv.settings(), inputPath: ""))
+            if files.incremental, load.mode == "replace" {
+                throw ValidationError("--incremental loads append the new objects; --mode replace would keep only theirs")
+            }
+        }
     }
 
     func run() async throws {
         let console = global.console
         try await CommandRunner.run(console, store: global.store) { store in
             let settings = try csv.settings()
-            let source: any Source = json.inputFormat(file) == .json
-                ? JSONFileSource(path: file, options: try json.options(settings, inputPath: file))
-                : CSVFileSource(path: file, csv: try settings.csvOptions(inputPath: file), inference: try settings.inferenceOptions())
-            let job = try load.job(source, dataset: try DatasetID(datasetId), partitionColumn: partitionCol, console: console)
+            let source: any Source
+            var mode = load.mode
+            if manyFiles {
+                let filesSettings = try files.settings(inputs, format: json.format, csv: settings, json: try json.options(settings, inputPath: ""))
+                source = FilesSource(settings: filesSettings, environment: StoreResolver.environment)
+                if files.incremental, mode == nil { mode = "append" }
+            } else {
+                source = json.inputFormat(file) == .json
+                    ? JSONFileSource(path: file, options: try json.options(settings, inputPath: file))
+                    : CSVFileSource(path: file, csv: try settings.csvOptions(inputPath: file), inference: try settings.inferenceOptions())
+            }
+            var job = try load.job(source, dataset: try DatasetID(datasetId), partitionColumn: partitionCol, console: console)
+            if let mode, job.options.mode?.rawValue != mode { job.options.mode = WriteMode(rawValue: mode) }
             try await SingleLoad.run(job, store: store, console: console)
         }
     }
