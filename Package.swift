@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"],
-                    exclude: ["Support/arrow_canon.py"]),
+                    exclude: ["Support/arrow_canon.py", "Support/files_corpus.py"]),
     ],
     swiftLanguageModes: [.v5]
 )

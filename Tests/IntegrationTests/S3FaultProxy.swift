@@ -15,6 +15,9 @@ final class S3FaultProxy: @unchecked Sendable {
         case resetDuringResponseBody
         /// Forward, then wait this long before answering.
         case delay(TimeInterval)
+        /// Forward, and leave out of a ListObjectsV2 answer every object whose key holds this
+        /// text: an object the listing does not show yet.
+        case hideListed(String)
     }
 
     struct Request: Sendable {
@@ -109,8 +112,13 @@ final class S3FaultProxy: @unchecked Sendable {
             else if chunked { responseBody = upstream.readChunked() }
             else { responseBody = upstream.readToEnd() }
         }
+        var lines = headerLines
+        if case let .hideListed(marker) = fault, !chunked {
+            responseBody = Self.hide(marker, in: responseBody)
+            lines = lines.map { $0.lowercased().hasPrefix("content-length:") ? "Content-Length: \(responseBody.count)" : $0 }
+        }
         // The same answer, but closing the connection, so no request rides on a used one.
-        var rewritten = headerLines.filter { !$0.lowercased().hasPrefix("connection:") }.joined(separator: "\r\n")
+        var rewritten = lines.filter { !$0.lowercased().hasPrefix("connection:") }.joined(separator: "\r\n")
         rewritten += "\r\nConnection: close\r\n\r\n"
         switch fault {
         case let .delay(seconds):
@@ -122,6 +130,22 @@ final class S3FaultProxy: @unchecked Sendable {
         default:
             client.write(Array(rewritten.utf8) + responseBody)
         }
+    }
+
+    /// The listing without the `<Contents>` elements whose key holds `marker`.
+    static func hide(_ marker: String, in body: [UInt8]) -> [UInt8] {
+        var xml = String(decoding: body, as: UTF8.self)
+        var searchFrom = xml.startIndex
+        while let open = xml.range(of: "<Contents>", range: searchFrom ..< xml.endIndex),
+              let close = xml.range(of: "</Contents>", range: open.upperBound ..< xml.endIndex) {
+            if xml[open.lowerBound ..< close.upperBound].contains(marker) {
+                xml.removeSubrange(open.lowerBound ..< close.upperBound)
+                searchFrom = open.lowerBound
+            } else {
+                searchFrom = close.upperBound
+            }
+        }
+        return Array(xml.utf8)
     }
 
     static func parseRequestHead(_ head: [UInt8]) -> (method: String, target: String, contentLength: Int, headers: [String]) {
