@@ -48,14 +48,11 @@ public protocol SourcePass: AnyObject {
     var state: JSONValue? { get }
     /// Why each column has its type, warnings, rows dropped: for the load's outcome.
     var report: SourceReport { get }
-    /// Nothing is new since the state: the job publishes nothing (the dataset and its state stay).
-    var upToDate: Bool { get }
 }
 
 extension SourcePass {
     public func retry(after error: Error) async throws -> (any SourcePass)? { nil }
     public var state: JSONValue? { nil }
-    public var upToDate: Bool { false }
 }
 
 /// What a load records of its input.

@@ -10,17 +10,16 @@ import Parquet
 /// the reading.
 final class FilesPass: SourcePass {
     let schema: Schema
-    private let plan: DatasetPlan?
+    private let plan: DatasetPlan
     private let readings: [ObjectReading]
     private let kept: Set<Int>
-    private let landing: (any Landing)?
+    private let landing: any Landing
     private let spool: Spool?
-    private let read: ReadOptions?
-    private let settings: FilesSettings?
+    private let read: ReadOptions
+    private let settings: FilesSettings
     private let events: SourceEvents
-    private let newState: JSONValue?
+    private let newState: JSONValue
     private let warnings: [String]
-    let upToDate: Bool
 
     private var prefetch: Prefetcher?
     private var cursor = 0
@@ -41,25 +40,9 @@ final class FilesPass: SourcePass {
         self.events = events
         newState = state
         self.warnings = warnings
-        upToDate = false
-    }
-
-    /// Nothing new to load: the job publishes nothing.
-    private init(state: JSONValue?, warnings: [String], stored: [Field]) {
-        schema = Schema(stored)
-        plan = nil; readings = []; kept = []; landing = nil; spool = nil; read = nil; settings = nil
-        events = .none
-        newState = state
-        self.warnings = warnings
-        upToDate = true
-    }
-
-    static func upToDate(state: JSONValue?, warnings: [String], nothingMatched: Bool, stored: [Field]) -> FilesPass {
-        FilesPass(state: state, warnings: warnings + (nothingMatched ? ["no object matches (allow_empty)"] : []), stored: stored)
     }
 
     func next() throws -> RecordBatch? {
-        guard let plan, let read, let settings else { return nil }
         if progress == nil { start(settings) }
         while true {
             if let (batches, conformer, reading) = current {
@@ -95,7 +78,7 @@ final class FilesPass: SourcePass {
         let objects = readings.map(\.object)
         progress = FilesProgress(phase: "write", objects: objects, events: events)
         let refetch = readings.filter { !kept.contains($0.index) }
-        if let landing, let spool, !refetch.isEmpty {
+        if let spool, !refetch.isEmpty {
             prefetch = Prefetcher(landing: landing, objects: refetch.map { ($0.index, $0.object) }, spool: spool,
                                   concurrency: settings.concurrency, window: settings.concurrency) { _ in }
         }
@@ -115,7 +98,7 @@ final class FilesPass: SourcePass {
     }
 
     private func wrap(_ error: Error, _ r: ObjectReading) -> Error {
-        FilesObjectError.wrap(error, url: r.object.url, path: landing?.isLocal == false ? r.path : nil)
+        FilesObjectError.wrap(error, url: r.object.url, path: !landing.isLocal ? r.path : nil)
     }
 
     /// Stops fetching (after the load, or when it failed).
@@ -126,13 +109,12 @@ final class FilesPass: SourcePass {
     }
 
     func identity() async throws -> SourceIdentity {
-        SourceIdentity(name: settings?.urls.joined(separator: ", ") ?? "", size: readings.reduce(0) { $0 + $1.object.size }, sha256: "")
+        SourceIdentity(name: settings.urls.joined(separator: ", "), size: readings.reduce(0) { $0 + $1.object.size }, sha256: "")
     }
 
     var state: JSONValue? { newState }
 
     var report: SourceReport {
-        guard let plan else { return SourceReport(warnings: warnings) }
         let csvReports = Dictionary(plan.csv.result(declared: plan.csvDeclared).report.columns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let jsonReports = Dictionary((plan.json?.columns ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let columns = plan.schema.fields.map { f -> ColumnReport in

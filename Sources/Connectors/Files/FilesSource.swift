@@ -73,7 +73,8 @@ public final class FilesSource: Source {
         loaded = chosen.map { ($0, relative[$0.url] ?? $0.key) }
         let stored = settings.incremental ? before.columns : []
         if chosen.isEmpty {
-            return FilesPass.upToDate(state: state, warnings: warnings, nothingMatched: objects.isEmpty, stored: stored)
+            let reason = objects.isEmpty ? "nothing new to load: no object matches (allow_empty)" : "nothing new to load: none of the \(objects.count) object(s) listed is new"
+            return NothingToLoad(reason: reason, source: SourceIdentity(name: name, size: 0, sha256: ""), report: SourceReport(warnings: warnings))
         }
 
         // 2. Pass 1.
