@@ -26,6 +26,8 @@ final class S3FaultProxy: @unchecked Sendable {
         var target: String
         /// Requests seen so far, this one excluded.
         var index: Int
+        /// The access key ID the request was signed with (from `Authorization`), if any.
+        var accessKeyID: String? = nil
     }
 
     private let upstreamPort: Int
@@ -75,11 +77,11 @@ final class S3FaultProxy: @unchecked Sendable {
         let client = Socket(clientFD)
         defer { client.close() }
         guard let head = client.readHead() else { return }
-        let (method, target, contentLength, _) = Self.parseRequestHead(head)
+        let (method, target, contentLength, headers) = Self.parseRequestHead(head)
         let fault: Fault
         do {
             lock.lock(); defer { lock.unlock() }
-            fault = rule(Request(method: method, target: target, index: seen))
+            fault = rule(Request(method: method, target: target, index: seen, accessKeyID: Self.accessKeyID(headers)))
             seen += 1
             if fault != .pass { injected.append("\(method) \(target) → \(fault)") }
         }
@@ -130,6 +132,13 @@ final class S3FaultProxy: @unchecked Sendable {
         default:
             client.write(Array(rewritten.utf8) + responseBody)
         }
+    }
+
+    /// The key ID in `Authorization: AWS4-HMAC-SHA256 Credential=KEY/date/region/s3/aws4_request, ...`.
+    static func accessKeyID(_ headers: [String]) -> String? {
+        guard let auth = headers.first(where: { $0.lowercased().hasPrefix("authorization:") }),
+              let start = auth.range(of: "Credential=") else { return nil }
+        return String(auth[start.upperBound...].prefix { $0 != "/" })
     }
 
     /// The listing without the `<Contents>` elements whose key holds `marker`.

@@ -50,9 +50,10 @@ enum FilesScan {
                                     prefetch?.release(i, keep: false)
                                     let wrapped = FilesObjectError.wrap(error, url: object.url, path: spool?.path(index: i, key: object.key))
                                     guard settings.badFiles == .skip, FilesObjectError.isBadObject(error) else {
-                                        state.stop()
-                                        prefetch?.cancel()
-                                        throw wrapped
+                                        // The objects before it are still read, so the error named is
+                                        // the first in key order, whichever worker met its own first.
+                                        state.fail(i, wrapped)
+                                        continue
                                     }
                                     state.deliver(i, .skipped(reason: "\(wrapped)"))
                                 }
@@ -64,6 +65,7 @@ enum FilesScan {
                 try await group.waitForAll()
             }
         }
+        if let error = state.firstFailure { throw error }
         events.phaseEnded("scan")
         return state.outcome
     }
@@ -100,7 +102,13 @@ private final class ScanState: @unchecked Sendable {
         return next - 1
     }
 
-    func stop() { lock.lock(); stopped = true; lock.unlock() }
+    private var failures: [Int: Error] = [:]
+
+    /// Object `i` failed the load: no more objects are taken.
+    func fail(_ i: Int, _ error: Error) { lock.lock(); stopped = true; failures[i] = error; lock.unlock() }
+
+    /// The failure of the first failed object in key order.
+    var firstFailure: Error? { lock.lock(); defer { lock.unlock() }; return failures.min { $0.key < $1.key }?.value }
 
     /// Object `i` is read: it and every object after it already read fold into the union, in order.
     func deliver(_ i: Int, _ r: Result) {

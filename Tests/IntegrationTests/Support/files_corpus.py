@@ -2,7 +2,7 @@
 # keys either way, so every case runs on S3 and on local globs alike.
 #   files_corpus.py s3 BUCKET/PREFIX PART...     (credentials from INLET_TEST_S3_*)
 #   files_corpus.py local FOLDER PART...
-# Parts: vendor, json, parquet, bad, inc-first, inc-next, kill-N. Prints what it wrote as JSON.
+# Parts: vendor, json, parquet, bad, inc-N, changed-N, late-N, kill-N. Prints what it wrote as JSON.
 import gzip, io, json, os, sys, time
 
 target, root, parts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -91,6 +91,11 @@ for part in parts:
         first = int(part.split("-")[1])
         put("inc/ids-%06d.csv" % first, csv(["id", "day"], [[first + i, "2025-02-%02d" % (1 + (first + i) % 3)] for i in range(3)]))
         out[part] = {"rows": 3}
+    elif part.startswith("changed-"):
+        # The inc- object of that first id again, with other content (one row).
+        first = int(part.split("-")[1])
+        put("inc/ids-%06d.csv" % first, csv(["id", "day"], [[first, "2025-02-01"]]))
+        out[part] = {"rows": 1}
     elif part.startswith("late-"):
         # An object last modified well before the others (locally: an hour ago).
         first = int(part.split("-")[1])
