@@ -222,6 +222,94 @@ def bench_parquet(args, report):
     report["parquet"] = res
 
 
+# The files bench: objects in a moto S3 server the bench starts and stops. DuckDB 1.4.4 reads
+# S3 through httpfs, which only PyPI's duckdb-ext-httpfs wheel brings offline; it and the AWS
+# CLI live in a venv of their own (see /work/shared/notes/peers-offline.md).
+FILES_VENV = os.path.join(ROOT, ".venv-bench-duck144")
+FILES_VENV_PACKAGES = ["duckdb==1.4.4", "duckdb-ext-httpfs==1.4.4.20260205", "awscli", "boto3"]
+DUCKDB_S3 = """
+import os, sys, duckdb
+ext = os.path.abspath(os.path.join(os.path.dirname(duckdb.__file__), "..", "duckdb_ext", "extensions"))
+con = duckdb.connect(config={"extension_directory": ext, "autoinstall_known_extensions": False})
+con.sql("LOAD httpfs")
+e = os.environ
+con.execute(f"SET s3_endpoint='{e['AWS_ENDPOINT_URL_S3'].split('//')[1]}'; SET s3_use_ssl=false; SET s3_url_style='path'; "
+            f"SET s3_region='{e['AWS_REGION']}'; SET s3_access_key_id='{e['AWS_ACCESS_KEY_ID']}'; SET s3_secret_access_key='{e['AWS_SECRET_ACCESS_KEY']}'")
+read = f"read_csv('{sys.argv[1]}')" if sys.argv[3] == "csv" else f"read_json('{sys.argv[1]}', format = 'newline_delimited', sample_size = -1)"
+con.execute(f"COPY (SELECT * FROM {read}) TO '{sys.argv[2]}' (FORMAT PARQUET)")
+"""
+
+
+def files_venv():
+    py = os.path.join(FILES_VENV, "bin", "python")
+    if not os.path.exists(os.path.join(FILES_VENV, "bin", "aws")):
+        subprocess.run([sys.executable, "-m", "venv", FILES_VENV], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q"] + FILES_VENV_PACKAGES, check=True)
+    return py
+
+
+def files_objects(objects, object_mb):
+    """`objects` gzipped CSV objects (gen_csv.py, usage) and as many NDJSON.gz (gen_json.py),
+    each about `object_mb` MB before gzip: one generated file cut into parts on line ends."""
+    import gzip
+    parts = {}
+    for fmt, bytes_per_row, make in (("csv", 108, lambda rows: generate("usage", rows)), ("json", 445, generate_json)):
+        rows_each = int(object_mb * 1e6 / bytes_per_row)
+        with open(make(objects * rows_each), "rb") as f:
+            header = f.readline() if fmt == "csv" else b""
+            if fmt == "json":
+                f.seek(0)
+            lines = f.read().splitlines(keepends=True)
+        parts[fmt] = [gzip.compress(header + b"".join(lines[i * rows_each:(i + 1) * rows_each]), 6) for i in range(objects)]
+    return parts
+
+
+def bench_files(args, report):
+    """Many gzipped objects in S3 (moto) into one dataset: `inlet upload 's3://…/*.gz'` beside
+    DuckDB httpfs, and beside `aws s3 cp --recursive` + `inlet upload` of the local copies; the
+    download alone is the floor."""
+    import socket, boto3
+    from concurrent.futures import ThreadPoolExecutor
+    from botocore.config import Config
+    venv_py = files_venv()
+    aws = os.path.join(FILES_VENV, "bin", "aws")
+    parts = files_objects(args.files_objects, args.files_object_mb)
+    sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
+    state = os.path.join(OUT, "moto-state")
+    env = subprocess.run(["bash", os.path.join(ROOT, "scripts", "start-s3.sh"), str(port), state], check=True,
+                         capture_output=True, text=True, env=dict(os.environ, S3_TEST_BUCKET="landing", PYTHON=sys.executable)).stdout
+    try:
+        for line in env.splitlines():
+            name, _, value = line.removeprefix("export ").partition("=")
+            if name.startswith("AWS_"):
+                os.environ[name] = value.strip("'")
+        s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], region_name=os.environ["AWS_REGION"],
+                          config=Config(s3={"addressing_style": "path"}))
+        with ThreadPoolExecutor(8) as pool:
+            for fmt, objs in parts.items():
+                ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
+                list(pool.map(lambda io: s3.put_object(Bucket="landing", Key=f"{fmt}/part-{io[0]:04d}.{ext}", Body=io[1]), enumerate(objs)))
+        for fmt, objs in parts.items():
+            ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
+            mb = sum(len(o) for o in objs) / 1e6
+            print(f"\nfiles: {len(objs)} {ext} objects in moto ({mb:.0f} MB gzipped)")
+            url = f"s3://landing/{fmt}/*.{ext}"
+            store, copies, out = os.path.join(OUT, "lake"), os.path.join(OUT, "copies"), os.path.join(OUT, "peer.parquet")
+            upload = [INLET, "upload", url, "--dataset-id", f"bench-files-{fmt}", "--store", store, "-q"]
+            local = f"{INLET} upload '{copies}/*.{ext}' --dataset-id bench-files-{fmt} --store '{store}' -q"
+            entries = [("inlet upload s3://", upload, store),
+                       ("duckdb 1.4.4 httpfs", [venv_py, "-c", DUCKDB_S3, url, out, fmt], out),
+                       ("aws s3 cp + inlet upload", ["sh", "-c", f"rm -rf '{copies}' && {aws} s3 cp --recursive --quiet s3://landing/{fmt}/ '{copies}' && {local}"], store),
+                       ("aws s3 cp (download alone)", ["sh", "-c", f"rm -rf '{copies}' && {aws} s3 cp --recursive --quiet s3://landing/{fmt}/ '{copies}'"], None)]
+            measured = measure_side_by_side(entries, args.repeat)
+            res = []
+            for name, _, _ in entries:
+                row(res, name, *measured[name], mb, None if name == entries[0][0] else measured[entries[0][0]])
+            report[f"files/{fmt}"] = res
+    finally:
+        subprocess.run(["bash", os.path.join(ROOT, "scripts", "stop-s3.sh"), state], check=False)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=2_000_000)
@@ -232,12 +320,14 @@ def main():
     ap.add_argument("--json-flat", action="store_true", help="with json: also Inlet's peak RSS at 4x the rows")
     ap.add_argument("--api-records", type=int, default=1_000_000, help="api: records the emulator serves")
     ap.add_argument("--skip", default="", help="peers to leave out, e.g. pandas")
+    ap.add_argument("--files-objects", type=int, default=200, help="files: objects of each format in moto")
+    ap.add_argument("--files-object-mb", type=float, default=5, help="files: each object's size before gzip")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     report = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count()}
     args.inlet = INLET
     steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json,
-             "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT)}
+             "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT), "files": bench_files}
     for name in args.only.split(","):
         steps[name](args, report)
     with open(os.path.join(OUT, "results.json"), "w") as f:
