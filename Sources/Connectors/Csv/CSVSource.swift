@@ -24,8 +24,14 @@ public final class CSVSource: BatchSource {
                             fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
                             progress: (@Sendable (_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws {
         let (reader, options) = try Self.open(path: path, csv: csv, inference: options, overrides: overrides)
-        // Each chunk is observed on its parse thread; the per-chunk states merge here in file order.
-        // Only what the stage made of each chunk is needed.
+        let state = try Self.observe(reader, options: options, progress: progress)
+        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, fileBytes: fileBytes)
+    }
+
+    /// Pass 1 over `reader`: each chunk is observed on its parse thread (only what the stage
+    /// made of it is kept) and the per-chunk states merge here in file order.
+    public static func observe(_ reader: CSVReader, options: InferenceOptions,
+                               progress: ((_ bytes: Int64, _ rows: Int) -> Void)? = nil) throws -> InferenceState {
         let blank = InferenceState(columnNames: reader.header, options: options)
         let scan = reader.pass(CSVPassOptions(releaseChunks: true)) { chunk in
             var s = blank
@@ -37,7 +43,7 @@ public final class CSVSource: BatchSource {
             state.merge(observed)
             progress?(reader.bytesRead, reader.rowsRead)
         }
-        self.init(reader: reader, result: state.finish(), badRows: csv.badRows, fileBytes: fileBytes)
+        return state
     }
 
     /// A file whose column types are already known (e.g. DOMO's metadata): one pass, no

@@ -90,17 +90,7 @@ struct ReadOptions: Sendable {
             if let (column, type) = inference.schemaOverrides.first(where: { $0.value.isNested }) {
                 throw SourceError.noInput("\(object.url): schema gives column '\(column)' the nested type \(type.name); CSV columns are flat")
             }
-            let blank = InferenceState(columnNames: reader.header, options: inference)
-            let pass = reader.pass(CSVPassOptions(releaseChunks: true)) { chunk in
-                var s = blank
-                s.observe(chunk)
-                return s
-            }
-            var state = blank
-            while let (_, observed) = try pass.next() {
-                state.merge(observed)
-                progress(reader.bytesRead, Int64(reader.rowsRead))
-            }
+            let state = try CSVSource.observe(reader, options: inference) { progress($0, Int64($1)) }
             return (ObjectReading(index: index, object: object, format: .csv, path: path, csvReader: reader, columns: reader.header, rows: Int64(state.rowCount)),
                     .csv(state))
         case .json:
