@@ -75,7 +75,7 @@ extension FilesSourceTests {
     }
 
     /// kill -9 mid-run (downloads slowed by the proxy, so the run is still going), twice, then
-    /// a rerun: every row exactly once, and a later run loads only what is new.
+    /// a rerun: every row exactly once.
     @Test func killedRunsThenRerunLoadEveryRowOnce() throws {
         let landing = try landing(.s3)
         let server = try S3TestServer.shared()
