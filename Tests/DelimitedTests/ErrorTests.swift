@@ -41,14 +41,15 @@ import Testing
     /// one column of ISO-8859-1 garbage.
     @Test func filesThatAreNotTextAreNamed() throws {
         let zstd: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x24, 0x04, 0x21, 0x00]
-        #expect(Fixture.error(bytes: zstd)?.hasSuffix("the file is zstd-compressed, not CSV text; decompress it first and load the CSV inside") == true)
+        // zstd is read through (ZstdInputTests): this lone frame header is a cut file, named so.
+        #expect(Fixture.error(bytes: zstd)?.contains("the zstd data ends early") == true, "\(Fixture.error(bytes: zstd) ?? "")")
         let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00] + Array("[Content_Types].xml".utf8)
         #expect(Fixture.error(bytes: zip)?.contains("is a ZIP archive (an .xlsx workbook is one)") == true)
         #expect(Fixture.error(bytes: Array("PAR1".utf8) + [0x15, 0x04, 0x15])?.contains("is a Parquet file") == true)
-        // Even with the encoding set: a compressed file is never text.
+        // Even with the encoding set: a compressed file is never taken for text.
         var latin1 = CSVOptions()
         latin1.encoding = .latin1
-        #expect(Fixture.error(bytes: zstd, latin1)?.contains("zstd-compressed") == true)
+        #expect(Fixture.error(bytes: zstd, latin1)?.contains("the zstd data ends early") == true)
         let nul = Array("a,b\n1,".utf8) + [0x00, 0x01, 0xFF] + Array("\n".utf8)
         #expect(Fixture.error(bytes: nul)?.hasSuffix("the file is binary data (a NUL byte at offset 6), not CSV text; if it is text in another encoding, set it with --encoding") == true)
         // UTF-16 without a BOM is all NULs in its high bytes: still text.
