@@ -264,16 +264,30 @@ def files_objects(objects, object_mb):
     return parts
 
 
+def files_put(objects, object_mb):
+    """Makes the objects and puts them in the bucket `landing` (AWS_* name the server). Run in
+    a process of its own: the bench's own RSS would otherwise be every child's peak RSS too
+    (ru_maxrss survives fork and exec)."""
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+    from botocore.config import Config
+    parts = files_objects(objects, object_mb)
+    s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], region_name=os.environ["AWS_REGION"],
+                      config=Config(s3={"addressing_style": "path"}))
+    with ThreadPoolExecutor(8) as pool:
+        for fmt, objs in parts.items():
+            ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
+            list(pool.map(lambda io: s3.put_object(Bucket="landing", Key=f"{fmt}/part-{io[0]:04d}.{ext}", Body=io[1]), enumerate(objs)))
+
+
 def bench_files(args, report):
     """Many gzipped objects in S3 (moto) into one dataset: `inlet upload 's3://…/*.gz'` beside
     DuckDB httpfs, and beside `aws s3 cp --recursive` + `inlet upload` of the local copies; the
     download alone is the floor."""
-    import socket, boto3
-    from concurrent.futures import ThreadPoolExecutor
+    import multiprocessing, socket, boto3
     from botocore.config import Config
     venv_py = files_venv()
     aws = os.path.join(FILES_VENV, "bin", "aws")
-    parts = files_objects(args.files_objects, args.files_object_mb)
     sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
     state = os.path.join(OUT, "moto-state")
     env = subprocess.run(["bash", os.path.join(ROOT, "scripts", "start-s3.sh"), str(port), state], check=True,
@@ -283,16 +297,18 @@ def bench_files(args, report):
             name, _, value = line.removeprefix("export ").partition("=")
             if name.startswith("AWS_"):
                 os.environ[name] = value.strip("'")
+        maker = multiprocessing.get_context("spawn").Process(target=files_put, args=(args.files_objects, args.files_object_mb))
+        maker.start(); maker.join()
+        if maker.exitcode != 0:
+            sys.exit("files: making the objects failed")
         s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], region_name=os.environ["AWS_REGION"],
                           config=Config(s3={"addressing_style": "path"}))
-        with ThreadPoolExecutor(8) as pool:
-            for fmt, objs in parts.items():
-                ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
-                list(pool.map(lambda io: s3.put_object(Bucket="landing", Key=f"{fmt}/part-{io[0]:04d}.{ext}", Body=io[1]), enumerate(objs)))
-        for fmt, objs in parts.items():
+        for fmt in ("csv", "json"):
             ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
-            mb = sum(len(o) for o in objs) / 1e6
-            print(f"\nfiles: {len(objs)} {ext} objects in moto ({mb:.0f} MB gzipped)")
+            listed = s3.get_paginator("list_objects_v2").paginate(Bucket="landing", Prefix=fmt + "/")
+            sizes = [o["Size"] for page in listed for o in page.get("Contents", [])]
+            mb = sum(sizes) / 1e6
+            print(f"\nfiles: {len(sizes)} {ext} objects in moto ({mb:.0f} MB gzipped)")
             url = f"s3://landing/{fmt}/*.{ext}"
             store, copies, out = os.path.join(OUT, "lake"), os.path.join(OUT, "copies"), os.path.join(OUT, "peer.parquet")
             upload = [INLET, "upload", url, "--dataset-id", f"bench-files-{fmt}", "--store", store, "-q"]

@@ -101,7 +101,7 @@ extension FilesSourceTests {
             child.currentDirectoryURL = dir
             child.standardOutput = FileHandle.nullDevice
             let errPath = dir.appendingPathComponent("killed-\(killAfter).err")
-            FileManager.default.createFile(atPath: errPath.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
             child.standardError = try FileHandle(forWritingTo: errPath)
             try child.run()
             let deadline = Date().addingTimeInterval(60)
@@ -189,4 +189,28 @@ final class ProxyLog: @unchecked Sendable {
     func add(_ value: String) { lock.lock(); set.insert(value); n += 1; lock.unlock() }
     var keys: Set<String> { lock.lock(); defer { lock.unlock() }; return set }
     var count: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
+
+extension FilesSourceTests {
+    /// `--delete-source` and `move_to` act once the load has published: the loaded objects are
+    /// gone from the landing pattern, and moved ones sit under the target by their paths.
+    @Test(arguments: Place.allCases)
+    func loadedObjectsAreDeletedOrMovedAfterThePublish(place: Place) throws {
+        let landing = try landing(place)
+        try write(landing, "inc-100", "inc-200")
+        let deleted = try inlet(["upload", landing.base + "/inc/*.csv", "--dataset-id", "deleted", "--delete-source"], landing)
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(try read("deleted").ids == Self.ids(100, 200))
+        #expect(try inlet(["upload", landing.base + "/inc/*.csv", "--dataset-id", "again"], landing).status == 2, "nothing left to match")
+
+        try write(landing, "inc-300")
+        let config = try config(landing.base + "/inc/*.csv", dataset: "moved", extra: "      move_to: \(landing.base)/done/\n")
+        let moved = try run(config, landing)
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(try read("moved").ids == Self.ids(300))
+        #expect(try inlet(["upload", landing.base + "/inc/*.csv", "--dataset-id", "again"], landing).status == 2, "nothing left to match")
+        let check = try inlet(["upload", landing.base + "/done/*.csv", "--dataset-id", "check", "--file-column", "f"], landing)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(try read("check").ids == Self.ids(300), "the moved object, whole, under done/")
+    }
 }
