@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // TLS for the PostgreSQL wire protocol (Debian's libssl-dev).
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
 
         .target(name: "Columnar", swiftSettings: cpu),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
@@ -58,9 +60,10 @@ let package = Package(
             "Columnar", "Parquet", "ObjectStore",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: cpu),
-        // One folder per source: Csv, CursorUsage, Domo (then Api, Postgres, Files).
+        // One folder per source: Csv, CursorUsage, Domo, Postgres (then Api, Files).
         .target(name: "Connectors", dependencies: [
-            "Columnar", "Delimited", "Inference", "JSON", "ObjectStore",
+            "Columnar", "Delimited", "Inference", "JSON", "ObjectStore", "SigV4", "COpenSSL",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),

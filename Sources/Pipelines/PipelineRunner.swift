@@ -152,6 +152,8 @@ public struct PipelineRunner: Sendable {
         case let .api(api):
             let client = ApiClient(spec: api)
             return (ApiSource(spec: api, label: spec.name, client: client), { await client.shutdown() })
+        case let .postgres(options):
+            return (PostgresSource(options: options, environment: environment), nil)
         }
     }
 

@@ -13,6 +13,7 @@ public struct PipelineSpec: Sendable {
         case cursorUsage = "cursor-usage"
         case domo
         case api
+        case postgres
     }
 
     /// Where the rows come from, per kind.
@@ -23,6 +24,7 @@ public struct PipelineSpec: Sendable {
         case cursorUsage(path: String?, dir: String)
         case domo(DomoSpec)
         case api(ApiSpec)
+        case postgres(PostgresOptions)
     }
 
     public struct DomoSpec: Sendable {
@@ -67,8 +69,8 @@ public struct PipelineSpec: Sendable {
     }
 
     static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
-                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api"]
-    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api"]
+                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api", "postgres"]
+    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api", .postgres: "postgres"]
     static let csvKeys = ["path", "delimiter", "quote", "header", "no_header", "skip_rows", "encoding", "encoding_errors", "bad_rows",
                           "rejects", "null_values", "decimals", "date_order", "compact_dates", "schema"]
     static let jsonKeys = ["path", "records", "flatten", "schema", "allow_nan", "decimals", "date_order", "bad_rows", "rejects"]
@@ -112,6 +114,16 @@ public struct PipelineSpec: Sendable {
         case .cursorUsage: source = try cursorUsageSource(map)
         case .domo: source = try domoSource(map)
         case .api: source = .api(try apiSource(map))
+        case .postgres:
+            let options = try postgresSource(map)
+            source = .postgres(options)
+            // An increment replaces nothing: append by default; `replace` would keep only the last increment.
+            if options.incremental {
+                if load.mode == nil { load.mode = "append" }
+                if load.mode == "replace" {
+                    throw map.fail("mode", "'mode: replace' with 'incremental' would keep only the last increment: use append or replace-partitions (--full-refresh reloads everything)")
+                }
+            }
         }
         // An incremental API run brings only what is new: it adds to the dataset, never replaces it.
         if case let .api(api) = source, api.resource.incremental != nil, load.mode == nil { load.mode = "append" }
