@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Columnar"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"],
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4", "Connectors"],
                     exclude: ["Support/arrow_canon.py"]),
     ],
     swiftLanguageModes: [.v5]
