@@ -22,10 +22,16 @@ final class PGConnection: @unchecked Sendable {
         buffer = .allocate(byteCount: 1 << 20, alignment: 8)
         do {
             transport = try PGTransport(host: settings.host, port: settings.port, timeout: settings.connectTimeout, ioTimeout: settings.ioTimeout)
+        } catch {
+            // Not fully initialized: deinit will not run, so the buffer is freed here.
+            buffer.deallocate()
+            throw Self.atConnect(error, settings)
+        }
+        // From here a failure runs deinit, which closes the socket and frees the buffer (once).
+        do {
             try negotiateTLS()
             try startup(password: password ?? settings.password)
         } catch {
-            buffer.deallocate()
             throw Self.atConnect(error, settings)
         }
     }
