@@ -65,6 +65,9 @@ final class PGTransport: @unchecked Sendable {
     /// Upgrades to TLS after the server accepted an SSLRequest. `verify`: check the chain
     /// against `rootCert` (or the system's CAs), and with `checkHost` the name too.
     func startTLS(verify: Bool, checkHost: Bool, rootCert: String?) throws {
+        // SSL_write writes with write(2), which has no MSG_NOSIGNAL: a server gone away mid-load
+        // would kill the process with SIGPIPE instead of giving us EPIPE and one error line.
+        signal(SIGPIPE, SIG_IGN)
         guard let method = TLS_client_method(), let ctx = SSL_CTX_new(method) else { throw PGError.tls("cannot create a TLS context") }
         self.ctx = ctx
         _ = inlet_ssl_set_min_tls12(ctx)

@@ -2,13 +2,15 @@ import Foundation
 import SigV4
 
 /// An Amazon RDS IAM authentication token: a presigned `GET https://host:port/?Action=connect&DBUser=user`
-/// for service `rds-db`, valid 15 minutes, without its scheme. It is the password of one login.
+/// for service `rds-db`, valid 15 minutes, without its scheme. Unlike S3's presigned URLs it signs
+/// the empty payload's hash, as botocore's `generate_db_auth_token` does. It is the password of one login.
 public enum RDSAuthToken {
     public static func make(host: String, port: Int, user: String, region: String, credentials: SigV4Credentials, at date: Date) -> String {
         let signer = SigV4Signer(credentials: credentials, region: region, service: "rds-db")
         let endpoint = "\(host):\(port)"
         let (query, _) = signer.presignedQuery(method: "GET", host: endpoint, path: "/",
-                                               query: [("Action", "connect"), ("DBUser", user)], expires: 900, at: date)
+                                               query: [("Action", "connect"), ("DBUser", user)],
+                                               payloadHash: SigV4.emptyPayloadHash, expires: 900, at: date)
         return "\(endpoint)/?\(query)"
     }
 
