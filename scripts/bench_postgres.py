@@ -32,10 +32,13 @@ import dlt
 from dlt.sources.sql_database import sql_table
 p = dlt.pipeline(pipeline_name="bench_pg", destination=dlt.destinations.filesystem(sys.argv[1]), dataset_name="bench",
                  pipelines_dir=sys.argv[1] + "-state")
-p.run(sql_table(credentials=os.environ["DATABASE_URL"], table="bench", backend="pyarrow"), loader_file_format="parquet")
+url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://", 1)
+p.run(sql_table(credentials=url, table="bench", backend="pyarrow"), loader_file_format="parquet")
 """
 PANDAS = """import os, sys, pandas as pd, sqlalchemy as sa
-pd.read_sql("select * from bench", sa.create_engine(os.environ["DATABASE_URL"])).to_parquet(sys.argv[1])
+# SQLAlchemy 2.1 would pick psycopg 3; the old ETL ran psycopg2.
+url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://", 1)
+pd.read_sql("select * from bench", sa.create_engine(url)).to_parquet(sys.argv[1])
 """
 
 TABLE = """
