@@ -49,7 +49,7 @@ insert into bench select g, (g * 7919) % 1000000, ((g * 31) % 10000000) / 100.0,
        'customer ' || substr(md5(g::text), 1, 21), timestamptz '2024-01-01 00:00+00' + g * interval '1 second',
        date '2024-01-01' + (g % 365)::int, g % 3 = 0, md5(g::text)::uuid,
        jsonb_build_object('k', g % 100, 's', 'v' || (g % 7))
-from generate_series(1, {rows}) g;
+from generate_series(1::int8, {rows}) g;
 vacuum analyze bench;
 """
 GROW = """
@@ -57,7 +57,7 @@ insert into bench select g, (g * 7919) % 1000000, ((g * 31) % 10000000) / 100.0,
        'customer ' || substr(md5(g::text), 1, 21), timestamptz '2024-01-01 00:00+00' + g * interval '1 second',
        date '2024-01-01' + (g % 365)::int, g % 3 = 0, md5(g::text)::uuid,
        jsonb_build_object('k', g % 100, 's', 'v' || (g % 7))
-from generate_series({first}, {last}) g;
+from generate_series({first}::int8, {last}) g;
 vacuum analyze bench;
 """
 
