@@ -26,8 +26,13 @@ n = int(sys.argv[2])
 kw = {"partition_on": "id", "partition_num": n} if n > 1 else {}
 pq.write_table(cx.read_sql(os.environ["DATABASE_URL"], "select * from bench", return_type="arrow", **kw), sys.argv[1])
 """
+# dlt logs a warning per batch: its stderr goes to a file, since bench.py reads a child's pipes
+# only after it exits (a full pipe would block dlt forever).
 DLT = """import os, sys
 os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+os.environ["RUNTIME__LOG_LEVEL"] = "ERROR"
+log = os.open(sys.argv[1] + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+os.dup2(log, 2)
 import dlt
 from dlt.sources.sql_database import sql_table
 p = dlt.pipeline(pipeline_name="bench_pg", destination=dlt.destinations.filesystem(sys.argv[1]), dataset_name="bench",
