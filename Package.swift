@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // TLS for the PostgreSQL wire protocol (Debian's libssl-dev).
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
 
         .target(name: "Columnar", swiftSettings: cpu),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
@@ -58,9 +60,10 @@ let package = Package(
             "Columnar", "Parquet", "ObjectStore",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: cpu),
-        // One folder per source: Csv, Json, CursorUsage, Domo, Files (then Api, Postgres).
+        // One folder per source: Csv, Json, CursorUsage, Domo, Api, Files, Postgres.
         .target(name: "Connectors", dependencies: [
-            "Columnar", "Delimited", "Inference", "JSON", "Parquet", "ObjectStore",
+            "Columnar", "Delimited", "Inference", "JSON", "Parquet", "ObjectStore", "SigV4", "COpenSSL",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: cpu),
@@ -98,7 +101,7 @@ let package = Package(
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Columnar"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4"],
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4", "Connectors"],
                     exclude: ["Support/arrow_canon.py", "Support/files_corpus.py"]),
     ],
     swiftLanguageModes: [.v5]

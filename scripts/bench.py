@@ -8,6 +8,7 @@ tool sees the same bytes. Results: a table on stdout and bench-out/results.json.
 import argparse, json, os, shutil, statistics, subprocess, sys, time
 
 from bench_api import bench_api
+from bench_postgres import bench_postgres
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench-out")
@@ -335,6 +336,8 @@ def main():
     ap.add_argument("--json-rows", type=int, default=2_000_000)
     ap.add_argument("--json-flat", action="store_true", help="with json: also Inlet's peak RSS at 4x the rows")
     ap.add_argument("--api-records", type=int, default=1_000_000, help="api: records the emulator serves")
+    ap.add_argument("--pg-rows", type=int, default=10_000_000, help="postgres: rows of the generated table")
+    ap.add_argument("--pg-flat", action="store_true", help="with postgres: also Inlet's peak RSS at 4x the rows")
     ap.add_argument("--skip", default="", help="peers to leave out, e.g. pandas")
     ap.add_argument("--files-objects", type=int, default=200, help="files: objects of each format in moto")
     ap.add_argument("--files-object-mb", type=float, default=5, help="files: each object's size before gzip")
@@ -343,7 +346,8 @@ def main():
     report = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count()}
     args.inlet = INLET
     steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json,
-             "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT), "files": bench_files}
+             "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT), "files": bench_files,
+             "postgres": lambda a, r: bench_postgres(a, r, measure_side_by_side, row, INLET, OUT)}
     for name in args.only.split(","):
         steps[name](args, report)
     with open(os.path.join(OUT, "results.json"), "w") as f:

@@ -5,11 +5,11 @@ public indirect enum ColumnStorage: Sendable, Hashable {
     case int8([Int8])
     case int16([Int16])
     case int32([Int32])   // int32 and date (days)
-    case int64([Int64])   // int64 and timestamp
+    case int64([Int64])   // int64, timestamp and time
     case float32([Float])
     case float64([Double])
     case decimal([Int128]) // unscaled value; the type holds the scale
-    case bytes(ByteArrays) // string (UTF-8) and binary
+    case bytes(ByteArrays) // string (UTF-8), binary, uuid (16 bytes each) and json
     /// Row `i`'s elements are `values[offsets[i] ..< offsets[i + 1]]`; `offsets` has rows + 1 entries.
     case list(offsets: [Int32], values: Column)
     /// One child column per field, each of `rows` rows.
@@ -75,8 +75,8 @@ public struct Column: Sendable, Hashable {
     static func storageFits(_ type: DataType, _ storage: ColumnStorage) -> Bool {
         switch (type, storage) {
         case (.boolean, .boolean), (.int8, .int8), (.int16, .int16), (.int32, .int32), (.date, .int32),
-             (.int64, .int64), (.timestamp, .int64), (.float32, .float32), (.float64, .float64),
-             (.decimal, .decimal), (.string, .bytes), (.binary, .bytes):
+             (.int64, .int64), (.timestamp, .int64), (.time, .int64), (.float32, .float32), (.float64, .float64),
+             (.decimal, .decimal), (.string, .bytes), (.binary, .bytes), (.uuid, .bytes), (.json, .bytes):
             return true
         case let (.list(e), .list(offsets, values)):
             return values.type == e.type && offsets.first == 0 && Int(offsets.last ?? 0) == values.count
@@ -104,7 +104,7 @@ public struct Column: Sendable, Hashable {
         case let .float32(a): return .float(Double(a[i]))
         case let .float64(a): return .float(a[i])
         case let .decimal(a): return .decimal(a[i])
-        case let .bytes(b): return type == .string ? .string(b.string(at: i)) : .binary(Array(b[i]))
+        case let .bytes(b): return type == .string || type == .json ? .string(b.string(at: i)) : .binary(Array(b[i]))
         case let .list(offsets, values):
             return .list((Int(offsets[i]) ..< Int(offsets[i + 1])).map(values.value(at:)))
         case let .structure(children, _):

@@ -28,11 +28,11 @@ public struct ColumnBuilder: Sendable {
         case .int8: i8.reserveCapacity(capacity)
         case .int16: i16.reserveCapacity(capacity)
         case .int32, .date: i32.reserveCapacity(capacity)
-        case .int64, .timestamp: i64.reserveCapacity(capacity)
+        case .int64, .timestamp, .time: i64.reserveCapacity(capacity)
         case .float32: f32.reserveCapacity(capacity)
         case .float64: f64.reserveCapacity(capacity)
         case .decimal: dec.reserveCapacity(capacity)
-        case .string, .binary: bytes.reserveCapacity(values: capacity, bytes: capacity * 8)
+        case .string, .binary, .uuid, .json: bytes.reserveCapacity(values: capacity, bytes: capacity * 8)
         case let .list(e):
             offsets = [0]
             children = [ColumnBuilder(type: e.type, capacity: capacity)]
@@ -102,11 +102,11 @@ public struct ColumnBuilder: Sendable {
         case .int8: i8.append(0)
         case .int16: i16.append(0)
         case .int32, .date: i32.append(0)
-        case .int64, .timestamp: i64.append(0)
+        case .int64, .timestamp, .time: i64.append(0)
         case .float32: f32.append(0)
         case .float64: f64.append(0)
         case .decimal: dec.append(0)
-        case .string, .binary: bytes.appendEmpty()
+        case .string, .binary, .uuid, .json: bytes.appendEmpty()
         case .list, .map: offsets.append(offsets.last ?? 0)
         case .structure: for i in children.indices { children[i].appendNull() }
         }
@@ -126,6 +126,9 @@ public struct ColumnBuilder: Sendable {
         case let (.decimal(p, _), .decimal(x)) where Decimal128.fits(x, precision: p): append(x)
         case let (.date, .date(x)): append(x)
         case let (.timestamp, .timestamp(x)): append(x)
+        case let (.time, .int(x)) where (0 ..< 86_400_000_000).contains(x): append(x)
+        case let (.uuid, .binary(x)) where x.count == 16: append(bytes: x)
+        case let (.json, .string(x)): append(string: x)
         case let (.string, .string(x)): append(string: x)
         case let (.binary, .binary(x)): append(bytes: x)
         case let (.list, .list(items)):
@@ -152,11 +155,11 @@ public struct ColumnBuilder: Sendable {
         case .int8: storage = .int8(i8); i8.removeAll(keepingCapacity: true)
         case .int16: storage = .int16(i16); i16.removeAll(keepingCapacity: true)
         case .int32, .date: storage = .int32(i32); i32.removeAll(keepingCapacity: true)
-        case .int64, .timestamp: storage = .int64(i64); i64.removeAll(keepingCapacity: true)
+        case .int64, .timestamp, .time: storage = .int64(i64); i64.removeAll(keepingCapacity: true)
         case .float32: storage = .float32(f32); f32.removeAll(keepingCapacity: true)
         case .float64: storage = .float64(f64); f64.removeAll(keepingCapacity: true)
         case .decimal: storage = .decimal(dec); dec.removeAll(keepingCapacity: true)
-        case .string, .binary: storage = .bytes(bytes); bytes.removeAll(keepingCapacity: true)
+        case .string, .binary, .uuid, .json: storage = .bytes(bytes); bytes.removeAll(keepingCapacity: true)
         case .list:
             storage = .list(offsets: offsets, values: children[0].finish())
             offsets = [0]

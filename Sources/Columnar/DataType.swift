@@ -9,7 +9,8 @@ public enum TimeUnit: String, Sendable, Hashable, Codable {
 /// Physical storage per type (see `ColumnStorage`):
 /// boolean → `.boolean`, int8…int64 → the matching fixed-width array,
 /// decimal → `.decimal` (unscaled Int128), date → `.int32` days since 1970-01-01,
-/// timestamp → `.int64` in `unit` since the epoch, string/binary → `.bytes`;
+/// timestamp → `.int64` in `unit` since the epoch, time → `.int64` microseconds since midnight,
+/// string/binary/json → `.bytes`, uuid → `.bytes` of 16 bytes each;
 /// list → `.list` (offsets into one child column), struct → `.structure` (a child column per
 /// field), map → `.map` (offsets into a key and a value column).
 public indirect enum DataType: Sendable, Hashable {
@@ -22,8 +23,14 @@ public indirect enum DataType: Sendable, Hashable {
     case date
     /// `utc == true`: an instant (UTC-adjusted); `false`: a local, naive wall-clock time.
     case timestamp(unit: TimeUnit, utc: Bool)
+    /// A time of day with no zone, in microseconds since midnight (Parquet TIME(MICROS), not UTC-adjusted).
+    case time
     case string
     case binary
+    /// 16 bytes in RFC 4122 order (Parquet FIXED_LEN_BYTE_ARRAY(16) with the UUID logical type).
+    case uuid
+    /// UTF-8 JSON text (Parquet BYTE_ARRAY with the JSON logical type).
+    case json
     /// Values of one type (Parquet LIST); the field names the element (`element`) and whether it may be null.
     case list(Field)
     /// Named fields (a Parquet group), nested to any depth.
@@ -59,15 +66,19 @@ public indirect enum DataType: Sendable, Hashable {
         case let .decimal(p, s): return "decimal(\(p),\(s))"
         case .date: return "date"
         case let .timestamp(unit, utc): return utc ? "timestamp[\(unit.rawValue), UTC]" : "timestamp[\(unit.rawValue)]"
+        case .time: return "time"
         case .string: return "string"
         case .binary: return "binary"
+        case .uuid: return "uuid"
+        case .json: return "json"
         case let .list(e): return "list<\(e.type.name)>"
         case let .structure(fields): return "struct<" + fields.map { "\($0.name):\($0.type.name)" }.joined(separator: ",") + ">"
         case let .map(k, v): return "map<\(k.name),\(v.type.name)>"
         }
     }
 
-    /// Parses the spellings of `name` plus common aliases (`int`, `double`, `bool`, `text`,
+    /// Parses the spellings of `name` (but `time`, `uuid` and `json`, which only a database's
+    /// catalog declares: text inputs cannot override to them) plus common aliases (`int`, `double`, `bool`, `text`,
     /// `timestamp` = microseconds naive, `timestamptz` = microseconds UTC), nested ones too:
     /// `list<string>`, `map<string,int64>`, `struct<city:string,zip:string>`. Field names in a
     /// struct keep their case; type names do not matter.

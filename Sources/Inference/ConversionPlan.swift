@@ -30,6 +30,7 @@ public enum ColumnParser: Sendable, Hashable {
         case .string: self = .string
         case .binary: self = .binary
         case .list, .structure, .map: preconditionFailure("text columns are flat: nested overrides are refused before parsing")
+        case .time, .uuid, .json: preconditionFailure("only a database catalog declares \(type.name): overrides cannot name it")
         }
     }
 }

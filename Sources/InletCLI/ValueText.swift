@@ -19,6 +19,15 @@ enum ValueText {
             return "{" + zip(fields, values).map { quoted($0.name, true) + ": " + render($1, $0.type, nested: true) }.joined(separator: ", ") + "}"
         case let (.map(k, vf), .map(entries)):
             return "{" + entries.map { render($0.key, k, nested: true) + ": " + render($0.value, vf.type, nested: true) }.joined(separator: ", ") + "}"
+        case let (.time, .int(us)):
+            let f = String(us % 1_000_000 + 1_000_000).dropFirst()
+            return quoted(String(format: "%02d:%02d:%02d", us / 3_600_000_000, us / 60_000_000 % 60, us / 1_000_000 % 60) + "." + f, nested)
+        case let (.uuid, .binary(b)) where b.count == 16:
+            let hex = b.map { String(format: "%02x", $0) }.joined()
+            let cuts = [8, 12, 16, 20].map { hex.index(hex.startIndex, offsetBy: $0) }
+            return quoted([hex[..<cuts[0]], hex[cuts[0] ..< cuts[1]], hex[cuts[1] ..< cuts[2]], hex[cuts[2] ..< cuts[3]], hex[cuts[3]...]]
+                .joined(separator: "-"), nested)
+        case let (.json, .string(s)): return s
         case let (_, .string(s)): return quoted(s, nested)
         case (.date, _), (.binary, _): return quoted(v.description, nested)
         default: return v.description

@@ -41,7 +41,7 @@ enum ColumnAssembler {
             storage = .int32(scatter(unsignedInt ? try mapExact(buf.i32) { Int32(exactly: UInt32(bitPattern: $0)) } : buf.i32, zero: 0))
         case (.date, .int32): storage = .int32(scatter(buf.i32, zero: 0))
         case (.int64, .int32): storage = .int64(scatter(buf.i32.map { Int64(UInt32(bitPattern: $0)) }, zero: 0))
-        case (.int64, .int64): storage = .int64(scatter(buf.i64, zero: 0))
+        case (.int64, .int64), (.time, .int64): storage = .int64(scatter(buf.i64, zero: 0))
         case (.timestamp, .int64):
             var values = buf.i64
             if case .timestamp(_, .nanos)? = element.logicalType {
@@ -88,9 +88,9 @@ enum ColumnAssembler {
                 throw ParquetError.valueOutOfRange(column: name, detail: "unscaled \(v) exceeds decimal precision \(p)")
             }
             storage = .decimal(scatter(values, zero: 0))
-        case (.string, .byteArray), (.binary, .byteArray):
+        case (.string, .byteArray), (.binary, .byteArray), (.json, .byteArray):
             storage = .bytes(scatterBytes(buf.offsets, buf.data, validity: validity, rows: rows))
-        case (.binary, .fixedLenByteArray):
+        case (.binary, .fixedLenByteArray), (.uuid, .fixedLenByteArray):
             let offsets = (0 ... buf.count).map { $0 * buf.width }
             storage = .bytes(scatterBytes(offsets, buf.data, validity: validity, rows: rows))
         default:

@@ -69,7 +69,7 @@ final class ColumnChunkWriter {
         case .double: encoder = FixedWidthEncoder<Double>(dictionary: dict) { c in
             if case let .float64(a) = c.storage { return a }; preconditionFailure("float64 storage expected") }
         case .byteArray: encoder = ByteArrayEncoder(dictionary: dict)
-        case let .fixedLenByteArray(w): encoder = FixedDecimalEncoder(width: w)
+        case let .fixedLenByteArray(w): encoder = field.type == .uuid ? FixedBytesEncoder(width: w) : FixedDecimalEncoder(width: w)
         }
     }
 

@@ -177,12 +177,15 @@ struct SchemaElement {
             case .list: w.emptyStruct(3)
             case let .decimal(scale, precision): w.beginStruct(5); w.i32(1, scale); w.i32(2, precision); w.endStruct()
             case .date: w.emptyStruct(6)
-            case let .timestamp(utc, unit):
-                w.beginStruct(8)
+            case let .timestamp(utc, unit), let .time(utc, unit):
+                // TimeType is union member 7, TimestampType 8; both hold {isAdjustedToUTC, unit}.
+                if case .time = lt { w.beginStruct(7) } else { w.beginStruct(8) }
                 w.bool(1, utc)
                 w.beginStruct(2); w.emptyStruct(unit == .millis ? 1 : unit == .micros ? 2 : 3); w.endStruct()
                 w.endStruct()
             case let .integer(bits, signed): w.beginStruct(10); w.byte(1, bits); w.bool(2, signed); w.endStruct()
+            case .json: w.emptyStruct(12)
+            case .uuid: w.emptyStruct(14)
             default: break // never written by Inlet
             }
             w.endStruct()

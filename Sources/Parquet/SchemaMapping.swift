@@ -30,14 +30,15 @@ enum SchemaMapping {
         switch t {
         case .boolean: return .boolean
         case .int8, .int16, .int32, .date: return .int32
-        case .int64, .timestamp: return .int64
+        case .int64, .timestamp, .time: return .int64
         case .float32: return .float
         case .float64: return .double
         case let .decimal(p, _):
             if p <= 9 { return .int32 }
             if p <= 18 { return .int64 }
             return .fixedLenByteArray(width: decimalByteWidth(precision: p))
-        case .string, .binary: return .byteArray
+        case .string, .binary, .json: return .byteArray
+        case .uuid: return .fixedLenByteArray(width: 16)
         case .list, .structure, .map: preconditionFailure("nested column types have no single physical layout")
         }
     }
@@ -63,6 +64,10 @@ enum SchemaMapping {
             // The legacy TIMESTAMP_* types mean UTC-adjusted instants, so naive timestamps carry none.
             if utc { e.convertedType = (unit == .millisecond ? ConvertedType.timestampMillis : .timestampMicros).rawValue }
         case .string: e.logicalType = .string; e.convertedType = ConvertedType.utf8.rawValue
+        // Local time of day: the legacy TIME_MICROS means UTC-adjusted, so none (as for naive timestamps).
+        case .time: e.logicalType = .time(utc: false, unit: .micros)
+        case .uuid: e.logicalType = .uuid
+        case .json: e.logicalType = .json; e.convertedType = ConvertedType.json.rawValue
         case .list, .structure, .map: preconditionFailure("nested column types are groups, not leaves")
         }
         return e
@@ -79,7 +84,8 @@ enum SchemaMapping {
         var logical = e.logicalType
         if logical == nil, let c = converted {
             switch c {
-            case .utf8, .enumType, .json: logical = .string
+            case .utf8, .enumType: logical = .string
+            case .json: logical = .json
             case .decimal: logical = .decimal(scale: e.scale ?? 0, precision: e.precision ?? 0)
             case .date: logical = .date
             case .timestampMillis: logical = .timestamp(utc: true, unit: .millis)
@@ -126,14 +132,19 @@ enum SchemaMapping {
         case (.int64, .integer(let bits, let signed)?):
             if bits == 64 && !signed { return .decimal(precision: 20, scale: 0) }
             return .int64
-        case (.int64, .time?): throw ParquetError.unsupported(feature: "TIME type", column: col)
+        case (.int64, .time(_, .micros)?): return .time
+        case (.int64, .time?): throw ParquetError.unsupported(feature: "TIME type in nanoseconds", column: col)
         case (.int64, _): return .int64
         case (.int96, _): return .timestamp(unit: .microsecond, utc: false)
         case (.float, _): return .float32
         case (.double, _): return .float64
-        case (.byteArray, .string?), (.byteArray, .json?): return .string
+        case (.byteArray, .string?): return .string
+        case (.byteArray, .json?): return .json
         case (.byteArray, _): return .binary
         case (.fixedLenByteArray, .float16?): return .float32
+        case (.fixedLenByteArray, .uuid?):
+            guard e.typeLength == 16 else { throw ParquetError.corrupt("UUID column '\(col)' is not 16 bytes wide") }
+            return .uuid
         case (.fixedLenByteArray, _): return .binary
         }
     }

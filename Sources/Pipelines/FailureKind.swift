@@ -37,6 +37,7 @@ public enum FailureKind: String, Sendable, Codable {
         case let e as ObjectStoreError: if case .invalidKey = e { return .other } else { return .remote }
         case let e as DomoError: return e.isRemote ? .remote : .usage
         case is S3Error: return .remote
+        case let e as PGError: return e.isUsage ? .usage : e.isBadData ? .badData : .remote
         default: return .other
         }
     }

@@ -154,6 +154,8 @@ public struct PipelineRunner: Sendable {
             return (ApiSource(spec: api, label: spec.name, client: client), { await client.shutdown() })
         case let .files(settings):
             return (FilesSource(settings: settings, environment: environment), nil)
+        case let .postgres(options):
+            return (PostgresSource(options: options, environment: environment), nil)
         }
     }
 

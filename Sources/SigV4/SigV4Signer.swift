@@ -74,10 +74,12 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Query-string signing (a presigned URL). Only `host` (and any `signedHeaders` given) is
-    /// signed; the payload is `UNSIGNED-PAYLOAD`. Returns the full query, encoded, ending with
+    /// signed; the payload is `UNSIGNED-PAYLOAD` (S3's rule; other services such as rds-db sign
+    /// the empty body's hash). Returns the full query, encoded, ending with
     /// `X-Amz-Signature`; append it to `scheme://host` + `SigV4Encoding.canonicalURI(path)`.
     public func presignedQuery(method: String, host: String, path: String, query: [(name: String, value: String)] = [],
                                signedHeaders extra: [(name: String, value: String)] = [],
+                               payloadHash: String = SigV4.unsignedPayload,
                                expires: Int, at date: Date) -> (query: String, signature: String) {
         let (timestamp, day) = SigV4.timestamp(date)
         let scope = SigV4.scope(date: day, region: region, service: service)
@@ -92,7 +94,7 @@ public struct SigV4Signer: Sendable {
         params.append(("X-Amz-SignedHeaders", signedNames))
         let cq = SigV4.canonicalQuery(params)
         let (creq, _) = SigV4.canonicalRequest(method: method, canonicalURI: SigV4Encoding.canonicalURI(path: path),
-                                               canonicalQuery: cq, headers: headers, payloadHash: SigV4.unsignedPayload)
+                                               canonicalQuery: cq, headers: headers, payloadHash: payloadHash)
         let sts = SigV4.stringToSign(canonicalRequest: creq, timestamp: timestamp, scope: scope)
         let key = SigV4.signingKey(secret: credentials.secretAccessKey, date: day, region: region, service: service)
         let signature = SigV4.signature(signingKey: key, stringToSign: sts)

@@ -87,7 +87,7 @@ struct PartitionKeysTests {
 
     @Test func splitMatchesTakeForEveryType() throws {
         let types: [DataType] = [.boolean, .int8, .int16, .int32, .int64, .float32, .float64, .decimal(precision: 20, scale: 3),
-                                 .date, .timestamp(unit: .millisecond, utc: true), .string, .binary,
+                                 .date, .timestamp(unit: .millisecond, utc: true), .string, .binary, .time, .uuid, .json,
                                  .list(of: .string), .structure([Field("a", .int64), Field("b", .list(of: .int32))]), .map(.string, .float64)]
         func value(_ t: DataType, _ i: Int) -> Value {
             if i % 4 == 3 { return .null }
@@ -100,6 +100,9 @@ struct PartitionKeysTests {
             case .timestamp: return .timestamp(Int64(i) * 1000)
             case .string: return .string(String(repeating: "é", count: i % 5))
             case .binary: return .binary(Array(repeating: UInt8(i & 0xFF), count: i % 3))
+            case .time: return .int(Int64(i) * 1_000_001)
+            case .uuid: return .binary(Array(repeating: UInt8(i & 0xFF), count: 16))
+            case .json: return .string("[\(i)]")
             case .list: return .list((0 ..< i % 4).map { .string("e\(i)-\($0)") } + (i % 5 == 0 ? [.null] : []))
             case .structure: return .structure([i % 6 == 0 ? .null : .int(Int64(i)), .list((0 ..< i % 3).map { .int(Int64($0)) })])
             case .map: return .map((0 ..< i % 3).map { MapEntry(.string("k\($0)"), $0 == 1 ? .null : .float(Double(i))) })

@@ -11,7 +11,7 @@ let allTypes: [DataType] = [
     .boolean, .int8, .int16, .int32, .int64, .float32, .float64,
     .decimal(precision: 5, scale: 2), .decimal(precision: 18, scale: 4), .decimal(precision: 38, scale: 10),
     .decimal(precision: 25, scale: 0), .date, .timestamp(unit: .millisecond, utc: false),
-    .timestamp(unit: .microsecond, utc: true), .string, .binary,
+    .timestamp(unit: .microsecond, utc: true), .string, .binary, .time, .uuid, .json,
 ]
 
 /// A random value of `type`, biased toward edge cases.
@@ -43,6 +43,12 @@ func randomValue(_ type: DataType, _ rng: inout SeededRandom) -> Value {
         return .string(edge ? pool.randomElement(using: &rng)! : "s\(Int.random(in: 0 ..< 50, using: &rng))")
     case .binary:
         return .binary((0 ..< Int.random(in: 0 ..< 12, using: &rng)).map { _ in UInt8.random(in: 0 ... 255, using: &rng) })
+    case .time:
+        return .int(edge ? [0, 86_399_999_999].randomElement(using: &rng)! : Int64.random(in: 0 ..< 86_400_000_000, using: &rng))
+    case .uuid:
+        return .binary((0 ..< 16).map { _ in edge ? 255 : UInt8.random(in: 0 ... 255, using: &rng) })
+    case .json:
+        return .string(edge ? "{\"k\": [1, null, \"日本\"]}" : "{\"n\": \(Int.random(in: 0 ..< 50, using: &rng))}")
     case .list, .structure, .map:
         preconditionFailure("randomValue: flat types only")
     }

@@ -14,6 +14,7 @@ public struct PipelineSpec: Sendable {
         case domo
         case api
         case files
+        case postgres
     }
 
     /// Where the rows come from, per kind.
@@ -25,6 +26,7 @@ public struct PipelineSpec: Sendable {
         case domo(DomoSpec)
         case api(ApiSpec)
         case files(FilesSettings)
+        case postgres(PostgresOptions)
     }
 
     public struct DomoSpec: Sendable {
@@ -69,8 +71,9 @@ public struct PipelineSpec: Sendable {
     }
 
     static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
-                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api", "files"]
-    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api", .files: "files"]
+                       "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api", "files", "postgres"]
+    static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api", .files: "files",
+                                         .postgres: "postgres"]
     static let csvKeys = ["path", "delimiter", "quote", "header", "no_header", "skip_rows", "encoding", "encoding_errors", "bad_rows",
                           "rejects", "null_values", "decimals", "date_order", "compact_dates", "schema"]
     static let jsonKeys = ["path", "records", "flatten", "schema", "allow_nan", "decimals", "date_order", "bad_rows", "rejects"]
@@ -118,6 +121,16 @@ public struct PipelineSpec: Sendable {
         case .domo: source = try domoSource(map)
         case .api: source = .api(try apiSource(map))
         case .files: source = try filesSource(map, load: &load)
+        case .postgres:
+            let options = try postgresSource(map)
+            source = .postgres(options)
+            // An increment replaces nothing: append by default; `replace` would keep only the last increment.
+            if options.incremental {
+                if load.mode == nil { load.mode = "append" }
+                if load.mode == "replace" {
+                    throw map.fail("mode", "'mode: replace' with 'incremental' would keep only the last increment: use append or replace-partitions (--full-refresh reloads everything)")
+                }
+            }
         }
         // An incremental API run brings only what is new: it adds to the dataset, never replaces it.
         if case let .api(api) = source, api.resource.incremental != nil, load.mode == nil { load.mode = "append" }

@@ -1,12 +1,18 @@
 # Canonical JSON of Arrow data, for comparing a peer's reading of a Parquet file with ours:
 # scalars as ParquetInteropTests.canonical spells them (exact integers, float bit patterns,
-# unscaled decimals, dates as day numbers, timestamps as microseconds), lists as arrays,
+# unscaled decimals, dates as day numbers, timestamps and times as microseconds, UUIDs as hex),
+# lists as arrays,
 # structs as arrays of their fields in order, maps as arrays of [key, value].
 import json, math, struct, sys
 import pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
 
 def scalars(arr):
+    if isinstance(arr.type, pa.BaseExtensionType):   # arrow.uuid, arrow.json: their storage
+        arr = arr.storage
     t = arr.type
+    if pa.types.is_time(t):
+        mult = {"s": 1000000, "ms": 1000, "us": 1}.get(t.unit)
+        return [None if v is None else str(v * mult if mult else v // 1000) for v in arr.cast(pa.int32() if t.bit_width == 32 else pa.int64()).to_pylist()]
     if pa.types.is_null(t):
         return [None] * len(arr)
     if pa.types.is_timestamp(t):
