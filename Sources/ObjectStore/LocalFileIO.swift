@@ -101,12 +101,15 @@ enum LocalFileIO {
                 throw failed
             }
         }
+        // The ETag is the temp file's: a link is the same inode, size and mtime. Taken from the
+        // key after linking, a losing writer that had just renamed it aside (to check it, then
+        // put it back) made the winner fail a write that had landed.
+        guard let tag = etag(path: tmp) else { throw fail("stat \(tmp)") }
         guard link(tmp, destination) == 0 else {
             if errno == EEXIST { throw failed }
             throw fail("link \(destination)")
         }
         try fsyncPath(dir, directory: true)
-        guard let tag = etag(path: destination) else { throw fail("stat \(destination)") }
         return tag
     }
 
