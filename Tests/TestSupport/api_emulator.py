@@ -34,42 +34,22 @@ Control (tests change the data between or during runs):
 
 import base64
 import json
-import os
 import re
-import signal
 import socket
-import sys
-import threading
 import time
 import uuid
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from emulator_base import LOCK, log_line, serve, start, take_fault
+
 CONFIG = {}
-LOG = None
-LOCK = threading.Lock()
 TOKENS = {}  # token -> valid until
-FAULTS = []
 WINDOW = {"start": 0.0, "used": 0}  # the rate limit's current window
 PAGES = {}   # path -> list of page bodies (bytes) for file-backed resources
 
 UNAUTHORIZED = b"<!DOCTYPE html><html><head><title>401 Unauthorized</title></head><body><h1>Unauthorized</h1></body></html>"
-
-
-def log_line(text):
-    with LOCK:
-        LOG.write(text + "\n")
-        LOG.flush()
-
-
-def take_fault(path):
-    with LOCK:
-        for fault in FAULTS:
-            if fault["path"] == path and fault.get("times", 1) > 0:
-                fault["times"] = fault.get("times", 1) - 1
-                return dict(fault)
-    return None
 
 
 def match(path):
@@ -308,26 +288,13 @@ def build_file_pages(path, res):
     PAGES[path] = pages or [b'{"data":[],"next_cursor":null}']
 
 
-def exit_when_parent_goes():
-    sys.stdin.buffer.read()
-    os._exit(0)
-
-
 def main():
-    global CONFIG, LOG, FAULTS
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
-    threading.Thread(target=exit_when_parent_goes, daemon=True).start()
-    with open(sys.argv[1]) as f:
-        CONFIG = json.load(f)
-    FAULTS = CONFIG.get("faults", [])
+    global CONFIG
+    CONFIG = start()
     for path, res in CONFIG.get("resources", {}).items():
         if "file" in res:
             build_file_pages(path, res)
-    LOG = open(sys.argv[2], "a")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    print(f"PORT {server.server_address[1]}", flush=True)
-    server.serve_forever()
+    serve(Handler)
 
 
 if __name__ == "__main__":

@@ -33,39 +33,19 @@ CONFIG keys:
 
 import base64
 import json
-import os
-import signal
 import socket
-import sys
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from emulator_base import LOCK, log_line, serve, start, take_fault
+
 CONFIG = {}
-LOG = None
-LOCK = threading.Lock()
 TOKENS = {}  # token -> (valid_until, scope)
-FAULTS = []
 
 HTML_406 = (b"<!DOCTYPE html><html><head><title>Error 406 Not Acceptable</title></head>"
             b"<body><h2>HTTP ERROR 406</h2><p>Not Acceptable</p></body></html>")
-
-
-def log_request(method, path):
-    with LOCK:
-        LOG.write(f"{method} {path}\n")
-        LOG.flush()
-
-
-def take_fault(path):
-    with LOCK:
-        for fault in FAULTS:
-            if fault["path"] == path and fault.get("times", 1) > 0:
-                fault["times"] = fault.get("times", 1) - 1
-                return dict(fault)
-    return None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -110,7 +90,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- routing -----------------------------------------------------------
     def do_GET(self):
         url = urlsplit(self.path)
-        log_request("GET", url.path)
+        log_line(f"GET {url.path}")
         fault = take_fault(url.path)
         if fault is not None:
             if fault.get("delay"):
@@ -160,8 +140,7 @@ class Handler(BaseHTTPRequestHandler):
         token = uuid.uuid4().hex + uuid.uuid4().hex
         with LOCK:
             TOKENS[token] = (time.monotonic() + valid, requested)
-            LOG.write(f"ISSUED {token}\n")
-            LOG.flush()
+        log_line(f"ISSUED {token}")
         self.send_json(200, {"access_token": token, "customer": "emulator", "expires_in": expires_in,
                              "jti": str(uuid.uuid4()), "role": "Admin", "scope": " ".join(sorted(requested)),
                              "token_type": "bearer", "userId": 1})
@@ -265,29 +244,14 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
-def exit_when_parent_goes():
-    # The test holds our stdin open; EOF means it stopped us or died, so no emulator outlives it.
-    sys.stdin.buffer.read()
-    os._exit(0)
-
-
 def main():
-    global CONFIG, LOG, FAULTS
-    # Spawned from a test runner thread, we may inherit a mask that blocks SIGTERM.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
-    threading.Thread(target=exit_when_parent_goes, daemon=True).start()
-    with open(sys.argv[1]) as f:
-        CONFIG = json.load(f)
-    FAULTS = CONFIG.get("faults", [])
+    global CONFIG
+    CONFIG = start()
     for ds in CONFIG.get("datasets", {}).values():
         # Volume tests: the body is built here, so the Swift test process never holds it.
         if "repeat_row" in ds:
             ds["csv"] += ds["repeat_row"] * ds.get("repeat_count", 1)
-    LOG = open(sys.argv[2], "a")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    print(f"PORT {server.server_address[1]}", flush=True)
-    server.serve_forever()
+    serve(Handler)
 
 
 if __name__ == "__main__":
