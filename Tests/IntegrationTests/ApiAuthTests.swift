@@ -111,4 +111,26 @@ struct ApiAuthTests {
         #expect(run.stderr.contains("OAuth2 token from \(kit.emulator.host)/oauth/token: HTTP 401 Unauthorized"), "\(run.stderr)")
         #expect(!run.stderr.contains(Self.secret))
     }
+
+    /// A key the config puts in `params` (or a header) rather than `auth`: every message shows
+    /// it as written, `${API_KEY}`, percent-encoded in the URL or not.
+    @Test func aVariableInParamsIsShownAsWrittenNeverItsValue() throws {
+        let key = "k+y/Secret=9"
+        let kit = try kit(["type": "none"], extra: ["/keyed": ["status": 404, "body": "{\"message\": \"no such key\"}", "content_type": "application/json"]])
+        let config = try kit.config("""
+              - name: items
+                kind: api
+                api:
+                  base_url: {host}
+                  headers: {X-Trace: "${API_KEY}"}
+                  resource: {path: /keyed, params: {api_key: "${API_KEY}", per_page: 10}}
+
+            """)
+        let run = try runInlet(["run", "items", "--config", config, "-v"], environment: ["API_KEY": key], currentDirectory: kit.dir)
+        #expect(run.status == 4, "\(run.stderr)")
+        #expect(run.stderr.contains("items: GET \(kit.emulator.host)/keyed?api_key=${API_KEY}&per_page=10: HTTP 404 Not Found"), "\(run.stderr)")
+        #expect(kit.emulator.requests.first?.contains("api_key=k%2By%2FSecret%3D9") == true, "the key was sent: \(kit.emulator.requests)")
+        let printed = run.stdout + run.stderr
+        #expect(!printed.contains(key) && !printed.contains("k%2By%2FSecret%3D9"))
+    }
 }

@@ -35,7 +35,9 @@ final class ApiHTTPClient: Sendable {
 
     init(spec: ApiSpec) {
         self.spec = spec
-        redactor = SecretRedactor(secrets: spec.auth.secrets)
+        // A value also appears percent-encoded in the query strings of the URLs shown.
+        let written = spec.variables.flatMap { [$0, (URLQuery.encode($0.value), $0.written)] }
+        redactor = SecretRedactor(secrets: spec.auth.secrets, written: written)
         pacer = RequestPacer(requestsPerSecond: spec.requestsPerSecond)
         if case let .oauth2(o) = spec.auth { tokens = OAuth2TokenStore(credentials: o, redactor: redactor) } else { tokens = nil }
         var config = HTTPClient.Configuration(

@@ -21,6 +21,9 @@ public struct ApiSpec: Sendable {
     public var concurrency = 4
     /// Records become rows as a JSON file's do: `flatten`, `schema`, the type options.
     public var json = JSONOptions()
+    /// Values the config took from `${VAR}` (in params, headers, the URL…), with the text as
+    /// written: messages show `${VAR}`, never the value.
+    public var variables: [(value: String, written: String)] = []
 
     public init(baseURL: String, resource: ApiResource) {
         self.baseURL = baseURL

@@ -26,6 +26,7 @@ extension PipelineSpec {
         guard let r = try api.map("resource", known: resourceKeys) else { throw api.fail(nil, "missing required key 'resource'") }
         var spec = ApiSpec(baseURL: base, resource: try resource(r))
         spec.headers = try api.stringPairs("headers") ?? []
+        spec.variables = api.variableValues()
         spec.auth = try auth(api)
         spec.timeoutSeconds = try positive(api, "timeout_seconds") ?? spec.timeoutSeconds
         spec.maxRetries = try api.int("max_retries") ?? spec.maxRetries

@@ -57,6 +57,20 @@ struct ConfigMap {
         ConfigError(file: file, line: key.map(line(of:)) ?? line, context: context, message: message)
     }
 
+    /// Every `${VAR}` value anywhere in this block (nested maps and lists too), with its text as
+    /// written: a source that shows URLs or bodies at run time shows those as written.
+    func variableValues() -> [(value: String, written: String)] {
+        func walk(_ node: Node) -> [(value: String, written: String)] {
+            switch node {
+            case let .scalar(s): return interpolation.variables(in: s.string)
+            case let .sequence(items): return items.flatMap(walk)
+            case let .mapping(map): return map.flatMap { walk($0.value) }
+            @unknown default: return []
+            }
+        }
+        return entries.values.flatMap { walk($0.value) }
+    }
+
     /// Text as written (before `${VAR}` expansion), for messages about a bad value.
     func written(_ key: String) -> String { entries[key].flatMap { $0.value.string } ?? "" }
 

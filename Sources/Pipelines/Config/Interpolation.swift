@@ -23,5 +23,17 @@ struct Interpolation {
         return .success(out + rest)
     }
 
+    /// Each set `${NAME}` in `text` with its value: what messages must show as `${NAME}`.
+    func variables(in text: String) -> [(value: String, written: String)] {
+        var out: [(String, String)] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+            let name = String(rest[open.upperBound ..< close])
+            if let value = environment[name], !value.isEmpty { out.append((value, "${\(name)}")) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
     struct UnsetVariable: Error { let name: String }
 }
