@@ -18,14 +18,14 @@ public enum ApiError: ClassifiedError, CustomStringConvertible {
     case paginatorLoop(request: String, what: String)
     /// A record whose incremental cursor is absent or not comparable.
     case badCursor(request: String, index: Int, path: String, detail: String)
-    /// A parent field a child needs is missing.
-    case missingParentField(request: String, index: Int, path: String)
+    /// A field the run needs (a primary key, a child's parent field) is missing.
+    case missingField(request: String, index: Int, path: String, neededBy: String)
     case invalidConfig(String)
 
     public var errorClass: ErrorClass {
         switch self {
         case .httpStatus, .network, .token: return .remote
-        case .invalidBody, .notAnObject, .badCursor, .missingParentField: return .badData
+        case .invalidBody, .notAnObject, .badCursor, .missingField: return .badData
         case .recordsNotFound, .paginatorLoop, .invalidConfig: return .usage
         }
     }
@@ -50,8 +50,8 @@ public enum ApiError: ClassifiedError, CustomStringConvertible {
             return "\(request): the paginator handed back \(what) a second time; stopping instead of looping (check the paginator's settings)"
         case let .badCursor(request, index, path, detail):
             return "\(request): record \(index + 1) of the page: incremental cursor '\(path)' \(detail) (on_missing_cursor: include loads such records)"
-        case let .missingParentField(request, index, path):
-            return "\(request): record \(index + 1) of the page has no '\(path)', which a child resource needs"
+        case let .missingField(request, index, path, neededBy):
+            return "\(request): record \(index + 1) of the page has no '\(path)', which \(neededBy) needs"
         case let .invalidConfig(message):
             return message
         }

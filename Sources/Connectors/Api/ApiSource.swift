@@ -76,12 +76,11 @@ public final class ApiSource: SchemaFollowing {
         let children = ChildNeeds(spec.children)
         let started = Date()
         let summary = try await walk(cursor).run(page: spool.beginPage) { doc, range, index, shown in
-            let key = try dedupe.key(doc, range) { ApiError.badCursor(request: shown, index: index, path: $0, detail: "(primary_key) is missing") }
-            if var c = cursor {
-                let scalar = doc.locate(c.spec.cursorPath, in: range).map(doc.scalar)
-                let path = c.spec.cursorPath.description
-                let verdict = try c.observe(scalar, key: key) { ApiError.badCursor(request: shown, index: index, path: path, detail: $0) }
-                cursor = c
+            let key = try dedupe.key(doc, range) { ApiError.missingField(request: shown, index: index, path: $0, neededBy: "primary_key") }
+            if let path = cursor?.spec.cursorPath {
+                // Observed in place: a copy per record would copy its window of fingerprints too.
+                let scalar = doc.locate(path, in: range).map(doc.scalar)
+                let verdict = try cursor!.observe(scalar, key: key) { ApiError.badCursor(request: shown, index: index, path: path.description, detail: $0) }
                 if verdict == .skip { return }
             }
             if let key, !dedupe.firstTime(key) { return }
@@ -169,7 +168,7 @@ struct ChildNeeds {
         var p: [(String, String)] = [], f: [(String, ArraySlice<UInt8>)] = []
         for (name, path) in params {
             guard let r = doc.locate(path, in: record), let text = doc.plainText(at: r) else {
-                throw ApiError.missingParentField(request: shown, index: index, path: path.description)
+                throw ApiError.missingField(request: shown, index: index, path: path.description, neededBy: "a child resource")
             }
             p.append((name, text))
         }
