@@ -15,10 +15,10 @@ struct ApiChildrenTests {
             api:
               base_url: {host}
               concurrency: 3
-              resource: {path: /issues, records: "$", paginator: {type: header_link}}
+              resource: {path: "/{owner}/issues", path_params: {owner: apple}, records: "$", paginator: {type: header_link}}
               children:
                 - dataset_id: issue-comments
-                  path: /issues/{number}/\(children)
+                  path: "/{owner}/issues/{number}/\(children)"
                   params_from_parent: {number: number}
                   records: data
                   paginator: {type: json_link, next_url_path: links.next}
@@ -29,8 +29,8 @@ struct ApiChildrenTests {
 
     static func emulator(comments: [String: Any]) throws -> ApiTestKit {
         try ApiTestKit(["resources": [
-            "/issues": ["records": ApiTestKit.issues(23), "paginator": "header_link", "page_size": 10, "wrap": "$"],
-            "/issues/{number}/comments": comments,
+            "/apple/issues": ["records": ApiTestKit.issues(23), "paginator": "header_link", "page_size": 10, "wrap": "$"],
+            "/apple/issues/{number}/comments": comments,
         ]])
     }
 
@@ -49,14 +49,14 @@ struct ApiChildrenTests {
             #expect(mine.allSatisfy { $0["parent"] as? String == "\(number)" && $0["issue_login"] as? String == "u\(number % 7)" })
         }
         // Each child's three pages of two, in order, once.
-        #expect(kit.emulator.count("/issues/7/comments") == 3)
-        #expect((1 ... 23).map { kit.emulator.count("/issues/\($0)/comments") }.reduce(0, +) == 69)
+        #expect(kit.emulator.count("/apple/issues/7/comments") == 3)
+        #expect((1 ... 23).map { kit.emulator.count("/apple/issues/\($0)/comments") }.reduce(0, +) == 69)
     }
 
     @Test func aFailedParentLeavesItsChildrenUnrun() throws {
         let kit = try ApiTestKit(["resources": [
-            "/issues": ["status": 500, "body": "down"],
-            "/issues/{number}/comments": ["per_parent": 1, "paginator": "single", "wrap": "data"],
+            "/apple/issues": ["status": 500, "body": "down"],
+            "/apple/issues/{number}/comments": ["per_parent": 1, "paginator": "single", "wrap": "data"],
         ]])
         var yaml = Self.pipeline().replacingOccurrences(of: "concurrency: 3", with: "concurrency: 3\n      max_retries: 0")
         yaml = yaml.replacingOccurrences(of: "paginator: {type: json_link, next_url_path: links.next}", with: "paginator: {type: single_page}")

@@ -25,7 +25,7 @@ struct ApiConfigErrorTests {
         ("max_retries: -1\n      resource: {path: /a}",
          "api: 'max_retries' must be 0 or more"),
         ("resource: {path: /a}\n      children: [{dataset_id: c, path: \"/a/{id}/b\"}]",
-         "api, children[0]: path '/a/{id}/b' names {id}, which params_from_parent does not give"),
+         "api, children[0]: path '/a/{id}/b' names {id}, which neither params_from_parent nor the resource's path_params gives"),
         ("resource: {path: /a}\n    mode: merge",
          "pipeline 'p': 'mode' 'merge' is not available yet (it comes with Delta tables)"),
     ]

@@ -36,7 +36,8 @@ public final class ApiChildSource: SchemaFollowing {
     /// The first request for one parent: path placeholders from the parent, other parent
     /// values as query parameters.
     func request(for parent: ParentRecords.Entry) throws -> ApiRequest {
-        var pathValues: [String: String] = [:], query = child.params
+        // The resource's path_params first ({owner}/{repo}), then the parent's fields.
+        var pathValues = spec.resource.pathParams, query = child.params
         for (name, path) in child.paramsFromParent {
             let value = parent.params[path.description] ?? ""
             if child.path.contains("{\(name)}") { pathValues[name] = value } else { query.append((name, value)) }

@@ -39,7 +39,7 @@ extension PipelineSpec {
         spec.json = try jsonOptions(api)
         var seen: Set<String> = []
         for c in try api.maps("children", known: childKeys) ?? [] {
-            let child = try self.child(c)
+            let child = try self.child(c, pathParams: spec.resource.pathParams)
             guard seen.insert(child.datasetId).inserted else { throw c.fail("dataset_id", "two children load dataset '\(child.datasetId)'") }
             spec.children.append(child)
         }
@@ -163,7 +163,8 @@ extension PipelineSpec {
         }
     }
 
-    private static func child(_ c: ConfigMap) throws -> ApiChildSpec {
+    /// `pathParams`: the resource's, which fill a child path's other placeholders ({owner}).
+    private static func child(_ c: ConfigMap, pathParams: [String: String]) throws -> ApiChildSpec {
         guard let id = try c.nonEmpty("dataset_id") else { throw c.fail(nil, "a child needs 'dataset_id'") }
         do { _ = try DatasetID(id) } catch { throw c.fail("dataset_id", "\(error)") }
         guard let p = try c.nonEmpty("path") else { throw c.fail(nil, "a child needs 'path'") }
@@ -173,8 +174,8 @@ extension PipelineSpec {
         child.parentFields = try pathPairs(c, "parent_fields")
         child.paginator = try paginator(c)
         child.maxPages = try c.int("max_pages")
-        for name in placeholders(p) where !child.paramsFromParent.contains(where: { $0.0 == name }) {
-            throw c.fail("path", "path '\(p)' names {\(name)}, which params_from_parent does not give")
+        for name in placeholders(p) where pathParams[name] == nil && !child.paramsFromParent.contains(where: { $0.0 == name }) {
+            throw c.fail("path", "path '\(p)' names {\(name)}, which neither params_from_parent nor the resource's path_params gives")
         }
         return child
     }
