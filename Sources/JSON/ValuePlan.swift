@@ -66,7 +66,7 @@ struct Decider {
             let name = String(decoding: key, as: UTF8.self)
             let (type, plan): (DataType, ValuePlan)
             if let declared = options.schemaOverrides[name] ?? options.storedTypes[name] {
-                (type, plan) = (declared, Self.plan(declared: declared))
+                (type, plan) = (declared, Self.plan(declared: declared, order: options.dateOrder))
                 let reason = options.schemaOverrides[name] != nil ? "schema override" : "the dataset's stored type"
                 columns.append(ColumnReport(name: name, type: declared.name, nullCount: child.nulls, format: nil, reason: reason))
             } else {
@@ -170,14 +170,16 @@ struct Decider {
         }
     }
 
-    /// The plan for a declared type (`--schema`): values must fit it.
-    static func plan(declared t: DataType) -> ValuePlan {
+    /// The plan for a declared type (`--schema`, a dataset's stored type): values must fit it,
+    /// slashed dates read in the run's date order as inferred ones are.
+    static func plan(declared t: DataType, order: DateOrder) -> ValuePlan {
         switch t {
         case .string: return .text
-        case let .list(e): return .list(plan(declared: e.type))
-        case let .structure(fields): return .structure(StructPlan(names: fields.map { Array($0.name.utf8) }, plans: fields.map { plan(declared: $0.type) }))
-        case let .map(_, v): return .map(plan(declared: v.type))
-        default: return .scalar(ValueParser(declared: t))
+        case let .list(e): return .list(plan(declared: e.type, order: order))
+        case let .structure(fields):
+            return .structure(StructPlan(names: fields.map { Array($0.name.utf8) }, plans: fields.map { plan(declared: $0.type, order: order) }))
+        case let .map(_, v): return .map(plan(declared: v.type, order: order))
+        default: return .scalar(ValueParser(declared: t, order: order))
         }
     }
 }

@@ -111,6 +111,18 @@ import Testing
         #expect(bad?.description.contains("value \"x\" is not an int64") == true, "\(String(describing: bad))")
     }
 
+    /// A declared or stored date reads slashed dates in the run's date order, as inference does:
+    /// 03/04/2024 under DMY is 3 April, in a list too.
+    @Test func declaredDatesFollowTheDateOrder() throws {
+        let text = "{\"d\": \"03/04/2024\", \"ds\": [\"03/04/2024\"]}"
+        for declare in [{ (o: inout JSONOptions) in o.inference.schemaOverrides = ["d": .date, "ds": .list(of: .date)] },
+                        { (o: inout JSONOptions) in o.inference.storedTypes = ["d": .date, "ds": .list(of: .date)] }] {
+            let r = try load(text) { declare(&$0); $0.inference.dateOrder = .dmy }
+            #expect(r.rows[0][0].description == "2024-04-03", "\(r.rows)")
+            #expect(r.rows[0][1] == .list([r.rows[0][0]]))
+        }
+    }
+
     @Test func flattenNamesFieldsParentChild() throws {
         let r = try load("{\"id\": 1, \"customer\": {\"name\": \"A\", \"address\": {\"city\": \"Oslo\"}}, \"items\": [{\"sku\": \"x\"}]}\n{\"id\": 2, \"customer\": null}") {
             $0.flatten = true
