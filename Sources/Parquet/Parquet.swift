@@ -18,4 +18,4 @@
 // | `ParquetFileReader.swift`, `ColumnChunkReader.swift`, `PhysicalBuffer.swift`, `ValueDecoders.swift`, `ColumnAssembler.swift`, `ByteCursor.swift` | the reader: footer, pages v1/v2, PLAIN, dictionary, RLE, DELTA_*, BYTE_STREAM_SPLIT, checked conversion to Columnar |
 //
 // Unsupported (each fails with `ParquetError.unsupported(feature:column:)`): encryption,
-// LZ4/LZO/BROTLI codecs, TIME, and nanosecond or INT96 timestamps that are not whole microseconds.
+// LZ4/LZO/BROTLI codecs, TIME in nanoseconds, and nanosecond or INT96 timestamps that are not whole microseconds.

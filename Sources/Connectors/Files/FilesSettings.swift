@@ -113,3 +113,12 @@ public struct LandingAccess: Sendable, Equatable {
         return env
     }
 }
+
+/// Printed, dumped or shown by a failed expectation, landing access never shows its secret key.
+extension LandingAccess: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "landing(endpoint: \(endpoint ?? "-"), access key: \(accessKeyID ?? "-"), secret: \(secretAccessKey == nil ? "-" : "***"), region: \(region ?? "-"))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}

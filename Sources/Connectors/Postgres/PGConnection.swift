@@ -14,7 +14,6 @@ final class PGConnection: @unchecked Sendable {
     private(set) var backendPID: Int32 = 0
     private(set) var secretKey: Int32 = 0
     private(set) var serverVersion = 0
-    private(set) var tlsInUse = false
 
     /// Connects and logs in. `password` overrides the settings' (an RDS IAM token).
     init(_ settings: PGSettings, password: String? = nil) throws {
@@ -60,7 +59,6 @@ final class PGConnection: @unchecked Sendable {
         switch try transport.readByte() {
         case UInt8(ascii: "S"):
             try transport.startTLS(verify: mode == .verifyCA || mode == .verifyFull, checkHost: mode == .verifyFull, rootCert: settings.sslRootCert)
-            tlsInUse = true
         case UInt8(ascii: "N"):
             if mode != .prefer { throw PGError.tls("the server does not accept TLS connections (sslmode=\(mode.rawValue))") }
         default:
@@ -116,7 +114,6 @@ final class PGConnection: @unchecked Sendable {
                 secretKey = try r.int32()
             case UInt8(ascii: "S"):
                 if try r.cString() == "server_version_num", let v = try r.cString(), let n = Int(v) { serverVersion = n }
-                else if serverVersion == 0 { serverVersion = 0 }
             case UInt8(ascii: "Z"):
                 if serverVersion == 0 { serverVersion = try Int(simpleQuery("show server_version_num").first?.first??.description ?? "") ?? 0 }
                 return

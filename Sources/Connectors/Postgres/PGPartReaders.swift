@@ -50,7 +50,6 @@ final class PGBatchQueue: @unchecked Sendable {
         cond.lock(); closed = true; cond.broadcast(); cond.unlock()
     }
 
-    var failed: Bool { cond.lock(); defer { cond.unlock() }; return failure != nil || closed }
 }
 
 /// The threads reading one load's parts, each over its own connection of the shared snapshot.

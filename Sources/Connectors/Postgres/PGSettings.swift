@@ -30,7 +30,12 @@ public struct PGSettings: Sendable {
         if !url.isEmpty { fromURL = try PGSettings.parse(url) }
         host = fromURL.host ?? env["PGHOST"].nonEmpty ?? "localhost"
         if let p = fromURL.port ?? env["PGPORT"].nonEmpty {
-            guard let n = Int(p), (1 ... 65535).contains(n) else { throw PGError.usage("port '\(p)' is not a port number") }
+            // The value is not echoed: from a URL whose password holds a '/' or '?', what parses
+            // as the port is the start of the password.
+            guard let n = Int(p), (1 ... 65535).contains(n) else {
+                throw PGError.usage(fromURL.port != nil ? "the URL's port is not a port number (1-65535); percent-encode '/', '?', '@' and ':' in a password"
+                                                        : "PGPORT is not a port number (1-65535)")
+            }
             port = n
         }
         user = fromURL.user ?? env["PGUSER"].nonEmpty ?? env["USER"] ?? "postgres"
@@ -131,4 +136,12 @@ public struct PGSettings: Sendable {
 
 extension Optional where Wrapped == String {
     var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+/// Printed, dumped or shown by a failed expectation, settings show the redacted URL: never the
+/// password.
+extension PGSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { redacted }
+    public var debugDescription: String { redacted }
+    public var customMirror: Mirror { Mirror(self, children: ["url": redacted]) }
 }

@@ -26,3 +26,21 @@ public struct PostgresOptions: Sendable {
 
     public var incremental: Bool { cursorColumn != nil }
 }
+
+/// The URL may hold a password (`${DATABASE_URL}` expanded): printed or dumped, options show
+/// what they read, with the URL's password as `***`.
+extension PostgresOptions: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        let source = table.map { "table \($0)" } ?? "query"
+        return "postgres \(PostgresOptions.redactingPassword(url)) \(source)"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+
+    /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+    static func redactingPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@"),
+              let colon = url[scheme.upperBound ..< at].firstIndex(of: ":") else { return url }
+        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+    }
+}
