@@ -16,10 +16,10 @@ struct BatchConformer {
         case constant(Column)
     }
 
-    init(plan: DatasetPlan, batchSchema: Schema, object: LandingObject, casts: Bool) {
+    init(plan: DatasetPlan, batchSchema: Schema, object: LandingObject, casts: Bool) throws {
         schema = plan.schema
         url = object.url
-        let hive = HiveColumns.values(object.key, fields: plan.hive)
+        let hive = try HiveColumns.values(object.key, url: object.url, fields: plan.hive)
         var key: Column?
         if plan.fileColumn != nil {
             var b = ColumnBuilder(type: .string, capacity: 1)

@@ -65,7 +65,7 @@ final class FilesPass: SourcePass {
             do {
                 if let prefetch, !kept.contains(reading.index) { _ = try prefetch.path(for: reading.index) }
                 let batches = try open(reading, plan: plan, read: read)
-                current = (batches, BatchConformer(plan: plan, batchSchema: batches.schema, object: reading.object, casts: reading.format == .parquet),
+                current = (batches, try BatchConformer(plan: plan, batchSchema: batches.schema, object: reading.object, casts: reading.format == .parquet),
                            reading)
             } catch {
                 throw wrap(error, reading)

@@ -53,8 +53,9 @@ struct HiveColumns {
     }
 
     /// One object's values as one-row columns, for the batches of that object: null where its
-    /// path lacks the folder.
-    static func values(_ key: String, fields: [(field: Field, parser: ValueParser)]) -> [String: Column] {
+    /// path lacks the folder. A value its column's type refuses (a type the dataset stored from
+    /// an earlier load, an `n=abc` folder under an int64 `n`) is an error, never a null.
+    static func values(_ key: String, url: String, fields: [(field: Field, parser: ValueParser)]) throws -> [String: Column] {
         let pairs = Dictionary(Self.pairs(key).map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })
         var out: [String: Column] = [:]
         for (field, parser) in fields {
@@ -62,8 +63,9 @@ struct HiveColumns {
             if let value = pairs[field.name] ?? nil {
                 var bytes = Array(value.utf8)
                 let ok = bytes.withUnsafeMutableBufferPointer { parser.append($0.baseAddress!, $0.count, to: &b) }
-                // Every value took part in the decision, so it parses; a null is the safe fallback.
-                if !ok { b.appendNull() }
+                guard ok else {
+                    throw FilesCastError(message: "\(url): hive column '\(field.name)' is '\(value)', not a value of its type \(field.type.name)")
+                }
             } else {
                 b.appendNull()
             }

@@ -14,15 +14,27 @@ import Testing
         #expect(HiveColumns.pairs("dt=1/k=v.csv").map(\.name) == ["dt"])
     }
 
-    @Test func hiveTypesComeFromEveryObject() {
+    @Test func hiveTypesComeFromEveryObject() throws {
         var hive = HiveColumns(options: InferenceOptions())
         for key in ["dt=2025-01-01/n=1/code=007/a.csv", "dt=2025-01-02/n=2/code=1/b.csv", "dt=2025-01-03/n=x/c.csv"] { hive.observe(key) }
         let fields = hive.fields()
         #expect(fields.map(\.field.name) == ["dt", "n", "code"])
         #expect(fields.map(\.field.type) == [.date, .string, .string])
-        let values = HiveColumns.values("dt=2025-01-02/b.csv", fields: fields)
+        let values = try HiveColumns.values("dt=2025-01-02/b.csv", url: "s3://l/dt=2025-01-02/b.csv", fields: fields)
         #expect(values["dt"]?.value(at: 0) == .date(20_090))
         #expect(values["n"]?.value(at: 0) == .null)
+    }
+
+    /// A folder value the column's type refuses (an int64 the dataset stored, a new `n=abc`
+    /// folder) is an error naming the object, the column and the value: never a null.
+    @Test func aFolderValueItsTypeRefusesIsAnError() {
+        let fields = [(field: Field("n", .int64), parser: ValueParser(declared: .int64))]
+        #expect(throws: FilesCastError.self) { try HiveColumns.values("n=abc/a.csv", url: "s3://l/n=abc/a.csv", fields: fields) }
+        do {
+            _ = try HiveColumns.values("n=abc/a.csv", url: "s3://l/n=abc/a.csv", fields: fields)
+        } catch {
+            #expect("\(error)" == "s3://l/n=abc/a.csv: hive column 'n' is 'abc', not a value of its type int64")
+        }
     }
 
     @Test func wideningIsTheNarrowestExactType() {
