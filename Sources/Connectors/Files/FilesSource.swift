@@ -85,7 +85,8 @@ public final class FilesSource: Source {
         warnings += scan.skipped.map { "skipped \($0.url): \($0.reason)" }
         let plan = try scan.union.plan(stored: stored, hiveColumns: settings.hiveColumns, fileColumn: settings.fileColumn,
                                        detail: events.detail)
-        loaded = loaded.filter { l in scan.readings.contains { $0.object.url == l.object.url } }
+        let scanned = Set(scan.readings.map(\.object.url))
+        loaded = loaded.filter { scanned.contains($0.object.url) }
 
         var after = before
         after.record(scan.readings.map(\.object), maxKeys: settings.stateKeys)
