@@ -27,17 +27,18 @@ public enum DatasetLayout {
         partition.map { "\(partitionsFolder)/\($0)" } ?? unpartitionedFolder
     }
 
-    /// `part-0000.parquet`; past 9999 the number just grows wider.
-    public static func fileName(part: Int, fileExtension: String) -> String {
+    /// `part-0000.parquet`; past 9999 the number just grows wider. A `tag` (a Delta table's
+    /// run id) makes the name unique: `part-0000-{tag}.parquet`, as Delta's immutable files need.
+    public static func fileName(part: Int, fileExtension: String, tag: String? = nil) -> String {
         let digits = String(part)
-        return "part-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "." + fileExtension
+        return "part-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + (tag.map { "-" + $0 } ?? "") + "." + fileExtension
     }
 
     /// The part number in `part-0012.parquet`, or nil for other names.
     public static func partNumber(fileName: Substring) -> Int? {
         guard fileName.hasPrefix("part-") else { return nil }
         let digits = fileName.dropFirst(5).prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, fileName.dropFirst(5 + digits.count).first == "." else { return nil }
+        guard !digits.isEmpty, let next = fileName.dropFirst(5 + digits.count).first, next == "." || next == "-" else { return nil }
         return Int(digits)
     }
 

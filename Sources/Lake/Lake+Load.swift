@@ -89,34 +89,10 @@ extension Lake {
         }
 
         // 1. Write.
-        let staged: [StagedFile]
-        do {
-            while let batch = try pipeline.next() {
-                guard batch.rowCount > 0 else { continue }
-                if keyer != nil {
-                    let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
-                    if let groups = BatchSplitter.group(keys) {
-                        // Each partition's rows are selected here; the writers gather them once
-                        // (sorted input: ranges of the batch, no gather at all).
-                        try writers.write(batch, pieces: groups.keys.indices.map {
-                            (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
-                        })
-                    } else {
-                        try writers.write(batch, partition: Self.partitionName(keys[0]))
-                    }
-                } else {
-                    try writers.write(batch, partition: nil)
-                }
-                try writers.enforceBufferBudget()
-                report(.writing)
-            }
-            if keyer == nil, mode != .append { try writers.ensureFile(partition: nil) }
-            staged = try writers.finish()
-            try failureHook?(.staged)
-        } catch {
-            writers.abandon()
-            throw error
+        let staged = try writeStaged(&pipeline, keyer: &keyer, writers: writers, emptyFile: keyer == nil && mode != .append) {
+            options.progress?(LoadProgress(phase: .writing, rowsRead: $0, rowsWritten: writers.rowsWritten, filesStaged: writers.finished.count))
         }
+        try failureHook?(.staged)
 
         // 2. Verify footers, hash. Meanwhile the files are made durable: only files renamed into a
         // local lake must survive a power cut (other stores upload them), and the sync mostly waits
@@ -124,30 +100,7 @@ extension Lake {
         report(.verifying)
         let mustSync = !options.dryRun && capabilities.backgroundWriteback
         async let synced: Void = mustSync ? runBlocking { [staging] in try staging.syncFiles(staged.map(\.path)) } : ()
-        // Files are independent: footers and hashes run on all cores.
-        let format = self.format
-        let newFiles: [ManifestFile] = try mapConcurrently(staged) { f in
-            let footer: Int64
-            do { footer = try format.rowCount(ofFileAt: f.path) } catch {
-                throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName, detail: "footer cannot be read: \(error)")
-            }
-            guard footer == f.rows, f.writerRows == f.rows else {
-                throw LakeError.rowCountMismatch(dataset: id.rawValue, file: f.folder + "/" + f.fileName, expected: f.rows,
-                                                 footer: footer == f.rows ? f.writerRows : footer)
-            }
-            let digest = try f.digest ?? FileDigest.sha256(path: f.path)
-            // A digest taken while writing must describe the file as it is on disk.
-            let size: Int64?
-            do { size = try FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int64 } catch {
-                throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName, detail: "cannot be read: \(error)")
-            }
-            guard size == digest.bytes else {
-                throw LakeError.fileFormat(dataset: id.rawValue, file: f.folder + "/" + f.fileName,
-                                           detail: "the file has \(size ?? -1) bytes, \(digest.bytes) were written")
-            }
-            return ManifestFile(key: DatasetLayout.prefix(id) + f.folder + "/" + f.fileName, partition: f.partition,
-                                rows: f.rows, bytes: digest.bytes, sha256: digest.hex)
-        }
+        let newFiles = try verifyStaged(staged, id: id)
         // The source has been read to its end: a digest taken meanwhile is complete.
         let source = try await options.finalSource?() ?? options.source
         try await synced

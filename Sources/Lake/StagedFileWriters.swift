@@ -72,6 +72,8 @@ final class StagedFileWriters {
     let maxFileBytes: Int64
     let maxOpenWriters: Int
     let firstPart: (String) -> Int
+    /// Makes file names unique (`part-0000-{tag}.parquet`): Delta tables' files are never replaced.
+    var fileTag: String?
     /// Bytes all open writers may buffer together; past it the largest buffer is
     /// flushed, so peak memory does not grow with partition sizes or the input.
     let bufferBudget: Int
@@ -337,7 +339,7 @@ final class StagedFileWriters {
 
     /// The path of the slot's next part file.
     private func nextPath(_ slot: Slot) -> String {
-        stagingFolder + "/" + slot.folder + "/" + DatasetLayout.fileName(part: slot.nextPart, fileExtension: format.fileExtension)
+        stagingFolder + "/" + slot.folder + "/" + DatasetLayout.fileName(part: slot.nextPart, fileExtension: format.fileExtension, tag: fileTag)
     }
 
     /// Opens the slot's next part file unless one is open, closing the least recently
