@@ -23,6 +23,9 @@ struct LoadCommandOptions: ParsableArguments {
     @Flag(help: "Read, convert and write to staging, then stop: nothing is published.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("parquet (the plain layout) or delta (a Delta Lake table); fixed at a dataset's first load. Default: what the dataset is, parquet when new.", valueName: "format"))
+    var tableFormat: String?
+
     @OptionGroup var lease: LeaseCommandOptions
 
     func validate() throws { _ = try settings(partitionColumn: nil) }
@@ -36,6 +39,7 @@ struct LoadCommandOptions: ParsableArguments {
         s.maxFileSize = maxFileSize
         s.compression = compression
         s.dryRun = dryRun
+        s.tableFormat = tableFormat
         do { try s.validate() } catch let e as InvalidSetting {
             throw ValidationError(e.asOption)
         }

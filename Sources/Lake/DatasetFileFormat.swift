@@ -1,4 +1,5 @@
 import Columnar
+import Parquet
 
 /// The file format datasets are written in (Parquet in the product). The lake only needs
 /// to write batches, know roughly how big a file has grown, and re-read a footer's row count.
@@ -8,6 +9,8 @@ public protocol DatasetFileFormat: Sendable {
     func makeWriter(path: String, schema: Schema) throws -> any DatasetFileWriter
     /// The row count a finished file's footer declares (the publish check).
     func rowCount(ofFileAt path: String) throws -> Int64
+    /// Whole-file statistics of each top-level column (Delta's `stats`, merge pruning).
+    func columnStatistics(ofFileAt path: String) throws -> [String: FileColumnStatistics]
     /// Up to `limit` rows from the start of a finished file (`inlet show --rows`).
     func readRows(ofFileAt path: String, limit: Int) throws -> [RecordBatch]
     /// Rows worth joining before a write: a format whose small writes cost more per row (Parquet:
@@ -22,6 +25,7 @@ public protocol DatasetFileFormat: Sendable {
 }
 
 extension DatasetFileFormat {
+    public func columnStatistics(ofFileAt path: String) throws -> [String: FileColumnStatistics] { [:] }
     public func readRows(ofFileAt path: String, limit: Int) throws -> [RecordBatch] {
         throw LakeError.invalidOption("files in the \(fileExtension) format cannot be read back")
     }

@@ -17,6 +17,9 @@ extension Lake {
         let started = Date()
         let runId = Self.makeRunId(started)
         try validate(options, mode: options.effectiveMode, id: id)
+        if try await tableFormat(of: id, requested: options.tableFormat) == .delta {
+            return try await loadDelta(id, runId: runId, started: started, source: &source, transforms: transforms, options: options)
+        }
         let own = options.heldLease == nil && !options.dryRun && options.lease.enabled
             ? try await DatasetLease.acquire(store: store, dataset: id, runId: runId, operation: "load", options: options.lease)
             : nil

@@ -18,6 +18,11 @@ public enum LakeError: Error, CustomStringConvertible {
     case leaseLost(dataset: String, detail: String)
     /// The store wrote through a conditional write it should have refused.
     case noConditionalWrites(store: String, header: String)
+    /// Another writer committed a version this Delta load cannot go on top of.
+    case commitConflict(dataset: String, version: Int64, detail: String)
+    /// The dataset's table format (fixed at its first load) is not the one asked for, or its
+    /// Delta log cannot be used.
+    case tableFormat(dataset: String, detail: String)
 
     public var description: String {
         switch self {
@@ -48,6 +53,10 @@ public enum LakeError: Error, CustomStringConvertible {
             return "dataset '\(d)' is busy: \(holder); try again when it finishes, wait with --wait SECONDS, or if that holder is dead break its lease with 'inlet unlock \(d)'"
         case let .leaseLost(d, detail):
             return "dataset '\(d)': this load lost its lease and published nothing: \(detail)"
+        case let .commitConflict(d, v, detail):
+            return "dataset '\(d)': Delta version \(v) was committed by another writer meanwhile and \(detail); this load committed nothing (its files were removed), run it again"
+        case let .tableFormat(d, detail):
+            return "dataset '\(d)': \(detail)"
         case let .noConditionalWrites(store, header):
             return "\(store) ignores conditional writes (\(header)), so a lease cannot keep two loads of one dataset apart; upgrade the store, or run with --no-lease (unsafe: loads of one dataset from two machines may then interleave)"
         }

@@ -11,6 +11,14 @@ public enum WriteMode: String, Sendable, CaseIterable, Codable {
     case append
 }
 
+/// `--table-format`: how a dataset's files are tied together. Fixed at a dataset's first load.
+public enum TableFormat: String, Sendable, CaseIterable, Codable {
+    /// The plain layout and `_manifest.json` (the default).
+    case parquet
+    /// A Delta Lake table: the same folders, unique file names, and `_delta_log/` commits.
+    case delta
+}
+
 public struct LoadOptions: Sendable {
     /// Partition by this DATE or TIMESTAMP column (`date=YYYY-MM-DD` folders); nil: `data/`.
     public var partitionColumn: String?
@@ -40,6 +48,8 @@ public struct LoadOptions: Sendable {
     /// A lease the caller already holds (`Lake.withLease`); the load confirms it before
     /// publishing and leaves releasing it to the caller.
     public var heldLease: DatasetLease?
+    /// nil: whatever the dataset already is (plain Parquet for a new one).
+    public var tableFormat: TableFormat?
 
     public init(partitionColumn: String? = nil, partitionTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
                 mode: WriteMode? = nil, maxFileBytes: Int64 = 512 << 20, maxOpenWriters: Int = 8192,
@@ -94,6 +104,10 @@ public struct LoadResult: Sendable {
     public var dryRun: Bool
     /// How readers saw the switch: every changed folder at once, or object by object.
     public var publishedAtomically: PublishAtomicity
+    /// The Delta version this load committed (nil for the plain layout and dry runs).
+    public var deltaVersion: Int64? = nil
+    /// Files a Delta commit removed from the table (they stay for time travel until vacuum).
+    public var filesRemoved: Int = 0
 }
 
 public enum PublishAtomicity: String, Sendable {
@@ -101,4 +115,6 @@ public enum PublishAtomicity: String, Sendable {
     case perPartition = "per-partition"
     /// Each object replaced atomically; a partition with several files may briefly mix versions.
     case perObject = "per-object"
+    /// A Delta commit: readers see the whole load, or none of it, at once.
+    case deltaCommit = "delta-commit"
 }

@@ -21,6 +21,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// with the data it describes: a load that does not publish never advances it. A dataset
     /// with state treats data files its manifest does not list as an unfinished load's leftovers.
     public var state: JSONValue?
+    /// `delta` for a Delta table (nil: the plain layout), and the version this manifest describes.
+    /// A Delta table's truth is its log; the manifest is what its last committer saw.
+    public var tableFormat: TableFormat?
+    public var deltaVersion: Int64?
 
     public var rows: Int64 { files.reduce(0) { $0 + $1.rows } }
     public var bytes: Int64 { files.reduce(0) { $0 + $1.bytes } }

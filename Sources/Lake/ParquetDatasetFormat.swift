@@ -45,6 +45,10 @@ public struct ParquetDatasetFormat: DatasetFileFormat {
         try ParquetFileReader(path: path).rowCount
     }
 
+    public func columnStatistics(ofFileAt path: String) throws -> [String: FileColumnStatistics] {
+        try ParquetFileReader(path: path).fileStatistics()
+    }
+
     /// Reads row groups until `limit` rows are in hand.
     public func readRows(ofFileAt path: String, limit: Int) throws -> [RecordBatch] {
         let reader = try ParquetFileReader(path: path)

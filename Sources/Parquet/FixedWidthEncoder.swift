@@ -77,6 +77,9 @@ struct FixedWidthEncoder<T: ParquetPrimitive>: ValueEncoder {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     mutating func append(_ column: Column, _ range: Range<Int>) {
+        // A nested leaf whose rows here are all null or empty hands over no values, and its
+        // value column may be empty: there is no first value to seed the statistics with.
+        guard !range.isEmpty else { return }
         let all = values(column)
         let words = column.validity?.words ?? []
         all.withUnsafeBufferPointer { buf in

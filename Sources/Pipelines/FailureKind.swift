@@ -34,6 +34,8 @@ public enum FailureKind: String, Sendable, Codable {
         case is SourceError, is TransformError, is S3ConfigError, is ConfigError, is ShardError,
              is InvalidSetting: return .usage
         case let e as LakeError: return of(e)
+        case is DeltaSchema.Unsupported: return .usage
+        case is DeltaLogError: return .remote
         case let e as ObjectStoreError: if case .invalidKey = e { return .other } else { return .remote }
         case let e as DomoError: return e.isRemote ? .remote : .usage
         case is S3Error: return .remote
@@ -52,7 +54,7 @@ public enum FailureKind: String, Sendable, Codable {
     static func of(_ e: LakeError) -> FailureKind {
         switch e {
         case .invalidDatasetID, .missingPartitionColumn, .unsupportedPartitionType, .unknownTimeZone, .invalidOption,
-             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites:
+             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites, .commitConflict, .tableFormat:
             return .usage
         case .badManifest, .publish, .leaseLost:
             return .remote

@@ -41,6 +41,9 @@ public struct LoadJob {
         var options = self.options
         if fullRefresh { options.mode = .replace }
         options.progress = events.writing
+        // Writers of a Delta table meet at its commit (put-if-absent), not at a lease: many
+        // workers may load one table at once.
+        if try await lake.tableFormat(of: dataset, requested: options.tableFormat) == .delta { options.lease.enabled = false }
         return try await lake.withLease(dataset, options: options.lease, dryRun: options.dryRun) { lease in
             options.heldLease = lease
             // Read under the lease: no other load can publish a newer state meanwhile.

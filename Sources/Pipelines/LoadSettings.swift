@@ -17,6 +17,8 @@ public struct LoadSettings: Sendable, Equatable {
     /// `snappy`, `zstd`, `gzip` or `none`.
     public var compression = "snappy"
     public var dryRun = false
+    /// `parquet` or `delta`; nil: what the dataset already is (plain Parquet when new).
+    public var tableFormat: String?
 
     public init() {}
 
@@ -46,6 +48,12 @@ public struct LoadSettings: Sendable, Equatable {
         }
         o.maxFileBytes = size
         o.dryRun = dryRun
+        if let tableFormat {
+            guard let f = TableFormat(rawValue: tableFormat) else {
+                throw InvalidSetting(setting: "table_format", message: "must be parquet or delta, not '\(tableFormat)'")
+            }
+            o.tableFormat = f
+        }
         return o
     }
 

@@ -70,7 +70,7 @@ public struct PipelineSpec: Sendable {
         return out
     }
 
-    static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "max_file_size",
+    static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "table_format", "max_file_size",
                        "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api", "files", "postgres"]
     static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api", .files: "files",
                                          .postgres: "postgres"]
@@ -106,6 +106,7 @@ public struct PipelineSpec: Sendable {
         load.partitionColumn = try map.nonEmpty("partition_column") ?? (kind == .cursorUsage ? CursorUsageExport.partitionColumn : nil)
         load.partitionTimezone = try map.string("partition_timezone") ?? "UTC"
         load.mode = try map.string("mode")
+        load.tableFormat = try map.string("table_format")
         load.maxFileSize = try map.string("max_file_size") ?? load.maxFileSize
         load.compression = try map.string("compression") ?? load.compression
         do { try load.validate() } catch let e as InvalidSetting { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
