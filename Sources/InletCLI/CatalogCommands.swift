@@ -41,7 +41,7 @@ struct Datasets: AsyncParsableCommand {
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a dataset: schema, partitions with row counts, files and last load; or its first rows.",
-        discussion: "Examples:\n  inlet show orders\n  inlet show orders --rows 5\n  inlet show orders --rows 5 --partition date=2025-01-03"
+        discussion: "Examples:\n  inlet show orders\n  inlet show orders --rows 5\n  inlet show orders --rows 5 --partition date=2025-01-03\n  inlet show orders --history            (a Delta table's versions)\n  inlet show orders --version 3 --rows 5  (a Delta table as of version 3)"
     )
 
     @Argument(help: "The dataset id.")
@@ -53,16 +53,26 @@ struct Show: AsyncParsableCommand {
     @Option(help: "With --rows: only this partition (date=YYYY-MM-DD, or just the date).")
     var partition: String?
 
+    @Flag(help: "A Delta table's versions: time, operation, rows added and removed.")
+    var history = false
+
+    @Option(help: "With --rows: read a Delta table as of this version (time travel).")
+    var version: Int64?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         try validateDatasetID(datasetId)
         if let rows, rows < 1 { throw ValidationError("--rows must be 1 or more") }
         if partition != nil, rows == nil { throw ValidationError("--partition needs --rows") }
+        if version != nil, rows == nil { throw ValidationError("--version needs --rows") }
+        if let version, version < 0 { throw ValidationError("--version must be 0 or more") }
+        if history, rows != nil { throw ValidationError("--history and --rows are separate views; use one") }
     }
 
     func run() async throws {
         let console = global.console
+        if history { return try await showHistory(console) }
         if let rows { return try await showRows(rows, console) }
         try await CommandRunner.run(console, store: global.store) { store in
             let d = try await openLake(store).describe(try DatasetID(datasetId))
@@ -74,6 +84,7 @@ struct Show: AsyncParsableCommand {
                 return
             }
             console.out("rows: \(Format.count(m.rows))  files: \(m.files.count)  size: \(Format.bytes(m.bytes))")
+            if m.tableFormat == .delta { console.out("table format: Delta Lake, version \(m.deltaVersion.map(String.init) ?? "?") (inlet show \(d.id) --history)") }
             console.out("last load: \(Datasets.timeText(m.finishedAt)) (\(m.mode.rawValue), run \(m.runId), inlet \(m.inletVersion))")
             if let s = m.source { console.out("source: \(s.fileName) (\(Format.bytes(s.size)), sha256 \(s.sha256.prefix(16))…)") }
             if let p = m.partitionColumn { console.out("partitioned by: \(p)\(m.partitionTimeZone.map { " (dates in \($0))" } ?? "")") }
@@ -95,7 +106,7 @@ struct Show: AsyncParsableCommand {
     private func showRows(_ limit: Int, _ console: Console) async throws {
         let wanted = partition.map { $0.hasPrefix("date=") ? $0 : "date=" + $0 }
         try await CommandRunner.run(console, store: global.store) { store in
-            let read = try await openLake(store).firstRows(try DatasetID(datasetId), partition: wanted, limit: limit)
+            let read = try await openLake(store).firstRows(try DatasetID(datasetId), partition: wanted, version: version, limit: limit)
             var table: [[String?]] = []
             for batch in read.batches {
                 for i in 0 ..< batch.rowCount where table.count < limit {
@@ -109,7 +120,20 @@ struct Show: AsyncParsableCommand {
             }
             let clipped = table.map { $0.map { v in v.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "null" } }
             for line in Format.table(names, clipped) { console.out(line) }
-            console.status("\(Format.count(table.count, "row")) of \(datasetId)\(wanted.map { " (\($0))" } ?? "") from \(Format.count(read.files.count, "file"))")
+            console.status("\(Format.count(table.count, "row")) of \(datasetId)\(version.map { " version \($0)" } ?? "")\(wanted.map { " (\($0))" } ?? "") from \(Format.count(read.files.count, "file"))")
+        }
+    }
+
+    private func showHistory(_ console: Console) async throws {
+        try await CommandRunner.run(console, store: global.store) { store in
+            let entries = try await openLake(store).history(try DatasetID(datasetId))
+            if console.json { return try console.emitJSON(entries) }
+            let rows = entries.map { e in
+                [String(e.version), e.timestamp.map(Datasets.timeText) ?? "?", e.operation + (e.mode.map { " (\($0))" } ?? ""),
+                 e.rowsAdded.map { Format.count($0) } ?? "?", e.rowsRemoved.map { Format.count($0) } ?? "?",
+                 "+\(e.filesAdded) -\(e.filesRemoved)", e.runId ?? ""]
+            }
+            for line in Format.table(["version", "time", "operation", "rows added", "rows removed", "files", "run"], rows) { console.out(line) }
         }
     }
 

@@ -12,7 +12,7 @@ public struct InletMain: AsyncParsableCommand {
         Exit codes: 0 ok, 1 other failure, 2 usage or configuration, 3 bad input data, 4 remote service or store, 128 + the signal's number when interrupted (130 for Ctrl-C).
         """,
         version: InletVersion.number,
-        subcommands: [Upload.self, CursorUsage.self, Domo.self, Api.self, Pg.self, Run.self, Preview.self, Datasets.self, Show.self, Clear.self, Unlock.self]
+        subcommands: [Upload.self, CursorUsage.self, Domo.self, Api.self, Pg.self, Run.self, Preview.self, Datasets.self, Show.self, Clear.self, Unlock.self, Vacuum.self, Convert.self]
     )
 
     public init() {}

@@ -14,14 +14,23 @@ extension Lake {
     /// Up to `limit` rows, file after file in key order; `partition` (e.g. `date=2025-01-03`)
     /// keeps one partition's files. Throws `.datasetNotFound`, or `.invalidOption` naming the
     /// partitions there are when `partition` is not one of them.
-    public func firstRows(_ id: DatasetID, partition: String? = nil, limit: Int) async throws -> DatasetRows {
-        let objects = try await dataObjects(id)
+    /// A Delta table reads the files of its latest version, or of `version` (time travel); a plain
+    /// dataset has no versions.
+    public func firstRows(_ id: DatasetID, partition: String? = nil, version: Int64? = nil, limit: Int) async throws -> DatasetRows {
+        let objects: [(key: String, partition: String?)]
+        let isDelta = try await DeltaLog(store: store, dataset: id).exists()
+        if version != nil || isDelta {
+            objects = try await deltaFiles(id, version: version)
+        } else {
+            objects = try await dataObjects(id).map { ($0.key, $0.value.place.partition) }
+                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        }
         guard !objects.isEmpty else { throw LakeError.datasetNotFound(id.rawValue, store: store.displayName) }
-        var keys = objects.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var keys = objects.map(\.key)
         if let partition {
-            keys = keys.filter { objects[$0]!.place.partition == partition }
+            keys = objects.filter { $0.partition == partition }.map(\.key)
             if keys.isEmpty {
-                let there = Set(objects.values.compactMap(\.place.partition)).sorted()
+                let there = Set(objects.compactMap(\.partition)).sorted()
                 let list = there.isEmpty ? "the dataset is not partitioned" : "partitions: " + there.prefix(10).joined(separator: ", ") + (there.count > 10 ? ", …" : "")
                 throw LakeError.invalidOption("dataset '\(id)' has no partition '\(partition)' (\(list))")
             }
