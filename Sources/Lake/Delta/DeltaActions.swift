@@ -59,6 +59,12 @@ public struct DeltaAddFile: Codable, Sendable, Equatable {
     public var stats: String?
     /// Inlet keeps the file's SHA-256 here (`sha256`), for the manifest.
     public var tags: [String: String]?
+
+    public init(path: String, partitionValues: [String: String?], size: Int64, modificationTime: Int64, dataChange: Bool,
+                stats: String?, tags: [String: String]? = nil) {
+        self.path = path; self.partitionValues = partitionValues; self.size = size; self.modificationTime = modificationTime
+        self.dataChange = dataChange; self.stats = stats; self.tags = tags
+    }
 }
 
 public struct DeltaRemoveFile: Codable, Sendable, Equatable {
@@ -68,6 +74,12 @@ public struct DeltaRemoveFile: Codable, Sendable, Equatable {
     public var extendedFileMetadata: Bool?
     public var partitionValues: [String: String?]?
     public var size: Int64?
+
+    public init(path: String, deletionTimestamp: Int64?, dataChange: Bool, extendedFileMetadata: Bool? = nil,
+                partitionValues: [String: String?]? = nil, size: Int64? = nil) {
+        self.path = path; self.deletionTimestamp = deletionTimestamp; self.dataChange = dataChange
+        self.extendedFileMetadata = extendedFileMetadata; self.partitionValues = partitionValues; self.size = size
+    }
 }
 
 public struct DeltaCommitInfo: Codable, Sendable, Equatable {
@@ -83,6 +95,14 @@ public struct DeltaCommitInfo: Codable, Sendable, Equatable {
     public var rowsAdded: Int64?
     public var rowsRemoved: Int64?
     public var operationMetrics: [String: String]?
+
+    public init(timestamp: Int64? = nil, operation: String? = nil, operationParameters: [String: String]? = nil,
+                engineInfo: String? = nil, inletVersion: String? = nil, inletRunId: String? = nil, rowsAdded: Int64? = nil,
+                rowsRemoved: Int64? = nil, operationMetrics: [String: String]? = nil) {
+        self.timestamp = timestamp; self.operation = operation; self.operationParameters = operationParameters
+        self.engineInfo = engineInfo; self.inletVersion = inletVersion; self.inletRunId = inletRunId
+        self.rowsAdded = rowsAdded; self.rowsRemoved = rowsRemoved; self.operationMetrics = operationMetrics
+    }
 }
 
 extension DeltaAction {

@@ -70,13 +70,14 @@ enum DeltaCheckpoint {
     }
 
     /// Writes the checkpoint of `snapshot` and points `_last_checkpoint` at it.
-    static func write(_ snapshot: DeltaSnapshot, log: DeltaLog, format: any DatasetFileFormat, staging: String) async throws {
+    static func write(_ snapshot: DeltaSnapshot, log: DeltaLog, staging: String) async throws {
         let rows = rows(snapshot, now: Int64(Date().timeIntervalSince1970 * 1000))
         var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
         for r in rows { for (i, v) in r.enumerated() { try builders[i].append(v) } }
         let batch = try RecordBatch(schema: schema, columns: builders.map { var b = $0; return b.finish() })
         let path = staging + "/checkpoint-\(snapshot.version).parquet"
-        let writer = try format.makeWriter(path: path, schema: schema)
+        // Always Parquet, whatever the lake's data format: readers expect it.
+        let writer = try ParquetDatasetFormat().makeWriter(path: path, schema: schema)
         try writer.write(batch, rows: 0 ..< batch.rowCount)
         _ = try writer.close()
         defer { try? FileManager.default.removeItem(atPath: path) }

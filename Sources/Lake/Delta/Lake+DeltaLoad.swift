@@ -102,7 +102,7 @@ extension Lake {
         // After the commit nothing can fail the load: a missing checkpoint or manifest costs
         // readers a little time, and the next commit writes them again.
         if committed > 0, committed % DeltaCheckpoint.interval == 0 {
-            try? await DeltaCheckpoint.write(snapshot, log: log, format: format, staging: staging.runFolder)
+            try? await DeltaCheckpoint.write(snapshot, log: log, staging: staging.runFolder)
         }
         try? await writeDeltaManifest(written, id: id)
         options.progress?(LoadProgress(phase: .done, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten, filesStaged: staged.count))
