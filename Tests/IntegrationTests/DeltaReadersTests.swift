@@ -177,4 +177,46 @@ final class DeltaReadersTests {
             #expect(n > 0 && n % rows.count == 0, "version \(v) has \(n) rows: not whole loads")
         }
     }
+
+    @Test func aPipelineChoosesDeltaByConfigAndAPlainDatasetConvertsInPlace() throws {
+        let p = try place("local")
+        let file = try csv("cfg", (1 ... 4).map { (id: $0, day: $0) })
+        let config = dir.appendingPathComponent("inlet.yaml").path
+        func write(_ format: String) throws {
+            try """
+            pipelines:
+              - name: sales
+                kind: csv
+                dataset_id: sales
+                partition_column: created_at
+                table_format: \(format)
+                csv: {path: \(file)}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        try write("iceberg")
+        let bad = try runInlet(["run", "--all", "--config", config, "--store", p.store])
+        #expect(bad.status == 2 && bad.stderr.contains("table_format") && bad.stderr.contains("parquet or delta"), "\(bad.stderr)")
+        try write("delta")
+        let good = try runInlet(["run", "--all", "--config", config, "--store", p.store])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(try ids(try read(p.table("sales"), "deltalake", p)) == [1, 2, 3, 4])
+
+        // A plain dataset: refused as Delta until converted; then version 0 is its files as they were.
+        #expect(try runInlet(["upload", file, "--dataset-id", "old", "--partition-col", "created_at", "--store", p.store]).status == 0)
+        let refused = try upload(file, "old", p)
+        #expect(refused.status == 2 && refused.stderr.contains("inlet convert old --to delta"), "\(refused.stderr)")
+        let plainFiles = try FileManager.default.subpathsOfDirectory(atPath: p.table("old")).filter { $0.hasSuffix(".parquet") }.sorted()
+        let converted = try runInlet(["convert", "old", "--to", "delta", "--store", p.store])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        #expect(try ids(try read(p.table("old"), "deltalake", version: 0, p)) == [1, 2, 3, 4])
+        #expect(try read(p.table("old"), "duckdb", p) == (try read(p.table("old"), "deltalake", p)))
+        let files = try runProcess(TestEnvironment.python!, [Self.readerScript, p.table("old"), "--files"])
+        for f in plainFiles { #expect(files.contains(f), "version 0 references \(f) as it was") }
+        // Loads go on as Delta commits, with no --table-format needed.
+        let next = try runInlet(["upload", try csv("more", [(id: 9, day: 2)]), "--dataset-id", "old", "--partition-col", "created_at",
+                                 "--store", p.store])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try ids(try read(p.table("old"), "polars", p)) == [1, 3, 4, 9])
+        #expect(try runInlet(["convert", "old", "--to", "delta", "--store", p.store]).stderr.contains("is a Delta table already"))
+    }
 }
