@@ -114,12 +114,7 @@ extension Lake {
                        files: newFiles, partitionsWritten: partitionsWritten, staleDeleted: stale, manifest: manifest,
                        dryRun: options.dryRun, publishedAtomically: atomicity)
         }
-        // The zone decides dates only for a UTC-adjusted timestamp column; a date or a naive
-        // timestamp gives its own date, and a manifest naming a zone then would mislead.
-        let zoneApplied = options.partitionColumn.flatMap { PartitionKeys.resolve($0, in: schema) }.map {
-            if case .timestamp(_, utc: true) = $0.1.type { return true }
-            return false
-        } ?? false
+        let zoneApplied = PartitionKeys.zoneApplies(options.partitionColumn, in: schema)
         func makeManifest(_ files: [ManifestFile]) -> Manifest {
             Manifest(formatVersion: 1, id: id.rawValue, schema: schema.fields.map(ManifestField.init),
                      partitionColumn: options.partitionColumn,

@@ -31,6 +31,15 @@ struct PartitionKeys {
     }
 
     /// A top-level column by name, else a dotted path through struct columns.
+    /// Whether the partition time zone decided the dates: only for a UTC-adjusted timestamp
+    /// column; a date or a naive timestamp gives its own date, and a manifest naming a zone
+    /// then would mislead.
+    static func zoneApplies(_ column: String?, in schema: Schema) -> Bool {
+        guard let column, let field = resolve(column, in: schema)?.1 else { return false }
+        if case .timestamp(_, utc: true) = field.type { return true }
+        return false
+    }
+
     static func resolve(_ column: String, in schema: Schema) -> ([Int], Field)? {
         if let i = schema.index(of: column) { return ([i], schema.fields[i]) }
         var fields = schema.fields

@@ -212,10 +212,7 @@ extension Lake {
             ManifestFile(key: prefix + f.path, partition: column.map { DeltaPartition.name(f.partitionValues, column: $0) },
                          rows: DeltaStats.parse(f.stats)?.numRecords ?? 0, bytes: f.size, sha256: f.tags?["sha256"] ?? "")
         }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        let zoneApplied = options.partitionColumn.flatMap { PartitionKeys.resolve($0, in: schema) }.map {
-            if case .timestamp(_, utc: true) = $0.1.type { return true }
-            return false
-        } ?? false
+        let zoneApplied = PartitionKeys.zoneApplies(options.partitionColumn, in: schema)
         return Manifest(formatVersion: 1, id: id.rawValue, schema: schema.fields.map(ManifestField.init),
                         partitionColumn: options.partitionColumn,
                         partitionTimeZone: zoneApplied ? options.partitionTimeZone.identifier : nil,
