@@ -29,7 +29,7 @@ enum StoreResolver {
         if FileManager.default.fileExists(atPath: loc, isDirectory: &isFolder), !isFolder.boolValue {
             throw CLIError.usage("--store '\(loc)' is a file; give a folder (made when missing) or s3://bucket[/prefix]")
         }
-        return try LocalStore(root: loc)
+        return LocalStore(root: loc)
     }
 
     /// Releases network resources (the S3 client's connection pool).
