@@ -30,9 +30,14 @@ duckdb-ext-delta 1.4.4.20260205, on local folders and on moto 5.2.5):
 Exit codes: 0 printed; 2 usage; 3 the reader cannot do what was asked; 1 the reader failed (its
 error on stderr).
 """
-import argparse, base64, datetime, decimal, json, os, subprocess, sys
+import argparse, datetime, decimal, json, os, re, subprocess, sys
 
 UNSUPPORTED = 3
+
+
+def one_line(error):
+    """A reader's error as one line, without the colour codes delta-rs puts in it."""
+    return f"{type(error).__name__}: " + " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split())
 
 
 def unsupported(message):
@@ -69,12 +74,27 @@ def canonical(value):
     raise TypeError(f"no canonical form for {type(value).__name__}: {value!r}")
 
 
+def sort_key(value):
+    """Nulls first, then numbers by value, then everything else by its JSON text (ISO dates and
+    timestamps sort as text correctly; decimals are strings, so they go by value too)."""
+    if value is None:
+        return (0, 0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, value, "")
+    if isinstance(value, str):
+        try:
+            return (1, decimal.Decimal(value), "")
+        except decimal.InvalidOperation:
+            pass
+    return (2, 0, json.dumps(value, sort_keys=True))
+
+
 def emit(rows, sort_columns):
     """Prints the rows as sorted canonical JSON lines."""
     lines = []
     for row in rows:
         row = {k: canonical(v) for k, v in row.items()}
-        key = tuple(json.dumps(row.get(c), sort_keys=True) for c in sort_columns)
+        key = tuple(sort_key(row.get(c)) for c in sort_columns)
         lines.append((key, json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)))
     lines.sort()
     out = sys.stdout
@@ -219,7 +239,7 @@ def main():
         try:
             return (history if args.history else files)(args)
         except Exception as e:
-            print(f"delta_read: deltalake could not read {args.uri}: {type(e).__name__}: {' '.join(str(e).split())}", file=sys.stderr)
+            print(f"delta_read: deltalake could not read {args.uri}: {one_line(e)}", file=sys.stderr)
             sys.exit(1)
     if args.reader == "duckdb":
         try:
@@ -232,9 +252,8 @@ def main():
     try:
         rows = {"deltalake": read_deltalake, "polars": read_polars, "duckdb": read_duckdb}[args.reader](args)
     except Exception as e:   # one line, as every failure in this project
-        message = " ".join(str(e).split())
         print(f"delta_read: {args.reader} could not read {args.uri}"
-              f"{'' if args.version is None else f' at version {args.version}'}: {type(e).__name__}: {message}", file=sys.stderr)
+              f"{'' if args.version is None else f' at version {args.version}'}: {one_line(e)}", file=sys.stderr)
         sys.exit(1)
     emit(rows, args.sort)
 

@@ -114,6 +114,19 @@ def check_table(where, uri, expected):
           p.stderr)
 
 
+def check_secret_stays_hidden(uri):
+    """A wrong secret fails every reader in one line that shows neither secret."""
+    secret = os.environ["AWS_SECRET_ACCESS_KEY"]
+    wrong = secret[::-1]
+    for reader, mode in (("deltalake", []), ("polars", []), ("duckdb", []), ("deltalake", ["--history"])):
+        p = subprocess.run([sys.executable, READ, uri, "--reader", reader, *mode], capture_output=True, text=True,
+                           env=dict(os.environ, AWS_SECRET_ACCESS_KEY=wrong))
+        printed = p.stdout + p.stderr
+        check(f"s3 {reader} {' '.join(mode)} with a wrong secret: one line, no secret", p.returncode == 1 and
+              len(p.stderr.strip().splitlines()) == 1 and secret not in printed and wrong not in printed,
+              f"exit {p.returncode}: {printed.replace(secret, '<SECRET>').replace(wrong, '<WRONG SECRET>')[:300]!r}")
+
+
 def check_merge(tmp):
     """The reference equals delta-rs's own merge (update matched, insert the rest) with a
     duplicate key in the changes (last wins) and a compound key."""
@@ -151,6 +164,7 @@ def main():
         if os.environ.get("AWS_ENDPOINT_URL_S3") and os.environ.get("S3_BUCKET"):
             uri = f"s3://{os.environ['S3_BUCKET']}/datasets/delta-read-check-{uuid.uuid4().hex[:8]}"
             check_table("s3", uri, write_versions(uri))
+            check_secret_stays_hidden(uri)
         else:
             print("skip s3 (no AWS_ENDPOINT_URL_S3/S3_BUCKET: scripts/test starts moto)")
         check_merge(tmp)
