@@ -16,6 +16,8 @@ Without the Inlet flags (or with `--peer-only`) only delta-rs runs, on a table d
 """
 import csv, datetime as dt, json, os, random, shutil, subprocess, sys, time
 
+from bench_venv import ensure_venv
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".venv-bench-delta")
 VPY = os.path.join(VENV, "bin", "python")
@@ -48,15 +50,6 @@ t = pc.read_csv(sys.argv[1], convert_options=pc.ConvertOptions(column_types=type
 t = t.append_column("date", c.cast(t["created_at"], pa.date32()))
 write_deltalake(sys.argv[2], t, partition_by=["date"])
 """
-
-
-def ensure_venv():
-    if os.path.exists(VPY) and subprocess.run([VPY, "-c", "import deltalake, pyarrow; assert deltalake.__version__ == '1.6.6'"],
-                                              capture_output=True).returncode == 0:
-        return
-    print("installing deltalake 1.6.6 into .venv-bench-delta (once)", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    subprocess.run([VPY, "-m", "pip", "install", "-q", "--disable-pip-version-check"] + REQS, check=True)
 
 
 def ts(seconds):
@@ -145,7 +138,7 @@ def table_files(table):
 
 
 def bench_merge(args, report, inlet, out):
-    ensure_venv()
+    ensure_venv(VENV, REQS, "import deltalake, pyarrow; assert deltalake.__version__ == '1.6.6'")
     rows = args.merge_rows
     base_csv, changes_csv = generate(out, rows, args.merge_spread)
     print(f"\nmerge: {rows} rows in {DAYS} partitions, {sum(1 for _ in open(changes_csv)) - 1} changed rows "
