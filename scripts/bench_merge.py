@@ -133,6 +133,26 @@ def last_commit(table):
     return summary
 
 
+# Rows in one table and not the other, both ways, over the columns they share (delta-rs's engine).
+COMPARE = """import sys, pyarrow as pa
+from deltalake import DeltaTable, QueryBuilder
+a, b = DeltaTable(sys.argv[1]), DeltaTable(sys.argv[2])
+shared = [f.name for f in pa.schema(a.schema().to_arrow()) if f.name in pa.schema(b.schema().to_arrow()).names]
+cols = ", ".join('"' + c + '"' for c in shared)
+q = QueryBuilder().register("a", a).register("b", b)
+n = lambda sql: pa.table(q.execute(sql).read_all()).column(0)[0].as_py()
+print(n(f"SELECT count(*) FROM (SELECT {cols} FROM a EXCEPT ALL SELECT {cols} FROM b)")
+      + n(f"SELECT count(*) FROM (SELECT {cols} FROM b EXCEPT ALL SELECT {cols} FROM a)"))
+"""
+
+
+def compare_tables(a, b):
+    p = subprocess.run([VPY, "-c", COMPARE, a, b], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"merge: comparing the results failed:\n{p.stderr[-1500:]}")
+    return int(p.stdout.strip())
+
+
 def table_files(table):
     return sum(len(fs) for _, _, fs in os.walk(table))
 
@@ -193,6 +213,9 @@ def bench_merge(args, report, inlet, out):
             if name.startswith("delta-rs"):
                 result["delta_rs_metrics"] = json.load(open(metrics_path))
             runs[name].append(result)
+            kept = os.path.join(out, "merge-result-" + name.split()[0])   # each side's last result, to compare
+            shutil.rmtree(kept, ignore_errors=True)
+            os.replace(lake, kept)
     results = []
     first = None
     for name, _ in sides:
@@ -210,5 +233,10 @@ def bench_merge(args, report, inlet, out):
               f"written {mb(r['written_bytes'])} MB  files -{r['files_removed']} +{r['files_added']} "
               f"({mb(r['bytes_removed']).strip()} MB -> {mb(r['bytes_added']).strip()} MB, "
               f"{r['partitions_touched']} partitions){extra}", flush=True)
+    if ours:
+        differ = compare_tables(os.path.join(out, "merge-result-inlet", "datasets", "t"),
+                                os.path.join(out, "merge-result-delta-rs", "datasets", "t"))
+        print(f"  results {'equal' if differ == 0 else f'DIFFER in {differ} rows'} (Inlet's table beside delta-rs's)", flush=True)
+        results.append({"rows_differing_from_delta_rs": differ})
     report["merge"] = {"rows": rows, "changes": sum(1 for _ in open(changes_csv)) - 1, "spread": args.merge_spread,
                        "base_built_by": builder, "results": results}
