@@ -22,11 +22,13 @@ duckdb-ext-delta 1.4.4.20260205, on local folders and on moto 5.2.5):
   --history, --files; local and S3 (AWS_ALLOW_HTTP).
 - polars (read_delta, which calls deltalake): rows and --version; local and S3; maps arrive as
   polars Map values and print like the others. No --history or --files of its own (exit 3).
-- duckdb (1.4.4, delta_scan through ATTACH ... (TYPE delta)): rows, and --version through
-  `AT (VERSION => N)` (delta_scan itself takes no version in 1.4.4); local and S3 through an S3
-  SECRET (ENDPOINT, URL_STYLE 'path', USE_SSL false). No --history or --files (exit 3). DuckDB
-  runs from the DuckDB 1.4.4 venv ($INLET_TEST_DUCKDB144_PYTHON): when this script runs in
-  another Python, it re-runs itself there.
+- duckdb (1.4.4): rows with `delta_scan(uri)`; --version with `ATTACH uri AS t (TYPE delta)`
+  and `SELECT … FROM t AT (VERSION => N)`: 1.4.4's delta_scan has no version parameter (its
+  binder refuses one) and takes no AT clause (a parse error). Local and S3, through an S3
+  SECRET (ENDPOINT host:port, URL_STYLE 'path', USE_SSL false). No --history or --files
+  (exit 3). DuckDB runs from the DuckDB 1.4.4 venv ($INLET_TEST_DUCKDB144_PYTHON): when this
+  script runs in another Python, it re-runs itself there.
+All three read tables with checkpoints (delta_read_check.py makes one at version 10).
 Exit codes: 0 printed; 2 usage; 3 the reader cannot do what was asked; 1 the reader failed (its
 error on stderr).
 """
@@ -172,10 +174,12 @@ def read_duckdb(args):
                     f"USE_SSL {'false' if endpoint.startswith('http://') else 'true'})")
     else:
         uri = "file://" + os.path.abspath(uri)
-    con.execute(f"ATTACH {sql_text(uri)} AS t (TYPE delta)")
     columns = ", ".join(quoted(c) for c in args.columns) if args.columns else "*"
-    at = f" AT (VERSION => {int(args.version)})" if args.version is not None else ""
-    cursor = con.execute(f"SELECT {columns} FROM t{at}")
+    if args.version is None:
+        cursor = con.execute(f"SELECT {columns} FROM delta_scan({sql_text(uri)})")
+    else:   # 1.4.4's delta_scan takes no version ("Invalid named parameter"); an attached table does
+        con.execute(f"ATTACH {sql_text(uri)} AS t (TYPE delta)")
+        cursor = con.execute(f"SELECT {columns} FROM t AT (VERSION => {int(args.version)})")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r)) for r in cursor.fetchall()]
 

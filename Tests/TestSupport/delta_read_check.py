@@ -114,6 +114,25 @@ def check_table(where, uri, expected):
           p.stderr)
 
 
+def check_checkpoint(tmp):
+    """Eleven appends and a checkpoint at version 10 (as Inlet writes one every 10 versions), then
+    _last_checkpoint: every reader reads the latest version and an older one through it."""
+    uri = os.path.join(tmp, "datasets", "checkpointed")
+    rows = {}
+    for version in range(11):
+        data = batch([100 + version], dt.date(2024, 2, 1 + version % 3), version)
+        write_deltalake(uri, data, mode="append", partition_by=["date"])
+        rows.update({r["id"]: r for r in data.to_pylist()})
+    DeltaTable(uri).create_checkpoint()
+    check("checkpoint written", os.path.exists(os.path.join(uri, "_delta_log", "_last_checkpoint")), os.listdir(uri))
+    for reader in ("deltalake", "polars", "duckdb"):
+        for args, want in (([], lines(rows.values())), (["--version", "4"], lines(r for i, r in rows.items() if i <= 104))):
+            p = run(uri, "--reader", reader, *args)
+            got = p.stdout.splitlines()
+            check(f"checkpointed {reader} {' '.join(args) or 'latest'}", p.returncode == 0 and got == want,
+                  p.stderr.strip() or difference(got, want))
+
+
 def check_secret_stays_hidden(uri):
     """A wrong secret fails every reader in one line that shows neither secret."""
     secret = os.environ["AWS_SECRET_ACCESS_KEY"]
@@ -167,6 +186,7 @@ def main():
             check_secret_stays_hidden(uri)
         else:
             print("skip s3 (no AWS_ENDPOINT_URL_S3/S3_BUCKET: scripts/test starts moto)")
+        check_checkpoint(tmp)
         check_merge(tmp)
     if failures:
         sys.exit(f"delta_read_check: {len(failures)} failed: {', '.join(failures)}")
