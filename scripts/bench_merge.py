@@ -24,6 +24,7 @@ VPY = os.path.join(VENV, "bin", "python")
 REQS = ["deltalake==1.6.6", "pyarrow==26.0.1"]
 DAYS = 100
 FIRST_DAY = dt.datetime(2026, 1, 1)
+SCHEMA = "amount=decimal(12,2)"     # as delta-rs's base table has it (Inlet would infer double)
 STATUSES = ["new", "paid", "shipped", "delivered", "returned"]
 
 # The peer, run by .venv-bench-delta's Python: table folder, changes CSV, metrics JSON out.
@@ -171,13 +172,14 @@ def bench_merge(args, report, inlet, out):
     ours = not args.peer_only
     marker = os.path.join(pristine, ".built-by")
     builder = "inlet" if ours else "delta-rs"
-    if not os.path.exists(marker) or open(marker).read() != builder:
+    built = f"{builder} {SCHEMA}"                               # what made the kept table, to know when to remake it
+    if not os.path.exists(marker) or open(marker).read() != built:
         shutil.rmtree(pristine, ignore_errors=True)
         shutil.rmtree(lake, ignore_errors=True)
         t0 = time.perf_counter()
         if ours:
             cmd = [inlet, "upload", base_csv, "--dataset-id", "t", "--store", lake, "--partition-col", "created_at",
-                   "--table-format", "delta", "-q"]
+                   "--schema", SCHEMA, "--table-format", "delta", "-q"]
             status, *_ , err = run_measured(cmd)
             if status != 0:
                 sys.exit(f"merge: `inlet upload --table-format delta` failed ({status >> 8}); until Inlet has Delta "
@@ -188,14 +190,15 @@ def bench_merge(args, report, inlet, out):
             if status != 0:
                 sys.exit(f"merge: delta-rs could not write the base table:\n{err[-1500:]}")
             shutil.copytree(lake, pristine)
-        open(marker, "w").write(builder)
+        open(marker, "w").write(built)
         print(f"  base table written by {builder} in {time.perf_counter() - t0:.1f} s, "
               f"{table_files(os.path.join(pristine, 'datasets', 't'))} files", flush=True)
 
     sides = []
     if ours:
         sides.append(("inlet merge", [inlet, "upload", changes_csv, "--dataset-id", "t", "--store", lake, "--mode", "merge",
-                                      "--primary-key", "id", "--partition-col", "created_at", "--table-format", "delta", "-q"]))
+                                      "--primary-key", "id", "--partition-col", "created_at", "--schema", SCHEMA,
+                                      "--table-format", "delta", "-q"]))
     metrics_path = os.path.join(out, "merge-peer-metrics.json")
     sides.append(("delta-rs merge", [VPY, "-c", PEER, base_table, changes_csv, metrics_path]))
     runs = {name: [] for name, _ in sides}
