@@ -7,9 +7,10 @@ credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...) in their environment
 in the task's working directory; never put them in the DAG. On Kubernetes, the commented
 KubernetesPodOperator below runs each shard in a pod of its own instead.
 
-Exit codes (README "Exit codes"): 2 config or a busy dataset, 3 bad input data, 4 a remote
-service or the store failed. Only 4 (and a busy lease) is worth a retry; a retry of a shard
-reruns all its pipelines, each of which either publishes whole or not at all.
+Exit codes (README "Exit codes"): 2 config, a busy dataset or a Delta commit that lost to a
+conflicting writer, 3 bad input data, 4 a remote service or the store failed. A retry helps
+with 4 and the busy or conflicting 2s; it reruns all of the shard's pipelines, each of which
+publishes whole or not at all.
 """
 import datetime as dt
 
