@@ -26,8 +26,8 @@ duckdb-ext-delta 1.4.4.20260205, on local folders and on moto 5.2.5):
   and `SELECT … FROM t AT (VERSION => N)`: 1.4.4's delta_scan has no version parameter (its
   binder refuses one) and takes no AT clause (a parse error). Local and S3, through an S3
   SECRET (ENDPOINT host:port, URL_STYLE 'path', USE_SSL false). No --history or --files
-  (exit 3). DuckDB runs from the DuckDB 1.4.4 venv ($INLET_TEST_DUCKDB144_PYTHON): when this
-  script runs in another Python, it re-runs itself there.
+  (exit 3). DuckDB runs from the DuckDB 1.4.4 venv ($INLET_TEST_DUCKDB144_PYTHON, else the
+  repository's .venv-test-duck144): when this script runs in another Python, it re-runs itself there.
 All three read tables with checkpoints (delta_read_check.py makes one at version 10).
 Exit codes: 0 printed; 2 usage; 3 the reader cannot do what was asked; 1 the reader failed (its
 error on stderr).
@@ -186,8 +186,9 @@ def read_duckdb(args):
 
 def rerun_in_duckdb144():
     """DuckDB's delta extension exists for 1.4.4 only, which lives in a venv of its own."""
-    python = os.environ.get("INLET_TEST_DUCKDB144_PYTHON")
-    if not python or not os.path.exists(python):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    python = os.environ.get("INLET_TEST_DUCKDB144_PYTHON") or os.path.join(root, ".venv-test-duck144", "bin", "python")
+    if not os.path.exists(python):
         unsupported("--reader duckdb needs DuckDB 1.4.4 with duckdb-ext-delta: set INLET_TEST_DUCKDB144_PYTHON "
                     "(scripts/setup --test makes .venv-test-duck144)")
     if os.environ.get("INLET_DELTA_READ_RERUN"):   # already re-run there: its duckdb is not 1.4.4
