@@ -88,7 +88,8 @@ let package = Package(
 
         // Helpers every test target shares (the seeded generator, fixture paths).
         // Runs domo_emulator.py (stdlib Python) on loopback for the DOMO and `inlet run` tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["domo_emulator.py", "api_emulator.py", "emulator_base.py"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["domo_emulator.py", "api_emulator.py", "emulator_base.py",
+                                                                            "delta_read.py", "delta_read_check.py", "delta_merge_reference.py"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
         .testTarget(name: "DelimitedTests", dependencies: ["TestSupport", "Delimited"]),

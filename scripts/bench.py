@@ -8,6 +8,7 @@ tool sees the same bytes. Results: a table on stdout and bench-out/results.json.
 import argparse, json, os, shutil, statistics, subprocess, sys, time
 
 from bench_api import bench_api
+from bench_merge import bench_merge
 from bench_postgres import bench_postgres
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -340,6 +341,10 @@ def main():
     ap.add_argument("--pg-flat", action="store_true", help="with postgres: also Inlet's peak RSS at 4x the rows")
     ap.add_argument("--skip", default="", help="peers to leave out, e.g. pandas")
     ap.add_argument("--files-objects", type=int, default=200, help="files: objects of each format in moto")
+    ap.add_argument("--merge-rows", type=int, default=10_000_000, help="merge: rows of the Delta table (100 date partitions)")
+    ap.add_argument("--merge-spread", choices=["recent", "uniform"], default="recent",
+                    help="merge: updated ids from the last 10 days, or from every day")
+    ap.add_argument("--peer-only", action="store_true", help="merge: delta-rs alone, on a table delta-rs writes")
     ap.add_argument("--files-object-mb", type=float, default=5, help="files: each object's size before gzip")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -347,7 +352,8 @@ def main():
     args.inlet = INLET
     steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json,
              "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT), "files": bench_files,
-             "postgres": lambda a, r: bench_postgres(a, r, measure_side_by_side, row, INLET, OUT)}
+             "postgres": lambda a, r: bench_postgres(a, r, measure_side_by_side, row, INLET, OUT),
+             "merge": lambda a, r: bench_merge(a, r, INLET, OUT)}
     for name in args.only.split(","):
         steps[name](args, report)
     with open(os.path.join(OUT, "results.json"), "w") as f:

@@ -7,6 +7,8 @@ made on first use from PyPI (DuckDB's postgres extension comes as a wheel, see
 int4, numeric(12,2), ~30-character text, timestamptz, date, bool, uuid and a small jsonb."""
 import os, subprocess, sys
 
+from bench_venv import ensure_venv
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".venv-bench-pg")
 VPY = os.path.join(VENV, "bin", "python")
@@ -67,15 +69,6 @@ vacuum analyze bench;
 """
 
 
-def ensure_venv():
-    if os.path.exists(VPY) and subprocess.run([VPY, "-c", "import duckdb, connectorx, dlt, pandas, sqlalchemy, psycopg2"],
-                                              capture_output=True).returncode == 0:
-        return
-    print("installing the PostgreSQL peers into .venv-bench-pg (once)", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    subprocess.run([VPY, "-m", "pip", "install", "-q", "--disable-pip-version-check"] + REQS, check=True)
-
-
 class Cluster:
     """scripts/start-pg.sh on a free port; its variables go into this process's environment
     (the children inherit them); stop() stops it by PID."""
@@ -109,7 +102,7 @@ class Cluster:
 
 
 def bench_postgres(args, report, measure_side_by_side, row, inlet, out):
-    ensure_venv()
+    ensure_venv(VENV, REQS, "import duckdb, connectorx, dlt, pandas, sqlalchemy, psycopg2")
     rows = args.pg_rows
     cluster = Cluster(out)
     try:
