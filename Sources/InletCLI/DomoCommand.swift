@@ -48,6 +48,9 @@ struct Domo: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds an export may go without receiving data.", valueName: "s"))
     var dataTimeout = 300.0
 
+    @Option(help: ArgumentHelp("parquet (the plain layout) or delta (a Delta Lake table) for datasets loaded for the first time; a dataset keeps the format of its first load.", valueName: "format"))
+    var tableFormat: String?
+
     @OptionGroup var lease: LeaseCommandOptions
     @OptionGroup var global: GlobalOptions
 
@@ -57,6 +60,7 @@ struct Domo: AsyncParsableCommand {
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
         guard DomoDecimalMode(rawValue: decimals) != nil else { throw ValidationError("--decimals must be double or exact") }
+        if let tableFormat, TableFormat(rawValue: tableFormat) == nil { throw ValidationError("--table-format must be parquet or delta, not '\(tableFormat)'") }
     }
 
     func run() async throws {
@@ -74,7 +78,11 @@ struct Domo: AsyncParsableCommand {
             } else {
                 chosen = cfg.enabledDatasets
             }
-            let specs = try chosen.map { try Self.spec($0, decimals: DomoDecimalMode(rawValue: decimals) ?? .double) }
+            let specs = try chosen.map {
+                var spec = try Self.spec($0, decimals: DomoDecimalMode(rawValue: decimals) ?? .double)
+                spec.load.tableFormat = tableFormat
+                return spec
+            }
             let partitioned = Dictionary(specs.map { ($0.name, $0.load.partitionColumn != nil) }) { a, _ in a }
             var runner = PipelineRunner(store: try StoreResolver.open(global.store), environment: StoreResolver.environment)
             runner.domoOptions.authTimeout = authTimeout
