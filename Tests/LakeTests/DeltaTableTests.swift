@@ -187,4 +187,29 @@ struct DeltaTableTests {
         #expect(try DeltaAction.decode(bytes, file: "x") == actions)
         #expect(throws: DeltaLogError.self) { try DeltaAction.decode(Array("{\"add\":{\"path\":1}}\n".utf8), file: "00.json") }
     }
+
+    @Test func aSnapshotFromTheCheckpointEqualsTheWholeReplay() async throws {
+        let lake = Fixture.lake(root)
+        for i in 0 ..< 12 {
+            let day = "2024-05-0\(1 + i % 3)"
+            _ = try await Fixture.load(lake, "t", [Fixture.batch([(Int64(i), "r\(i)", day), (Int64(100 + i), "s", nil)])],
+                                       options(i % 2 == 0 ? .append : .replacePartitions))
+        }
+        #expect(FileManager.default.fileExists(atPath: root + "/datasets/t/_delta_log/00000000000000000010.checkpoint.parquet"))
+        let l = try log(lake)
+        let whole = try #require(try await l.snapshot(fromCheckpoint: false))
+        let fast = try #require(try await l.snapshot())
+        #expect(whole.commits.count == 12 && fast.commits.map(\.version) == [11], "replay starts after the checkpoint")
+        #expect(fast.snapshot.files == whole.snapshot.files)
+        #expect(fast.snapshot.metadata == whole.snapshot.metadata)
+        #expect(fast.snapshot.protocolVersions == whole.snapshot.protocolVersions)
+        #expect(Set(fast.snapshot.removed.keys) == Set(whole.snapshot.removed.keys))
+        // Time travel before the checkpoint replays from version 0.
+        let early = try #require(try await l.snapshot(at: 4))
+        #expect(early.commits.count == 5)
+        // The commits the checkpoint covers are not needed any more.
+        for v in 0 ..< 10 { try FileManager.default.removeItem(atPath: root + "/datasets/t/_delta_log/" + DeltaLog.padded(Int64(v)) + ".json") }
+        let alone = try #require(try await l.snapshot())
+        #expect(alone.snapshot.files == whole.snapshot.files && alone.snapshot.version == 11)
+    }
 }

@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import ObjectStore
+import Parquet
 
 /// A Parquet checkpoint of a version (`_delta_log/{v}.checkpoint.parquet`, one row per action,
 /// one nullable struct column per action kind) and `_last_checkpoint`, so readers start there
@@ -85,5 +86,75 @@ enum DeltaCheckpoint {
         try await log.store.put(key: log.prefix + name + ".checkpoint.parquet", fromFile: path)
         let pointer = "{\"version\":\(snapshot.version),\"size\":\(rows.count)}\n"
         try await log.store.put(key: log.prefix + "_last_checkpoint", data: Array(pointer.utf8))
+    }
+}
+
+extension DeltaCheckpoint {
+    /// The actions a checkpoint holds (protocol, metadata, live files, tombstones), read with our
+    /// own Parquet reader: a snapshot starts there and replays only the commits after it.
+    /// Columns are found by name, so checkpoints other writers made read too.
+    static func read(path: String, file: String) throws -> [DeltaAction] {
+        let reader = try ParquetFileReader(path: path)
+        let names = reader.schema.fields.map(\.name)
+        var out: [DeltaAction] = []
+        for g in 0 ..< reader.rowGroupCount {
+            let batch = try reader.readRowGroup(g)
+            for (c, name) in names.enumerated() {
+                let column = batch.columns[c]
+                guard case let .structure(fields) = column.type else { continue }
+                let fieldNames = fields.map(\.name)
+                for row in 0 ..< batch.rowCount where !column.isNull(row) {
+                    guard case let .structure(values) = column.value(at: row) else { continue }
+                    let v = Dictionary(uniqueKeysWithValues: zip(fieldNames, values))
+                    if let action = try action(name, v, file: file) { out.append(action) }
+                }
+            }
+        }
+        return out
+    }
+
+    private static func action(_ kind: String, _ v: [String: Value], file: String) throws -> DeltaAction? {
+        func text(_ k: String) -> String? { if case let .string(s)? = v[k] { return s }; return nil }
+        func int(_ k: String) -> Int64? { if case let .int(i)? = v[k] { return i }; return nil }
+        func bool(_ k: String) -> Bool? { if case let .boolean(b)? = v[k] { return b }; return nil }
+        func strings(_ k: String) -> [String]? {
+            guard case let .list(items)? = v[k] else { return nil }
+            return items.compactMap { if case let .string(s) = $0 { return s }; return nil }
+        }
+        func map(_ value: Value?) -> [String: String?]? {
+            guard case let .map(entries)? = value else { return nil }
+            var d: [String: String?] = [:]
+            for e in entries { if case let .string(k) = e.key { if case let .string(s) = e.value { d[k] = s } else { d[k] = .some(nil) } } }
+            return d
+        }
+        func need<T>(_ x: T?, _ what: String) throws -> T {
+            guard let x else { throw DeltaLogError.malformed(file: file, line: 0, detail: "a \(kind) action without \(what)") }
+            return x
+        }
+        switch kind {
+        case "add":
+            return .add(DeltaAddFile(path: try need(text("path"), "path"), partitionValues: map(v["partitionValues"]) ?? [:],
+                                     size: int("size") ?? 0, modificationTime: int("modificationTime") ?? 0,
+                                     dataChange: bool("dataChange") ?? true, stats: text("stats"),
+                                     tags: map(v["tags"]).map { $0.compactMapValues { $0 } }))
+        case "remove":
+            return .remove(DeltaRemoveFile(path: try need(text("path"), "path"), deletionTimestamp: int("deletionTimestamp"),
+                                           dataChange: bool("dataChange") ?? true, extendedFileMetadata: bool("extendedFileMetadata"),
+                                           partitionValues: map(v["partitionValues"]), size: int("size")))
+        case "metaData":
+            var format = DeltaFormat(provider: "parquet", options: [:])
+            if case let .structure(parts)? = v["format"], parts.count >= 1, case let .string(p) = parts[0] { format.provider = p }
+            return .metaData(DeltaMetadata(id: try need(text("id"), "id"), name: text("name"), description: text("description"),
+                                           format: format, schemaString: try need(text("schemaString"), "schemaString"),
+                                           partitionColumns: strings("partitionColumns") ?? [],
+                                           configuration: map(v["configuration"]).map { $0.compactMapValues { $0 } } ?? [:],
+                                           createdTime: int("createdTime")))
+        case "protocol":
+            return .protocolVersions(DeltaProtocol(minReaderVersion: Int(try need(int("minReaderVersion"), "minReaderVersion")),
+                                                   minWriterVersion: Int(try need(int("minWriterVersion"), "minWriterVersion")),
+                                                   readerFeatures: strings("readerFeatures"), writerFeatures: strings("writerFeatures")))
+        default:
+            return nil
+        }
     }
 }

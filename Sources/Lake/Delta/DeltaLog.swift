@@ -56,22 +56,42 @@ public struct DeltaLog: Sendable {
     }
 
     /// The table at `version` (nil: the latest), and every commit read on the way, in order.
-    /// Nil when the log is empty. Versions must be contiguous from 0: a gap is an error.
-    public func snapshot(at version: Int64? = nil) async throws -> (snapshot: DeltaSnapshot, commits: [DeltaCommit])? {
+    /// Nil when the log is empty. With `fromCheckpoint`, replay starts at the last checkpoint at
+    /// or before the version (the commits returned are those after it); else at version 0.
+    /// Versions must be contiguous: a gap is an error.
+    public func snapshot(at version: Int64? = nil, fromCheckpoint: Bool = true) async throws -> (snapshot: DeltaSnapshot, commits: [DeltaCommit])? {
         let listed = try await listVersions()
         guard let last = listed.last else { return nil }
         let target = version ?? last.version
         guard target <= last.version, target >= 0 else { throw DeltaLogError.missingVersion(table: tableName, version: target) }
-        let wanted = listed.filter { $0.version <= target }
-        for (i, v) in wanted.enumerated() where v.version != Int64(i) {
-            throw DeltaLogError.missingVersion(table: tableName, version: Int64(i))
+        var snap = DeltaSnapshot()
+        if fromCheckpoint, let start = try await checkpoint(atOrBefore: target) { snap = start }
+        let wanted = listed.filter { $0.version <= target && $0.version > snap.version }
+        for (i, v) in wanted.enumerated() where v.version != snap.version + 1 + Int64(i) {
+            throw DeltaLogError.missingVersion(table: tableName, version: snap.version + 1 + Int64(i))
         }
         let commits = try await read(versions: wanted.map(\.version))
-        var snap = DeltaSnapshot()
         for (c, listedVersion) in zip(commits, wanted) {
             snap.apply(c.actions, version: c.version, commitTime: c.info?.timestamp ?? listedVersion.modified ?? 0)
         }
         return (snap, commits)
+    }
+
+    /// The table as the checkpoint `_last_checkpoint` points at says, when that is at or before
+    /// `version`; nil without one (or when it cannot be read: replaying the commits is slower, not wrong).
+    func checkpoint(atOrBefore version: Int64) async throws -> DeltaSnapshot? {
+        guard let pointer = try? await store.get(key: prefix + "_last_checkpoint", range: nil),
+              let obj = try? JSONSerialization.jsonObject(with: Data(pointer)) as? [String: Any],
+              let v = (obj["version"] as? NSNumber)?.int64Value, v <= version,
+              (obj["parts"] as? NSNumber) == nil else { return nil }
+        let key = prefix + Self.padded(v) + ".checkpoint.parquet"
+        let temp = NSTemporaryDirectory() + "inlet-checkpoint-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        guard (try? await store.download(key: key, toFile: temp)) != nil,
+              let actions = try? DeltaCheckpoint.read(path: temp, file: key) else { return nil }
+        var snap = DeltaSnapshot()
+        snap.apply(actions, version: v, commitTime: 0)
+        return snap.metadata == nil ? nil : snap
     }
 
     /// The commits after `snapshot`, applied to it; returns them.

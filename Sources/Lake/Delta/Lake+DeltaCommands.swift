@@ -40,7 +40,7 @@ extension Lake {
     /// Every version, newest first.
     public func history(_ id: DatasetID) async throws -> [DeltaHistoryEntry] {
         let log = try await deltaLog(id, for: "--history")
-        guard let (_, commits) = try await log.snapshot() else { return [] }
+        guard let (_, commits) = try await log.snapshot(fromCheckpoint: false) else { return [] }
         var files: [String: Int64] = [:]  // rows per live path, to count what removes took away
         var out: [DeltaHistoryEntry] = []
         for c in commits {

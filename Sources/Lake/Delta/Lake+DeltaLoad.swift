@@ -69,7 +69,11 @@ extension Lake {
         plan.chooseRemoves(from: snapshot, at: now)
         let info = DeltaCommitInfo(timestamp: now, operation: "WRITE", operationParameters: ["mode": mode.rawValue],
                                    engineInfo: "inlet/" + options.inletVersion, inletVersion: options.inletVersion, inletRunId: runId,
-                                   rowsAdded: writers.rowsWritten, rowsRemoved: plan.rowsRemoved(in: snapshot), operationMetrics: nil)
+                                   rowsAdded: writers.rowsWritten, rowsRemoved: plan.rowsRemoved(in: snapshot),
+                                   // Spark's names, which history views (DESCRIBE HISTORY, delta-rs) show.
+                                   operationMetrics: ["numFiles": String(adds.count), "numOutputRows": String(writers.rowsWritten),
+                                                      "numOutputBytes": String(adds.reduce(0) { $0 + $1.size }),
+                                                      "numRemovedFiles": String(plan.removes.count)])
         func result(_ manifest: Manifest, version: Int64?) -> LoadResult {
             LoadResult(datasetId: id, runId: runId, mode: mode, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
                        files: newFiles, partitionsWritten: Array(Set(staged.compactMap(\.partition))).sorted(), staleDeleted: 0,
