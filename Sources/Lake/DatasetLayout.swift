@@ -42,6 +42,12 @@ public enum DatasetLayout {
         return Int(digits)
     }
 
+    /// Whether a file name carries a tag (`part-0000-{tag}.parquet`): only Delta loads write those.
+    public static func isTagged(fileName: String) -> Bool {
+        guard partNumber(fileName: Substring(fileName)) != nil else { return false }
+        return fileName.dropFirst(5).drop { $0.isASCII && $0.isNumber }.first == "-"
+    }
+
     /// A data file's place: its folder (`data` or `partitions/date=…`) and partition name.
     public struct DataKey: Sendable, Hashable {
         public var folder: String

@@ -14,7 +14,9 @@ extension Lake {
             return .delta
         }
         guard requested == .delta else { return .parquet }
-        if try await !dataObjects(id).isEmpty {
+        // Files with a run's tag in their name are a Delta load's, put before its first commit
+        // (another writer may be creating the table right now); any other data file is plain.
+        if try await dataObjects(id).values.contains(where: { !DatasetLayout.isTagged(fileName: $0.place.fileName) }) {
             throw LakeError.tableFormat(dataset: id.rawValue, detail: "it holds plain Parquet files, and a dataset's format is fixed at its first load; make it a Delta table with 'inlet convert \(id) --to delta', then load")
         }
         return .delta
