@@ -11,21 +11,7 @@ extension Lake {
         do {
             while let batch = try pipeline.next() {
                 guard batch.rowCount > 0 else { continue }
-                if keyer != nil {
-                    let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
-                    if let groups = BatchSplitter.group(keys) {
-                        // Each partition's rows are selected here; the writers gather them once
-                        // (sorted input: ranges of the batch, no gather at all).
-                        try writers.write(batch, pieces: groups.keys.indices.map {
-                            (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
-                        })
-                    } else {
-                        try writers.write(batch, partition: Self.partitionName(keys[0]))
-                    }
-                } else {
-                    try writers.write(batch, partition: nil)
-                }
-                try writers.enforceBufferBudget()
+                try writeBatch(batch, keyer: &keyer, writers: writers)
                 progress(pipeline.rowsIn)
             }
             if emptyFile { try writers.ensureFile(partition: nil) }
@@ -34,6 +20,25 @@ extension Lake {
             writers.abandon()
             throw error
         }
+    }
+
+    /// One batch into the writers, split by partition.
+    func writeBatch(_ batch: RecordBatch, keyer: inout PartitionKeys?, writers: StagedFileWriters) throws {
+        if keyer != nil {
+            let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
+            if let groups = BatchSplitter.group(keys) {
+                // Each partition's rows are selected here; the writers gather them once
+                // (sorted input: ranges of the batch, no gather at all).
+                try writers.write(batch, pieces: groups.keys.indices.map {
+                    (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
+                })
+            } else {
+                try writers.write(batch, partition: Self.partitionName(keys[0]))
+            }
+        } else {
+            try writers.write(batch, partition: nil)
+        }
+        try writers.enforceBufferBudget()
     }
 
     /// Step 2: each staged file's footer must declare the rows written and its size match the
