@@ -58,6 +58,7 @@ extension Lake {
         var keyer = try options.partitionColumn.map {
             try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
         }
+        let mergeKeys = mode == .merge ? try MergeKeyColumns(options.primaryKey, in: schema, dataset: id.rawValue) : nil
 
         // A damaged manifest must not block the load that rewrites it; entries are recomputed.
         let old: Manifest?
@@ -73,11 +74,15 @@ extension Lake {
         }
 
         let firstParts = nextPart
+        // A merge's rewritten files take the next part numbers first, the incoming rows' after.
+        let mergeParts = PartNumbers(nextPart)
         let staging = try StagingArea(base: stagingBase(id), runId: runId, dataset: id.rawValue)
         defer { staging.finish() }
         let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
                                         maxFileBytes: options.maxFileBytes, maxOpenWriters: options.writerCap,
-                                        firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
+                                        firstPart: {
+                                            mode == .append ? firstParts[$0] ?? 0 : mode == .merge ? mergeParts.peek($0) : 0
+                                        })
         // Files renamed into a local lake are synced before publishing (step 2); starting their
         // writeback while the load computes leaves that sync little to wait for.
         let capabilities = store.capabilities
@@ -88,30 +93,46 @@ extension Lake {
                                            filesStaged: writers.finished.count))
         }
 
-        // 1. Write.
+        // One batch into the writers, split by partition.
+        func write(_ batch: RecordBatch) throws {
+            if keyer != nil {
+                let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
+                if let groups = BatchSplitter.group(keys) {
+                    // Each partition's rows are selected here; the writers gather them once
+                    // (sorted input: ranges of the batch, no gather at all).
+                    try writers.write(batch, pieces: groups.keys.indices.map {
+                        (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
+                    })
+                } else {
+                    try writers.write(batch, partition: Self.partitionName(keys[0]))
+                }
+            } else {
+                try writers.write(batch, partition: nil)
+            }
+            try writers.enforceBufferBudget()
+        }
+
+        // 1. Write (a merge: spool the incoming rows, then rewrite what they replace, then write them).
+        let incoming = try mergeKeys.map {
+            try IncomingRows(columns: $0, schema: schema, folder: staging.runFolder + "/merge-incoming", dataset: id.rawValue)
+        }
+        var mergeOutcome: MergeOutcome?
         let staged: [StagedFile]
         do {
             while let batch = try pipeline.next() {
                 guard batch.rowCount > 0 else { continue }
-                if keyer != nil {
-                    let keys = keyer!.keys(batch) // in place: a copy would duplicate the offset cache
-                    if let groups = BatchSplitter.group(keys) {
-                        // Each partition's rows are selected here; the writers gather them once
-                        // (sorted input: ranges of the batch, no gather at all).
-                        try writers.write(batch, pieces: groups.keys.indices.map {
-                            (Self.partitionName(groups.keys[$0]), RowSelection(groups.order[groups.ranges[$0]]))
-                        })
-                    } else {
-                        try writers.write(batch, partition: Self.partitionName(keys[0]))
-                    }
-                } else {
-                    try writers.write(batch, partition: nil)
-                }
-                try writers.enforceBufferBudget()
+                if let incoming { try incoming.add(batch) } else { try write(batch) }
                 report(.writing)
             }
-            if keyer == nil, mode != .append { try writers.ensureFile(partition: nil) }
-            staged = try writers.finish()
+            var rewrittenFiles: [StagedFile] = []
+            if let incoming {
+                let result = try await mergeInto(existing, leaving: orphans, incoming: incoming, schema: schema, staging: staging,
+                                                 parts: mergeParts, write: write)
+                mergeOutcome = result.outcome
+                rewrittenFiles = result.staged
+            }
+            if keyer == nil, mode != .append, mode != .merge { try writers.ensureFile(partition: nil) }
+            staged = try writers.finish() + rewrittenFiles
             try failureHook?(.staged)
         } catch {
             writers.abandon()
@@ -156,7 +177,7 @@ extension Lake {
         func result(_ manifest: Manifest, stale: Int, atomicity: PublishAtomicity) -> LoadResult {
             LoadResult(datasetId: id, runId: runId, mode: mode, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
                        files: newFiles, partitionsWritten: partitionsWritten, staleDeleted: stale, manifest: manifest,
-                       dryRun: options.dryRun, publishedAtomically: atomicity)
+                       dryRun: options.dryRun, publishedAtomically: atomicity, merge: mergeOutcome)
         }
         // The zone decides dates only for a UTC-adjusted timestamp column; a date or a naive
         // timestamp gives its own date, and a manifest naming a zone then would mislead.
@@ -182,8 +203,13 @@ extension Lake {
         // From here a signal leaves the staging alone (`ExitCleanup`).
         ExitCleanup.keep(staging.runFolder)
         report(.publishing)
+        // Files a merge replaced: LocalStore leaves them out of the swapped folders; elsewhere
+        // they are deleted with the stale objects, once the manifest no longer lists them.
+        let replaced = Set(mergeOutcome?.replaced.map(\.key) ?? [])
+        let replacedFolders = Set(replaced.compactMap { existing[$0]?.place.folder })
         let publisher: any FilePublisher = capabilities.localFiles.map {
-            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id, leaveOut: orphans)
+            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id, leaveOut: orphans.union(replaced),
+                                 alsoFolders: replacedFolders)
         } ?? ObjectPublisher(store: store, dataset: id)
         let manifest: Manifest
         let stale: [String]
@@ -199,6 +225,7 @@ extension Lake {
                 case .replace: return true
                 case .replacePartitions: return touched.contains(live[key]!.place.folder)
                 case .append: return false
+                case .merge: return replaced.contains(key)
                 }
             }.sorted()
             let staleSet = Set(stale)
@@ -227,6 +254,10 @@ extension Lake {
         do {
             try failureHook?(.deleteStale)
             try await store.delete(keys: stale)
+            // A partition a merge emptied (its rows moved to another) goes too.
+            if let local = capabilities.localFiles {
+                for folder in replacedFolders { if let path = try? local.path(forKey: DatasetLayout.prefix(id) + folder) { rmdir(path) } }
+            }
         } catch {
             throw LakeError.publish(dataset: id.rawValue, step: "deleting \(stale.count) stale object(s) (the new data and manifest are published; rerun the load or `inlet clear` to remove them)",
                                     underlying: "\(error)")
@@ -240,6 +271,12 @@ extension Lake {
     }
 
     func validate(_ options: LoadOptions, mode: WriteMode, id: DatasetID) throws {
+        if mode == .merge, options.primaryKey.isEmpty {
+            throw LakeError.invalidOption("dataset '\(id)': mode merge needs a primary key (--primary-key COLUMN[,COLUMN] or primary_key:)")
+        }
+        if mode != .merge, !options.primaryKey.isEmpty {
+            throw LakeError.invalidOption("dataset '\(id)': a primary key is for mode merge, not \(mode.rawValue)")
+        }
         if mode == .replacePartitions, options.partitionColumn == nil {
             throw LakeError.invalidOption("dataset '\(id)': mode replace-partitions needs a partition column; use replace or append")
         }

@@ -18,6 +18,10 @@ public enum LakeError: Error, CustomStringConvertible {
     case leaseLost(dataset: String, detail: String)
     /// The store wrote through a conditional write it should have refused.
     case noConditionalWrites(store: String, header: String)
+    /// A merge's primary key names a column the data lacks (a usage error).
+    case missingKeyColumn(dataset: String, column: String, available: [String])
+    /// A merge's input row has no key (bad input data); `row` counts from 1.
+    case nullKey(dataset: String, column: String, row: Int64)
 
     public var description: String {
         switch self {
@@ -48,6 +52,10 @@ public enum LakeError: Error, CustomStringConvertible {
             return "dataset '\(d)' is busy: \(holder); try again when it finishes, wait with --wait SECONDS, or if that holder is dead break its lease with 'inlet unlock \(d)'"
         case let .leaseLost(d, detail):
             return "dataset '\(d)': this load lost its lease and published nothing: \(detail)"
+        case let .missingKeyColumn(d, c, a):
+            return "dataset '\(d)': primary key column '\(c)' is not in the data (columns: \(a.map { "'\($0)'" }.joined(separator: ", ")))"
+        case let .nullKey(d, c, r):
+            return "dataset '\(d)': row \(r) of the input has a null primary key in column '\(c)'; nothing was published"
         case let .noConditionalWrites(store, header):
             return "\(store) ignores conditional writes (\(header)), so a lease cannot keep two loads of one dataset apart; upgrade the store, or run with --no-lease (unsafe: loads of one dataset from two machines may then interleave)"
         }

@@ -77,6 +77,7 @@ public final class ParquetFileReader {
 
     /// The decoded footer, for tests and diagnostics inside the module.
     var fileMetaData: FileMetaData { metadata }
+    var schemaTree: SchemaTree { tree }
 
     public func rowGroupRowCount(_ i: Int) -> Int64 { metadata.rowGroups[i].numRows }
 

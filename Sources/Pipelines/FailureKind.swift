@@ -52,10 +52,12 @@ public enum FailureKind: String, Sendable, Codable {
     static func of(_ e: LakeError) -> FailureKind {
         switch e {
         case .invalidDatasetID, .missingPartitionColumn, .unsupportedPartitionType, .unknownTimeZone, .invalidOption,
-             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites:
+             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites, .missingKeyColumn:
             return .usage
         case .badManifest, .publish, .leaseLost:
             return .remote
+        case .nullKey:
+            return .badData
         case .rowCountMismatch, .fileFormat:
             return .other
         }
