@@ -74,6 +74,9 @@ public struct LoadJob {
                 result = try await load(second, into: lake, options: options, extra: extra)
             }
             var report = pass.report
+            if let merge = result.merge, merge.duplicates > 0 {
+                report.warnings.append("\(merge.duplicates) input row(s) had a primary key that came again later in the input: dropped, the last row of each key was kept")
+            }
             if let conform, case let left = conform.dropped(try outputSchema(pass)), !left.isEmpty {
                 report.warnings.append("field(s) \(left.map { "'\($0)'" }.joined(separator: ", ")) are not in dataset '\(dataset)': left out of this append (--full-refresh reloads the dataset with them)")
             }
