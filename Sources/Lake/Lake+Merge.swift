@@ -9,6 +9,10 @@ extension Lake {
     func mergeInto(_ existing: [String: DataObject], leaving orphans: Set<String>, incoming: IncomingRows, schema: Schema,
                    staging: StagingArea, parts: PartNumbers,
                    write: (RecordBatch) throws -> Void) async throws -> (outcome: MergeOutcome, staged: [StagedFile]) {
+        // The rewriter reads footers and key columns: only Parquet has them.
+        guard format is ParquetDatasetFormat else {
+            throw LakeError.invalidOption("mode merge needs the dataset in Parquet, not \(format.fileExtension)")
+        }
         let keys = try incoming.finish()
         let files = existing.filter { !orphans.contains($0.key) }.sorted { $0.key < $1.key }.map { key, o in
             ExistingDataFile(key: key, partition: o.place.partition, rows: 0, bytes: o.size)
