@@ -65,6 +65,7 @@ struct MergeTests {
         #expect(m.rowsInserted == 5)
         #expect(m.duplicates == 0)
         #expect(m.filesTotal == 3)
+        #expect(m.filesExamined == 1, "the other two files' key ranges hold no incoming key: only their footers are read")
         #expect(m.replaced.map(\.key) == ["datasets/t/data/part-0001.parquet"])
         let after = files("t")
         #expect(after["data/part-0000.parquet"] == before["data/part-0000.parquet"], "untouched: the same file")
