@@ -9,6 +9,7 @@ import argparse, json, os, shutil, statistics, subprocess, sys, time
 
 from bench_api import bench_api
 from bench_postgres import bench_postgres
+from bench_merge import bench_merge
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench-out")
@@ -338,6 +339,7 @@ def main():
     ap.add_argument("--api-records", type=int, default=1_000_000, help="api: records the emulator serves")
     ap.add_argument("--pg-rows", type=int, default=10_000_000, help="postgres: rows of the generated table")
     ap.add_argument("--pg-flat", action="store_true", help="with postgres: also Inlet's peak RSS at 4x the rows")
+    ap.add_argument("--merge-rows", type=int, default=10_000_000, help="merge: rows of the dataset merged into")
     ap.add_argument("--skip", default="", help="peers to leave out, e.g. pandas")
     ap.add_argument("--files-objects", type=int, default=200, help="files: objects of each format in moto")
     ap.add_argument("--files-object-mb", type=float, default=5, help="files: each object's size before gzip")
@@ -347,7 +349,8 @@ def main():
     args.inlet = INLET
     steps = {"upload": bench_upload, "flat": bench_flat, "csv": bench_csv, "parquet": bench_parquet, "json": bench_json,
              "api": lambda a, r: bench_api(a, r, run_once, fresh, generate_json, OUT), "files": bench_files,
-             "postgres": lambda a, r: bench_postgres(a, r, measure_side_by_side, row, INLET, OUT)}
+             "postgres": lambda a, r: bench_postgres(a, r, measure_side_by_side, row, INLET, OUT),
+             "merge": lambda a, r: bench_merge(a, r, run_once, fresh, INLET, OUT)}
     for name in args.only.split(","):
         steps[name](args, report)
     with open(os.path.join(OUT, "results.json"), "w") as f:

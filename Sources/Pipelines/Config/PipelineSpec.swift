@@ -115,6 +115,7 @@ public struct PipelineSpec: Sendable {
         load.partitionTimezone = try map.string("partition_timezone") ?? "UTC"
         load.mode = try map.string("mode")
         load.primaryKey = try (map.stringList("primary_key") ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        if !load.primaryKey.isEmpty, load.mode == nil { load.mode = WriteMode.merge.rawValue }
         load.maxFileSize = try map.string("max_file_size") ?? load.maxFileSize
         load.compression = try map.string("compression") ?? load.compression
         // A merge's key may come from the source's block below: checked once it is known.
