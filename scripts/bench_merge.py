@@ -58,11 +58,13 @@ def bench_merge(args, report, run_once, fresh, inlet, out):
         results.append(r)
         print(f"  {label:<32} {secs:6.2f} s {peak:7.1f} MB RSS  files rewritten {merge['files_rewritten'] + merge['files_removed']}/"
               f"{merge['files_total']} (examined {merge['files_examined']})  read {merge['bytes_read'] / 1e6:.1f} MB, "
-              f"wrote {merge['bytes_written'] / 1e6:.1f} MB of {total / 1e6:.1f} MB  "
+              f"rewrote {merge['bytes_written'] / 1e6:.1f} MB of {total / 1e6:.1f} MB  "
               f"updated {merge['rows_updated']:,} inserted {merge['rows_inserted']:,}", flush=True)
     report["merge"] = results
 
 
 def duck(sql):
     import duckdb
-    duckdb.connect().execute(sql)
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute(sql)
