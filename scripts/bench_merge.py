@@ -21,7 +21,7 @@ def bench_merge(args, report, run_once, fresh, inlet, out):
         duck(f"""COPY (SELECT i AS id, DATE '2024-01-01' + ((i - 1) // {per_day})::INT AS day, 'name-' || i AS name,
                  ((hash(i) % 900000) + 100000) / 100 :: DECIMAL(8, 2) AS amount FROM range(1, {rows} + 1) t(i))
                  TO '{base_csv}' (HEADER)""")
-    base_lake = os.path.join(work, "base-lake")
+    base_lake = os.path.join(work, f"base-lake-{rows}")
     if not os.path.exists(os.path.join(base_lake, "datasets", "m", "_manifest.json")):
         fresh(base_lake)
         secs, rss, _ = run_once([inlet, "upload", base_csv, "--dataset-id", "m", "--store", base_lake, "--partition-col", "day",
