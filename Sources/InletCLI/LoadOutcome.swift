@@ -35,7 +35,7 @@ struct LoadOutcome: Encodable {
     /// The JSON's fields (`Console.emitJSON` writes them in snake_case).
     enum CodingKeys: String, CodingKey {
         case datasetId, file, inputBytes, seconds, dryRun, rows, files
-        case partitions, staleDeleted, columns, warnings, badRowsSkipped, badRowsRejected, store, state, unchanged
+        case partitions, staleDeleted, columns, warnings, badRowsSkipped, badRowsRejected, store, state, unchanged, merge
     }
 
     func encode(to encoder: Encoder) throws {
@@ -56,6 +56,7 @@ struct LoadOutcome: Encodable {
         try c.encode(store, forKey: .store)
         try c.encodeIfPresent(outcome.stateAfter, forKey: .state)
         try c.encodeIfPresent(outcome.unchanged, forKey: .unchanged)
+        try c.encodeIfPresent(result?.merge.map(MergeReport.init), forKey: .merge)
     }
 
     func print(_ console: Console) throws {
@@ -77,11 +78,27 @@ struct LoadOutcome: Encodable {
         let report = outcome.report
         if report.badRowsSkipped > 0 { console.out("skipped \(Format.count(report.badRowsSkipped, "bad row"))") }
         if report.badRowsRejected > 0 { console.out("rejected \(Format.count(report.badRowsRejected, "bad row")) (see the rejects file)") }
+        if let m = result.merge {
+            console.out("merge: \(Format.count(m.rowsUpdated, "row")) updated, \(m.rowsInserted) inserted; \(m.replaced.count) of \(Format.count(m.filesTotal, "file")) rewritten (\(m.replaced.count - m.rewritten.count) emptied and removed), \(m.filesExamined) examined; read \(Format.bytes(m.bytesRead)), rewrote \(Format.bytes(m.bytesWritten))")
+        }
         if result.staleDeleted > 0 { console.out("removed \(Format.count(result.staleDeleted, "replaced file"))") }
         // Every file with -v; by default only when the list is short.
         if console.verbose || (!console.quiet && result.files.count <= 8) {
             for f in result.files { console.out("  \(f.key)  \(Format.count(f.rows, "row"))  \(Format.bytes(f.bytes))") }
         }
         console.out("store: \(store)")
+    }
+}
+
+/// A merge's counts in `--json` (`"merge": {"rows_updated": …}`).
+struct MergeReport: Encodable {
+    let rowsUpdated: Int, rowsInserted: Int, duplicatesDropped: Int64
+    let filesTotal: Int, filesExamined: Int, filesRewritten: Int, filesRemoved: Int
+    let bytesRead: Int64, bytesWritten: Int64
+
+    init(_ m: MergeOutcome) {
+        rowsUpdated = m.rowsUpdated; rowsInserted = m.rowsInserted; duplicatesDropped = m.duplicates
+        filesTotal = m.filesTotal; filesExamined = m.filesExamined; filesRewritten = m.rewritten.count
+        filesRemoved = m.replaced.count - m.rewritten.count; bytesRead = m.bytesRead; bytesWritten = m.bytesWritten
     }
 }

@@ -11,8 +11,11 @@ struct LoadCommandOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Timezone for turning a UTC timestamp partition column into dates (e.g. Asia/Tokyo).", valueName: "tz"))
     var partitionTimezone = "UTC"
 
-    @Option(help: ArgumentHelp("replace-partitions (default when partitioned), replace (default otherwise) or append.", valueName: "mode"))
+    @Option(help: ArgumentHelp("replace-partitions (default when partitioned), replace (default otherwise), append, or merge (the default with --primary-key).", valueName: "mode"))
     var mode: String?
+
+    @Option(help: ArgumentHelp("Merge by these key columns: incoming rows replace stored rows with the same key, the rest are added.", valueName: "col[,col]"))
+    var primaryKey: String?
 
     @Option(help: ArgumentHelp("Start a new part file after this size, e.g. 512MiB (default), 64MB.", valueName: "size"))
     var maxFileSize = "512MiB"
@@ -36,6 +39,7 @@ struct LoadCommandOptions: ParsableArguments {
         s.partitionColumn = partitionColumn
         s.partitionTimezone = partitionTimezone
         s.mode = mode
+        s.primaryKey = primaryKey.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         s.maxFileSize = maxFileSize
         s.compression = compression
         s.dryRun = dryRun

@@ -24,21 +24,28 @@ final class LocalFolderPublisher: FilePublisher {
     let dataset: DatasetID
     /// Live files an append leaves behind instead of linking (an unfinished load's leftovers).
     let leaveOut: Set<String>
+    /// Folders to swap even without a staged file (a merge removed some of their files).
+    let alsoFolders: Set<String>
     private(set) var atomicity = PublishAtomicity.perPartition
     private var done: [(prefix: String, stagedDir: String, result: LocalStore.DirectoryInstall)] = []
 
-    init(store: LocalStore, staging: StagingArea, mode: WriteMode, dataset: DatasetID, leaveOut: Set<String> = []) {
+    init(store: LocalStore, staging: StagingArea, mode: WriteMode, dataset: DatasetID, leaveOut: Set<String> = [],
+         alsoFolders: Set<String> = []) {
         self.store = store; self.staging = staging; self.mode = mode; self.dataset = dataset; self.leaveOut = leaveOut
+        self.alsoFolders = alsoFolders
     }
 
     func publish(_ staged: [StagedFile], hook: (@Sendable (PublishStep) throws -> Void)?) async throws {
-        let folders = Array(Set(staged.map(\.folder))).sorted()
+        let folders = Array(Set(staged.map(\.folder)).union(alsoFolders)).sorted()
         for (i, folder) in folders.enumerated() {
             try hook?(.move(i))
             if i == 0, try installAllPartitions(folders) { break }
             let stagedDir = staging.filesFolder + "/" + folder
             let prefix = DatasetLayout.prefix(dataset) + folder
-            if mode == .append { try linkLiveFiles(of: prefix, into: stagedDir) }
+            if mode == .append || mode == .merge {
+                try FileManager.default.createDirectory(atPath: stagedDir, withIntermediateDirectories: true)
+                try linkLiveFiles(of: prefix, into: stagedDir)
+            }
             let result = try store.installDirectory(prefix: prefix, fromStagedDirectory: stagedDir)
             if result == .unsupported {
                 atomicity = .perObject

@@ -61,6 +61,7 @@ extension Lake {
         var keyer = try options.partitionColumn.map {
             try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
         }
+        let mergeKeys = mode == .merge ? try MergeKeyColumns(options.primaryKey, in: schema, dataset: id.rawValue) : nil
 
         // A damaged manifest must not block the load that rewrites it; entries are recomputed.
         let old: Manifest?
@@ -76,11 +77,15 @@ extension Lake {
         }
 
         let firstParts = nextPart
+        // A merge's rewritten files take the next part numbers first, the incoming rows' after.
+        let mergeParts = PartNumbers(nextPart)
         let staging = try StagingArea(base: stagingBase(id), runId: runId, dataset: id.rawValue)
         defer { staging.finish() }
         let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
                                         maxFileBytes: options.maxFileBytes, maxOpenWriters: options.writerCap,
-                                        firstPart: { mode == .append ? firstParts[$0] ?? 0 : 0 })
+                                        firstPart: {
+                                            mode == .append ? firstParts[$0] ?? 0 : mode == .merge ? mergeParts.peek($0) : 0
+                                        })
         // Files renamed into a local lake are synced before publishing (step 2); starting their
         // writeback while the load computes leaves that sync little to wait for.
         let capabilities = store.capabilities
@@ -91,9 +96,30 @@ extension Lake {
                                            filesStaged: writers.finished.count))
         }
 
-        // 1. Write.
-        let staged = try writeStaged(&pipeline, keyer: &keyer, writers: writers, emptyFile: keyer == nil && mode != .append) {
-            options.progress?(LoadProgress(phase: .writing, rowsRead: $0, rowsWritten: writers.rowsWritten, filesStaged: writers.finished.count))
+        // 1. Write (a merge: spool the incoming rows, then rewrite what they replace, then write them).
+        var mergeOutcome: MergeOutcome?
+        let staged: [StagedFile]
+        if let mergeKeys {
+            do {
+                let incoming = try IncomingRows(columns: mergeKeys, schema: schema, folder: staging.runFolder + "/merge-incoming",
+                                                dataset: id.rawValue)
+                while let batch = try pipeline.next() {
+                    guard batch.rowCount > 0 else { continue }
+                    try incoming.add(batch)
+                    report(.writing)
+                }
+                let result = try await mergeInto(existing, leaving: orphans, incoming: incoming, schema: schema, staging: staging,
+                                                 parts: mergeParts) { batch in try self.writeBatch(batch, keyer: &keyer, writers: writers) }
+                mergeOutcome = result.outcome
+                staged = try writers.finish() + result.staged
+            } catch {
+                writers.abandon()
+                throw error
+            }
+        } else {
+            staged = try writeStaged(&pipeline, keyer: &keyer, writers: writers, emptyFile: keyer == nil && mode != .append) {
+                options.progress?(LoadProgress(phase: .writing, rowsRead: $0, rowsWritten: writers.rowsWritten, filesStaged: writers.finished.count))
+            }
         }
         try failureHook?(.staged)
 
@@ -112,7 +138,7 @@ extension Lake {
         func result(_ manifest: Manifest, stale: Int, atomicity: PublishAtomicity) -> LoadResult {
             LoadResult(datasetId: id, runId: runId, mode: mode, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
                        files: newFiles, partitionsWritten: partitionsWritten, staleDeleted: stale, manifest: manifest,
-                       dryRun: options.dryRun, publishedAtomically: atomicity)
+                       dryRun: options.dryRun, publishedAtomically: atomicity, merge: mergeOutcome)
         }
         let zoneApplied = PartitionKeys.zoneApplies(options.partitionColumn, in: schema)
         func makeManifest(_ files: [ManifestFile]) -> Manifest {
@@ -133,8 +159,13 @@ extension Lake {
         // From here a signal leaves the staging alone (`ExitCleanup`).
         ExitCleanup.keep(staging.runFolder)
         report(.publishing)
+        // Files a merge replaced: LocalStore leaves them out of the swapped folders; elsewhere
+        // they are deleted with the stale objects, once the manifest no longer lists them.
+        let replaced = Set(mergeOutcome?.replaced.map(\.key) ?? [])
+        let replacedFolders = Set(replaced.compactMap { existing[$0]?.place.folder })
         let publisher: any FilePublisher = capabilities.localFiles.map {
-            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id, leaveOut: orphans)
+            LocalFolderPublisher(store: $0, staging: staging, mode: mode, dataset: id, leaveOut: orphans.union(replaced),
+                                 alsoFolders: replacedFolders)
         } ?? ObjectPublisher(store: store, dataset: id)
         let manifest: Manifest
         let stale: [String]
@@ -150,6 +181,7 @@ extension Lake {
                 case .replace: return true
                 case .replacePartitions: return touched.contains(live[key]!.place.folder)
                 case .append: return false
+                case .merge: return replaced.contains(key)
                 }
             }.sorted()
             let staleSet = Set(stale)
@@ -178,6 +210,10 @@ extension Lake {
         do {
             try failureHook?(.deleteStale)
             try await store.delete(keys: stale)
+            // A partition a merge emptied (its rows moved to another) goes too.
+            if let local = capabilities.localFiles {
+                for folder in replacedFolders { if let path = try? local.path(forKey: DatasetLayout.prefix(id) + folder) { rmdir(path) } }
+            }
         } catch {
             throw LakeError.publish(dataset: id.rawValue, step: "deleting \(stale.count) stale object(s) (the new data and manifest are published; rerun the load or `inlet clear` to remove them)",
                                     underlying: "\(error)")
@@ -191,6 +227,12 @@ extension Lake {
     }
 
     func validate(_ options: LoadOptions, mode: WriteMode, id: DatasetID) throws {
+        if mode == .merge, options.primaryKey.isEmpty {
+            throw LakeError.invalidOption("dataset '\(id)': mode merge needs a primary key (--primary-key COLUMN[,COLUMN] or primary_key:)")
+        }
+        if mode != .merge, !options.primaryKey.isEmpty {
+            throw LakeError.invalidOption("dataset '\(id)': a primary key is for mode merge, not \(mode.rawValue)")
+        }
         if mode == .replacePartitions, options.partitionColumn == nil {
             throw LakeError.invalidOption("dataset '\(id)': mode replace-partitions needs a partition column; use replace or append")
         }

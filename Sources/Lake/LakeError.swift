@@ -23,6 +23,10 @@ public enum LakeError: Error, CustomStringConvertible {
     /// The dataset's table format (fixed at its first load) is not the one asked for, or its
     /// Delta log cannot be used.
     case tableFormat(dataset: String, detail: String)
+    /// A merge's primary key names a column the data lacks (a usage error).
+    case missingKeyColumn(dataset: String, column: String, available: [String])
+    /// A merge's input row has no key (bad input data); `row` counts from 1.
+    case nullKey(dataset: String, column: String, row: Int64)
 
     public var description: String {
         switch self {
@@ -57,6 +61,10 @@ public enum LakeError: Error, CustomStringConvertible {
             return "dataset '\(d)': Delta version \(v) was committed by another writer meanwhile and \(detail); this load committed nothing (its files were removed), run it again"
         case let .tableFormat(d, detail):
             return "dataset '\(d)': \(detail)"
+        case let .missingKeyColumn(d, c, a):
+            return "dataset '\(d)': primary key column '\(c)' is not in the data (columns: \(a.map { "'\($0)'" }.joined(separator: ", ")))"
+        case let .nullKey(d, c, r):
+            return "dataset '\(d)': row \(r) of the input has a null primary key in column '\(c)'; nothing was published"
         case let .noConditionalWrites(store, header):
             return "\(store) ignores conditional writes (\(header)), so a lease cannot keep two loads of one dataset apart; upgrade the store, or run with --no-lease (unsafe: loads of one dataset from two machines may then interleave)"
         }

@@ -9,6 +9,9 @@ public enum WriteMode: String, Sendable, CaseIterable, Codable {
     case replace
     /// Add files with new part numbers after the existing ones.
     case append
+    /// Upsert by `LoadOptions.primaryKey`: incoming rows replace stored rows with the same key,
+    /// the rest are added; only the files that held those keys are rewritten.
+    case merge
 }
 
 /// `--table-format`: how a dataset's files are tied together. Fixed at a dataset's first load.
@@ -43,6 +46,8 @@ public struct LoadOptions: Sendable {
     /// The source's incremental state after its last batch, asked once the batches are
     /// exhausted and written into the manifest (see `Manifest.state`).
     public var finalState: (@Sendable () -> JSONValue?)?
+    /// The key columns of mode merge (one, or several for a composite key).
+    public var primaryKey: [String] = []
     /// How the load takes the dataset's lease (see `DatasetLease`).
     public var lease = LeaseOptions()
     /// A lease the caller already holds (`Lake.withLease`); the load confirms it before
@@ -108,6 +113,8 @@ public struct LoadResult: Sendable {
     public var deltaVersion: Int64? = nil
     /// Files a Delta commit removed from the table (they stay for time travel until vacuum).
     public var filesRemoved: Int = 0
+    /// Mode merge: rows updated and inserted, duplicates dropped, files rewritten, bytes read.
+    public var merge: MergeOutcome?
 }
 
 public enum PublishAtomicity: String, Sendable {

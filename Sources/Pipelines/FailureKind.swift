@@ -54,10 +54,12 @@ public enum FailureKind: String, Sendable, Codable {
     static func of(_ e: LakeError) -> FailureKind {
         switch e {
         case .invalidDatasetID, .missingPartitionColumn, .unsupportedPartitionType, .unknownTimeZone, .invalidOption,
-             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites, .commitConflict, .tableFormat:
+             .schemaChanged, .datasetNotFound, .busy, .noConditionalWrites, .commitConflict, .tableFormat, .missingKeyColumn:
             return .usage
         case .badManifest, .publish, .leaseLost:
             return .remote
+        case .nullKey:
+            return .badData
         case .rowCountMismatch, .fileFormat:
             return .other
         }

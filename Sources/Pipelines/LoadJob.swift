@@ -39,7 +39,7 @@ public struct LoadJob {
         let lake = Lake(store: store, format: ParquetDatasetFormat(options: parquet))
         defer { source.close() }
         var options = self.options
-        if fullRefresh { options.mode = .replace }
+        if fullRefresh { options.mode = .replace; options.primaryKey = [] }
         options.progress = events.writing
         // Writers of a Delta table meet at its commit (put-if-absent), not at a lease: many
         // workers may load one table at once.
@@ -49,7 +49,8 @@ public struct LoadJob {
             // Read under the lease: no other load can publish a newer state meanwhile.
             let manifest = try await lake.manifest(dataset)
             let state = fullRefresh ? nil : manifest?.state
-            let stored = options.effectiveMode == .append ? manifest.flatMap(Self.schema) : nil
+            // An append or a merge keeps the stored schema (rows of both kinds sit side by side).
+            let stored = [.append, .merge].contains(options.effectiveMode) ? manifest.flatMap(Self.schema) : nil
             var conform: ConformToStoredSchema?
             if let stored, let following = source as? SchemaFollowing {
                 following.follow(stored)
@@ -77,8 +78,11 @@ public struct LoadJob {
                 result = try await load(second, into: lake, options: options, extra: extra)
             }
             var report = pass.report
+            if let merge = result.merge, merge.duplicates > 0 {
+                report.warnings.append("\(merge.duplicates) input row(s) had a primary key that came again later in the input: dropped, the last row of each key was kept")
+            }
             if let conform, case let left = conform.dropped(try outputSchema(pass)), !left.isEmpty {
-                report.warnings.append("field(s) \(left.map { "'\($0)'" }.joined(separator: ", ")) are not in dataset '\(dataset)': left out of this append (--full-refresh reloads the dataset with them)")
+                report.warnings.append("field(s) \(left.map { "'\($0)'" }.joined(separator: ", ")) are not in dataset '\(dataset)': left out of this \(options.effectiveMode.rawValue) (--full-refresh reloads the dataset with them)")
             }
             if !options.dryRun { try await source.published() }
             return JobOutcome(dataset: dataset, source: source.name, identity: try await pass.identity(), result: result,

@@ -10,8 +10,11 @@ public struct LoadSettings: Sendable, Equatable {
     public var partitionColumn: String?
     /// IANA zone in which UTC timestamps become partition dates.
     public var partitionTimezone = "UTC"
-    /// `replace-partitions`, `replace` or `append`; nil: by partitioning.
+    /// `replace-partitions`, `replace`, `append` or `merge`; nil: merge with a primary key,
+    /// else by partitioning.
     public var mode: String?
+    /// Key columns of mode merge (`--primary-key id,region`, `primary_key:`).
+    public var primaryKey: [String] = []
     /// `512MiB`, `64MB`, …
     public var maxFileSize = "512MiB"
     /// `snappy`, `zstd`, `gzip` or `none`.
@@ -35,14 +38,23 @@ public struct LoadSettings: Sendable, Equatable {
         }
         o.partitionTimeZone = tz
         if let mode {
-            if mode == "merge" {
-                throw InvalidSetting(setting: "mode", message: "'merge' is not available yet (it comes with Delta tables); use append: rows updated at the source then load again beside their old version")
-            }
             guard let m = WriteMode(rawValue: mode) else {
                 throw InvalidSetting(setting: "mode", message: "must be one of \(WriteMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(mode)'")
             }
             o.mode = m
+        } else if !primaryKey.isEmpty {
+            o.mode = .merge
         }
+        if o.mode == .merge, primaryKey.isEmpty {
+            throw InvalidSetting(setting: "primary_key", message: "is needed by mode merge: the column(s) whose value identifies a row")
+        }
+        if o.mode != .merge, !primaryKey.isEmpty {
+            throw InvalidSetting(setting: "primary_key", message: "is for mode merge, not \(o.effectiveMode.rawValue)")
+        }
+        if let empty = primaryKey.first(where: { $0.isEmpty }) {
+            throw InvalidSetting(setting: "primary_key", message: "has an empty column name '\(empty)'")
+        }
+        o.primaryKey = primaryKey
         guard let size = ByteSize.parse(maxFileSize), size >= 1 << 20 else {
             throw InvalidSetting(setting: "max_file_size", message: "must be a size of at least 1MiB like 512MiB or 64MB, not '\(maxFileSize)'")
         }

@@ -27,7 +27,7 @@ struct ApiConfigErrorTests {
         ("resource: {path: /a}\n      children: [{dataset_id: c, path: \"/a/{id}/b\"}]",
          "api, children[0]: path '/a/{id}/b' names {id}, which neither params_from_parent nor the resource's path_params gives"),
         ("resource: {path: /a}\n    mode: merge",
-         "pipeline 'p': 'mode' 'merge' is not available yet (it comes with Delta tables)"),
+         "pipeline 'p': 'primary_key' is needed by mode merge: the column(s) whose value identifies a row"),
     ]
 
     @Test(arguments: cases.indices)

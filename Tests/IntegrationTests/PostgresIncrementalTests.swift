@@ -28,13 +28,18 @@ struct PostgresIncrementalTests {
         return out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
     }
 
-    @Test func aTransactionInFlightDuringARunIsLoadedByTheNext() throws {
+    /// inc_orders with rows 1, 2, 3 stamped Jan 1, 2, 3.
+    static func createTable() throws {
         try PGTestServer.require()
         try PGTestServer.psql("""
             drop table if exists inc_orders;
             create table inc_orders (id int8 primary key, note text, updated_at timestamptz not null);
             insert into inc_orders values (1, 'a', '2024-01-01 10:00+00'), (2, 'b', '2024-01-02 10:00+00'), (3, 'c', '2024-01-03 10:00+00');
             """)
+    }
+
+    @Test func aTransactionInFlightDuringARunIsLoadedByTheNext() throws {
+        try Self.createTable()
         let dir = try TestEnvironment.temporaryDirectory("pg-inc")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("inlet.yaml")
@@ -64,5 +69,25 @@ struct PostgresIncrementalTests {
         let third = try run()
         #expect(third.status == 0, "\(third.stderr)")
         #expect(try Self.ids(store) == [1, 2, 2, 3, 4, 100])
+    }
+}
+
+extension PostgresIncrementalTests {
+    /// With `primary_key` written in the config, an incremental run merges: a row whose cursor
+    /// moved replaces its old version instead of being appended beside it.
+    @Test func aPrimaryKeyInTheConfigMergesUpdatedRows() throws {
+        try Self.createTable()
+        let dir = try TestEnvironment.temporaryDirectory("pg-merge")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("inlet.yaml")
+        try Self.pipeline.replacingOccurrences(of: "      table: public.inc_orders\n", with: "      table: public.inc_orders\n      primary_key: [id]\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let store = dir.appendingPathComponent("lake").path
+        let first = try runInletPG(["run", "orders", "--config", config.path], currentDirectory: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        try PGTestServer.psql("update inc_orders set note = 'b2', updated_at = '2024-01-05 10:00+00' where id = 2; insert into inc_orders values (4, 'd', '2024-01-06 10:00+00');")
+        let second = try runInletPG(["run", "orders", "--config", config.path], currentDirectory: dir)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try Self.ids(store) == [1, 2, 3, 4], "2 replaced, 4 added")
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// - append reads nothing, so it goes on top of anything but a schema change;
 /// - replace-partitions read its partitions' files: another writer's add or remove in one of
 ///   them is a conflict, elsewhere it is not;
-/// - replace read the whole table: any data change is a conflict.
+/// - replace read the whole table: any data change is a conflict;
+/// - merge read every file that might hold its keys (and judged the rest by their bounds): it too
+///   conflicts with any data change, which might hold one of its keys.
 struct DeltaCommitPlan {
     static let maxAttempts = 64
 
@@ -18,6 +20,8 @@ struct DeltaCommitPlan {
     var metadata: DeltaMetadata?
     var protocolVersions: DeltaProtocol?
     private(set) var removes: [DeltaRemoveFile] = []
+    /// Merge: the paths of the live files it rewrote or emptied.
+    var replacing: Set<String> = []
     /// The table did not exist when this load read it.
     private var creates: Bool
 
@@ -34,6 +38,7 @@ struct DeltaCommitPlan {
         case .append: gone = []
         case .replace: gone = Array(snapshot.files.values)
         case .replacePartitions: gone = snapshot.files.values.filter { touched.contains(partition(of: $0.partitionValues)) }
+        case .merge: gone = snapshot.files.values.filter { replacing.contains($0.path) }
         }
         removes = gone.sorted { $0.path < $1.path }.map {
             DeltaRemoveFile(path: $0.path, deletionTimestamp: time, dataChange: true, extendedFileMetadata: true,
@@ -76,8 +81,8 @@ struct DeltaCommitPlan {
             switch mode {
             case .append:
                 continue
-            case .replace:
-                if changed { return (c.version, "changed the table's data, which this replace would have replaced unseen") }
+            case .replace, .merge:
+                if changed { return (c.version, "changed the table's data, which this \(mode == .merge ? "merge" : "replace") did not see") }
             case .replacePartitions:
                 let overlap = c.partitionsTouched(by: partitionColumn).intersection(touched)
                 if !overlap.isEmpty {

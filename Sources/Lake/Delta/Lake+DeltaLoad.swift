@@ -48,8 +48,17 @@ extension Lake {
         let writers = StagedFileWriters(format: format, schema: schema, stagingFolder: staging.filesFolder,
                                         maxFileBytes: options.maxFileBytes, maxOpenWriters: options.writerCap, firstPart: { _ in 0 })
         writers.fileTag = runId
-        let staged = try writeStaged(&pipeline, keyer: &keyer, writers: writers, emptyFile: false) {
-            options.progress?(LoadProgress(phase: .writing, rowsRead: $0, rowsWritten: writers.rowsWritten, filesStaged: writers.finished.count))
+        var mergeOutcome: MergeOutcome?
+        let staged: [StagedFile]
+        if mode == .merge {
+            let merged = try await mergeDelta(id, snapshot: snapshot, pipeline: &pipeline, keyer: &keyer, writers: writers,
+                                              staging: staging, runId: runId, options: options)
+            mergeOutcome = merged.outcome
+            staged = merged.staged
+        } else {
+            staged = try writeStaged(&pipeline, keyer: &keyer, writers: writers, emptyFile: false) {
+                options.progress?(LoadProgress(phase: .writing, rowsRead: $0, rowsWritten: writers.rowsWritten, filesStaged: writers.finished.count))
+            }
         }
         try failureHook?(.staged)
         options.progress?(LoadProgress(phase: .verifying, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten, filesStaged: staged.count))
@@ -68,19 +77,21 @@ extension Lake {
         var plan = DeltaCommitPlan(mode: mode, partitionColumn: table.partitionColumn, touched: touched, adds: adds,
                                    metadata: table.metadata, protocolVersions: table.protocolVersions,
                                    creates: snapshot.metadata == nil)
+        plan.replacing = Set((mergeOutcome?.replaced ?? []).map { String($0.key.dropFirst(DatasetLayout.prefix(id).count)) })
         plan.chooseRemoves(from: snapshot, at: now)
-        let info = DeltaCommitInfo(timestamp: now, operation: "WRITE", operationParameters: ["mode": mode.rawValue],
+        let info = DeltaCommitInfo(timestamp: now, operation: mode == .merge ? "MERGE" : "WRITE", operationParameters: ["mode": mode.rawValue],
                                    engineInfo: "inlet/" + options.inletVersion, inletVersion: options.inletVersion, inletRunId: runId,
-                                   rowsAdded: writers.rowsWritten, rowsRemoved: plan.rowsRemoved(in: snapshot),
+                                   // Rows in the files added (a merge's rewritten files too), and in those removed.
+                                   rowsAdded: staged.reduce(0) { $0 + $1.rows }, rowsRemoved: plan.rowsRemoved(in: snapshot),
                                    // Spark's names, which history views (DESCRIBE HISTORY, delta-rs) show.
-                                   operationMetrics: ["numFiles": String(adds.count), "numOutputRows": String(writers.rowsWritten),
+                                   operationMetrics: ["numFiles": String(adds.count), "numOutputRows": String(staged.reduce(0) { $0 + $1.rows }),
                                                       "numOutputBytes": String(adds.reduce(0) { $0 + $1.size }),
                                                       "numRemovedFiles": String(plan.removes.count)])
         func result(_ manifest: Manifest, version: Int64?) -> LoadResult {
             LoadResult(datasetId: id, runId: runId, mode: mode, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten,
                        files: newFiles, partitionsWritten: Array(Set(staged.compactMap(\.partition))).sorted(), staleDeleted: 0,
                        manifest: manifest, dryRun: options.dryRun, publishedAtomically: .deltaCommit, deltaVersion: version,
-                       filesRemoved: plan.removes.count)
+                       filesRemoved: plan.removes.count, merge: mergeOutcome)
         }
         func manifest(of snap: DeltaSnapshot) -> Manifest {
             deltaManifest(id, snapshot: snap, schema: schema, options: options, mode: mode, runId: runId, started: started, source: sourceInfo)
@@ -113,6 +124,43 @@ extension Lake {
         try? await writeDeltaManifest(written, id: id)
         options.progress?(LoadProgress(phase: .done, rowsRead: pipeline.rowsIn, rowsWritten: writers.rowsWritten, filesStaged: staged.count))
         return result(written, version: committed)
+    }
+
+    /// Mode merge into a Delta table: the incoming rows are spooled, the live files of the
+    /// snapshot that hold their keys rewritten (under names of this run's, apart from the
+    /// incoming rows' files), then the incoming rows written. The commit removes what was rewritten.
+    func mergeDelta<S: BatchSource>(_ id: DatasetID, snapshot: DeltaSnapshot, pipeline: inout TransformedSource<S>,
+                                    keyer: inout PartitionKeys?, writers: StagedFileWriters, staging: StagingArea,
+                                    runId: String, options: LoadOptions) async throws -> (outcome: MergeOutcome, staged: [StagedFile]) {
+        let columns = try MergeKeyColumns(options.primaryKey, in: pipeline.schema, dataset: id.rawValue)
+        do {
+            let incoming = try IncomingRows(columns: columns, schema: pipeline.schema, folder: staging.runFolder + "/merge-incoming",
+                                            dataset: id.rawValue)
+            while let batch = try pipeline.next() {
+                guard batch.rowCount > 0 else { continue }
+                try incoming.add(batch)
+                options.progress?(LoadProgress(phase: .writing, rowsRead: pipeline.rowsIn, rowsWritten: 0, filesStaged: 0))
+            }
+            let prefix = DatasetLayout.prefix(id)
+            let column = snapshot.partitionColumns.first
+            var folders: [String: String] = [:]
+            var files: [ExistingDataFile] = []
+            for f in snapshot.files.values.sorted(by: { $0.path < $1.path }) {
+                let partition = column.map { DeltaPartition.name(f.partitionValues, column: $0) }
+                folders[prefix + f.path] = DatasetLayout.folder(partition: partition)
+                files.append(ExistingDataFile(key: prefix + f.path, partition: partition,
+                                              rows: DeltaStats.parse(f.stats)?.numRecords ?? 0, bytes: f.size))
+            }
+            let parts = PartNumbers([:])
+            let ext = format.fileExtension
+            let result = try await mergeInto(files, folders: folders, incoming: incoming, schema: pipeline.schema, staging: staging,
+                                             name: { DatasetLayout.fileName(part: parts.take($0), fileExtension: ext, tag: runId + "-r") },
+                                             write: { try self.writeBatch($0, keyer: &keyer, writers: writers) })
+            return (result.outcome, try writers.finish() + result.staged)
+        } catch {
+            writers.abandon()
+            throw error
+        }
     }
 
     /// Puts the verified files under their final keys, a few at once (LocalStore: renames).

@@ -70,7 +70,15 @@ public struct PipelineSpec: Sendable {
         return out
     }
 
-    static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "table_format", "max_file_size",
+    /// A source's own primary key (postgres, api) makes the load a merge unless `mode` says
+    /// otherwise; the pipeline's `primary_key`, when given, wins.
+    static func mergeBy(_ key: [String], load: inout LoadSettings, _ map: ConfigMap) throws {
+        guard load.mode == nil || load.mode == WriteMode.merge.rawValue else { return }
+        load.mode = WriteMode.merge.rawValue
+        if load.primaryKey.isEmpty { load.primaryKey = key }
+    }
+
+    static let keys = ["name", "kind", "dataset_id", "enabled", "partition_column", "partition_timezone", "mode", "primary_key", "table_format", "max_file_size",
                        "compression", "keep_where", "exclude_filter", "rename", "csv", "json", "cursor_usage", "domo", "api", "files", "postgres"]
     static let blocks: [Kind: String] = [.csv: "csv", .json: "json", .cursorUsage: "cursor_usage", .domo: "domo", .api: "api", .files: "files",
                                          .postgres: "postgres"]
@@ -107,9 +115,14 @@ public struct PipelineSpec: Sendable {
         load.partitionTimezone = try map.string("partition_timezone") ?? "UTC"
         load.mode = try map.string("mode")
         load.tableFormat = try map.string("table_format")
+        load.primaryKey = try (map.stringList("primary_key") ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        if !load.primaryKey.isEmpty, load.mode == nil { load.mode = WriteMode.merge.rawValue }
         load.maxFileSize = try map.string("max_file_size") ?? load.maxFileSize
         load.compression = try map.string("compression") ?? load.compression
-        do { try load.validate() } catch let e as InvalidSetting { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
+        // A merge's key may come from the source's block below: checked once it is known.
+        var early = load
+        if early.mode == WriteMode.merge.rawValue, early.primaryKey.isEmpty { early.primaryKey = ["?"] }
+        do { try early.validate() } catch let e as InvalidSetting { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
 
         for (other, key) in blocks where other != kind && map.has(key) {
             throw map.fail(key, "'\(key)' belongs to kind \(other.rawValue); this pipeline is kind \(kind.rawValue)")
@@ -125,6 +138,8 @@ public struct PipelineSpec: Sendable {
         case .postgres:
             let options = try postgresSource(map)
             source = .postgres(options)
+            // A key the config names makes the load a merge: updated rows replace their old version.
+            if let key = options.primaryKey, !key.isEmpty { try Self.mergeBy(key, load: &load, map) }
             // An increment replaces nothing: append by default; `replace` would keep only the last increment.
             if options.incremental {
                 if load.mode == nil { load.mode = "append" }
@@ -133,8 +148,23 @@ public struct PipelineSpec: Sendable {
                 }
             }
         }
+        if case let .api(api) = source, !api.resource.primaryKey.isEmpty {
+            // Records become columns by their top-level fields: a nested key path has no column to merge by.
+            let names = api.resource.primaryKey.compactMap { p -> String? in
+                if p.steps.count == 1, case let .key(k) = p.steps[0] { return k }
+                return nil
+            }
+            if names.count == api.resource.primaryKey.count {
+                try Self.mergeBy(names, load: &load, map)
+            } else if load.mode == WriteMode.merge.rawValue, load.primaryKey.isEmpty {
+                throw map.fail("mode", "'mode: merge' needs top-level key fields; the resource's primary_key has a nested path: name the flattened column(s) in the pipeline's 'primary_key'")
+            }
+        }
         // An incremental API run brings only what is new: it adds to the dataset, never replaces it.
         if case let .api(api) = source, api.resource.incremental != nil, load.mode == nil { load.mode = "append" }
+        if load.mode == WriteMode.merge.rawValue || !load.primaryKey.isEmpty {
+            do { try load.validate() } catch let e as InvalidSetting { throw map.failValue(e.setting, "'\(e.setting)' \(e.message)") }
+        }
         return PipelineSpec(name: name, kind: kind, datasetId: datasetId, enabled: try map.bool("enabled") ?? true, load: load,
                             keepWhere: try keepWhere(map), rename: try map.stringPairs("rename") ?? [], source: source, line: map.line)
     }
