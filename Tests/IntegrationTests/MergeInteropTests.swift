@@ -113,6 +113,57 @@ print(len(got))
         } == true)
     }
 
+    /// A Delta table at argv[2] (a folder or s3:// URI) equals want.csv at its latest version and
+    /// base.csv at version 0, as delta-rs reads them; prints the latest commit's removes and adds.
+    static let compareDelta = #"""
+import csv, json, os, sys
+from deltalake import DeltaTable
+out, uri = sys.argv[1], sys.argv[2]
+opts = None
+if uri.startswith("s3://"):
+    opts = {"AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL_S3"], "AWS_ALLOW_HTTP": "true", "AWS_REGION": os.environ["AWS_REGION"],
+            "AWS_ACCESS_KEY_ID": os.environ["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": os.environ["AWS_SECRET_ACCESS_KEY"]}
+def rows(version):
+    t = DeltaTable(uri, version=version, storage_options=opts).to_pyarrow_table()
+    return sorted(zip(t.column("id").to_pylist(), [str(d) for d in t.column("day").to_pylist()], t.column("name").to_pylist(),
+                      [f"{float(a):.2f}" for a in t.column("amount").to_pylist()]))
+def want(name):
+    with open(f"{out}/{name}.csv", newline="") as f:
+        return sorted((int(r["id"]), r["day"], r["name"], r["amount"]) for r in csv.DictReader(f))
+for version, name in ((None, "want"), (0, "base")):
+    got, exp = rows(version), want(name)
+    assert len(got) == len(exp), f"version {version}: {len(got)} rows, want {len(exp)}"
+    bad = [(g, w) for g, w in zip(got, exp) if g != w]
+    assert not bad, f"version {version}: {len(bad)} rows differ, first {bad[:3]}"
+dt = DeltaTable(uri, storage_options=opts)
+last = dt.history(1)[0]
+print(json.dumps({"version": dt.version(), "operation": last.get("operation"), "rows": len(rows(None))}))
+"""#
+
+    @Test(arguments: [false, true])
+    func aDeltaTableMergesInOneCommitEqualToThePythonReference(onS3: Bool) throws {
+        let dir = try TestEnvironment.temporaryDirectory("inlet-merge-delta")
+        try runPython(Self.generate, [dir.path])
+        let prefix = "merge-\(UUID().uuidString.prefix(8).lowercased())"
+        let store = onS3 ? "s3://\(server!.bucket)/\(prefix)" : dir.path + "/lake"
+        let base = try runInlet(["upload", dir.path + "/base.csv", "--dataset-id", "t", "--store", store, "--partition-col", "day",
+                                 "--table-format", "delta", "--json"], environment: env)
+        #expect(base.status == 0, "\(base.stderr)")
+        let run = try runInlet(["upload", dir.path + "/changes.csv", "--dataset-id", "t", "--store", store, "--json",
+                                "--mode", "merge", "--primary-key", "id", "--partition-col", "day"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let merge = try #require(try json(run.stdout)["merge"] as? [String: Any], "\(run.stdout)")
+        #expect(merge["rows_updated"] as? Int == 10000 && merge["rows_inserted"] as? Int == 10000)
+        // Ids 1…20000 live in the first four days' files: only those are read and rewritten.
+        #expect((merge["files_examined"] as! Int) <= 4 + 7, "\(merge)")
+        let uri = onS3 ? "s3://\(server!.bucket)/\(prefix)/datasets/t" : dir.path + "/lake/datasets/t"
+        let pyEnv = onS3 ? env.filter { $0.key != "AWS_SESSION_TOKEN" } : [:]
+        let summary = try json(try runPython(Self.compareDelta, [dir.path, uri], environment: pyEnv))
+        #expect(summary["version"] as? Int == 1, "one commit: \(summary)")
+        #expect(summary["operation"] as? String == "MERGE")
+        #expect(summary["rows"] as? Int == 110000)
+    }
+
     /// Key → SHA-256 of every file the manifest lists, read with the store's own reader.
     func manifestFiles(store: String, dir: URL) throws -> [String: String] {
         let path = dir.appendingPathComponent("manifest.json").path
