@@ -133,6 +133,9 @@ struct DeltaTableTests {
         var r = plan(.replace)
         let replaceConflict = r.conflict(with: theirsElsewhere)
         #expect(replaceConflict?.version == 4)
+        var m = plan(.merge)
+        let mergeConflict = m.conflict(with: theirsElsewhere)
+        #expect(mergeConflict?.reason.contains("merge did not see") == true, "a merge judged every file: new data anywhere may hold its keys")
         let meta = DeltaMetadata(id: "x", name: nil, description: nil, format: DeltaFormat(provider: "parquet", options: [:]),
                                  schemaString: "{}", partitionColumns: [], configuration: [:], createdTime: nil)
         let schemaConflict = a.conflict(with: [DeltaCommit(version: 5, actions: [.metaData(meta)])])
