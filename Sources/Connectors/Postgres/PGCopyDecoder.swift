@@ -88,7 +88,11 @@ struct PGCopyDecoder {
     /// After the copy completed: the last partial batch.
     mutating func finish() throws {
         guard carry.isEmpty else { throw PGError.protocolViolation("the binary COPY stream ended inside a row") }
-        if rows > 0 { try flush(&builders) }
+        guard rows > 0 else { return }
+        var bs = builders
+        builders = []
+        defer { builders = bs }
+        try flush(&bs)
     }
 
     private mutating func flush(_ builders: inout [ColumnBuilder]) throws {

@@ -15,7 +15,7 @@ final class PGReadCounters: Sendable {
         if let cursorMax { cursorMaxes.withLock { $0.append(cursorMax) } }
     }
 
-    var cursorMax: Int64? { counters.cursorMax }
+    var cursorMax: Int64? { cursorMaxes.withLock { $0.max() } }
 
     func add(rows: Int, bytes: Int) {
         rowCount.add(Int64(rows), ordering: .relaxed)
