@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "ObjectStore", targets: ["ObjectStore"]),
         .library(name: "Lake", targets: ["Lake"]),
+        // For scripts/pgnio-bench, which measures our PostgreSQL reader beside postgres-nio.
+        .library(name: "Connectors", targets: ["Connectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -112,4 +112,35 @@ print(json.dumps({"problems": problems, "types": types, "nullable": nullable, "d
                                   [store + "/datasets/inf/data/part-0000.parquet"])
         #expect(nulls.trimmingCharacters(in: .whitespacesAndNewlines) == "1 1")
     }
+
+    /// numeric without a typmod: decimal(38,s) with s the largest scale read when every value
+    /// fits; else the value's text, with a warning naming the column (too many digits, or NaN).
+    @Test func numericWithoutPrecisionFitsOrFallsBackToText() throws {
+        try PGTestServer.require()
+        try PGTestServer.psql("""
+            drop table if exists rt_num; create table rt_num (id int4 primary key, fits numeric, wide numeric, odd numeric);
+            insert into rt_num values (1, 1.5, 1, 2), (2, -0.125, 123456789012345678901234567890123.12345678, 'NaN'), (3, null, null, 3.25);
+            """)
+        let dir = try TestEnvironment.temporaryDirectory("pg-num")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("lake").path
+        let r = try runInletPG(["pg", PGTestServer.url(), "--table", "rt_num", "--dataset-id", "num", "--store", store])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Each once: the load's report prints them.
+        let warnings = r.stderr.split(separator: "\n").filter { $0.contains("numeric without a precision") }
+        #expect(warnings.count == 2, "\(r.stderr)")
+        #expect(warnings.contains { $0.contains("column 'wide'") && !$0.contains("NaN") }, "\(r.stderr)")
+        #expect(warnings.contains { $0.contains("column 'odd'") && $0.contains("NaN") }, "\(r.stderr)")
+        #expect(!r.stderr.contains("column 'fits'"), "\(r.stderr)")
+        let out = try runPython("""
+            import json, sys, pyarrow.parquet as pq
+            t = pq.read_table(sys.argv[1]).sort_by("id")
+            print(json.dumps({"types": {f.name: str(f.type) for f in t.schema},
+                              "rows": [[str(v) if v is not None else "null" for v in (r["fits"], r["wide"], r["odd"])] for r in t.to_pylist()]}))
+            """, [store + "/datasets/num/data/part-0000.parquet"])
+        let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        #expect(obj["types"] as? [String: String] == ["id": "int32", "fits": "decimal128(38, 3)", "wide": "string", "odd": "string"], "\(out)")
+        // Exact values: the decimal rescaled, the text as PostgreSQL prints it.
+        #expect(obj["rows"] as? [[String]] == [["1.500", "1", "2"], ["-0.125", "123456789012345678901234567890123.12345678", "NaN"], ["null", "null", "3.25"]], "\(out)")
+    }
 }

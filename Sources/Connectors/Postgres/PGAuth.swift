@@ -1,16 +1,13 @@
 import Crypto
 import Foundation
+import SigV4
 
 /// The password exchanges PostgreSQL asks for: md5 and SCRAM-SHA-256 (RFC 5802 / 7677).
 enum PGAuth {
     /// `md5` + hex(md5(hex(md5(password + user)) + salt)).
     static func md5Response(user: String, password: String, salt: [UInt8]) -> String {
-        let inner = hex(Insecure.MD5.hash(data: Array((password + user).utf8)))
-        return "md5" + hex(Insecure.MD5.hash(data: Array(inner.utf8) + salt))
-    }
-
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        let inner = SigV4.hex(Insecure.MD5.hash(data: Array((password + user).utf8)))
+        return "md5" + SigV4.hex(Insecure.MD5.hash(data: Array(inner.utf8) + salt))
     }
 
     /// One SCRAM-SHA-256 conversation: `clientFirst`, then `clientFinal(serverFirst:)`, then

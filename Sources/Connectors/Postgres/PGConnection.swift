@@ -214,6 +214,24 @@ final class PGConnection: @unchecked Sendable {
         try send("Q", Array(sql.utf8) + [0])
         var failure: Error?
         while true {
+            // Every whole CopyData message already received (one row each), walked with locals:
+            // this class's stored properties are checked for exclusive access on each touch.
+            if failure == nil {
+                let buf = buffer, e = end
+                var s = start
+                while e - s >= 5, buf[s] == UInt8(ascii: "d") {
+                    let len = Int(PGReader.int32(buf, s + 1))
+                    guard len >= 4, e - s >= 1 + len else { break }
+                    let body = UnsafeRawBufferPointer(rebasing: buf[(s + 5) ..< (s + 1 + len)])
+                    s += 1 + len
+                    do { try chunk(body) } catch {
+                        failure = error
+                        try? cancel()
+                        break
+                    }
+                }
+                start = s
+            }
             let (type, range) = try readMessage()
             switch type {
             case UInt8(ascii: "d"):

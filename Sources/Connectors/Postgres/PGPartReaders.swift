@@ -1,6 +1,30 @@
 import Columnar
 import Foundation
 import ObjectStore
+import Synchronization
+
+/// Rows and bytes the parts have decoded, added once per batch by each reader thread and read
+/// by the consumer for progress: atomics, no lock on the row path. And each part's largest
+/// cursor value, added once as the part ends.
+final class PGReadCounters: Sendable {
+    private let rowCount = Atomic<Int64>(0)
+    private let byteCount = Atomic<Int64>(0)
+    private let cursorMaxes = Mutex<[Int64]>([])
+
+    func partEnded(cursorMax: Int64?) {
+        if let cursorMax { cursorMaxes.withLock { $0.append(cursorMax) } }
+    }
+
+    var cursorMax: Int64? { cursorMaxes.withLock { $0.max() } }
+
+    func add(rows: Int, bytes: Int) {
+        rowCount.add(Int64(rows), ordering: .relaxed)
+        byteCount.add(Int64(bytes), ordering: .relaxed)
+    }
+
+    var rows: Int64 { rowCount.load(ordering: .relaxed) }
+    var bytes: Int64 { byteCount.load(ordering: .relaxed) }
+}
 
 /// Batches from several reader threads to the one load that consumes them, at most `capacity`
 /// waiting: a slow lake slows the readers (and so the server), memory stays bounded.
@@ -56,11 +80,9 @@ final class PGBatchQueue: @unchecked Sendable {
 final class PGPartReaders: @unchecked Sendable {
     let queue: PGBatchQueue
     private let connections: [PGConnection]
-    private var decoders: [PGCopyDecoder] = []
     private var threads: [Thread] = []
     private let finished = DispatchGroup()
-    private let lock = NSLock()
-    private var bytes: Int64 = 0
+    private let counters = PGReadCounters()
     private var cancelToken: Int?
 
     /// `parts[i]` is read by `connections[i]`.
@@ -69,25 +91,26 @@ final class PGPartReaders: @unchecked Sendable {
         queue = PGBatchQueue(producers: parts.count, capacity: 2 * parts.count + 1)
         let keys = plan.primaryKey.compactMap { k in plan.columns.firstIndex { $0.name == k } }
         for (i, sql) in parts.enumerated() {
-            let queue = self.queue
-            let decoder = PGCopyDecoder(plans: plan.columns, schema: plan.schema, infinityAsNull: infinityAsNull, keyColumns: keys,
-                                        cursorColumn: plan.cursorColumn) { try queue.push($0) }
-            decoders.append(decoder)
+            let queue = self.queue, counters = self.counters, finished = self.finished
             let conn = connections[i]
             finished.enter()
-            let thread = Thread { [weak self] in
+            let thread = Thread {
+                // The decoder lives on this thread's stack: no sharing, no locks per row.
+                var decoder = PGCopyDecoder(plans: plan.columns, schema: plan.schema, infinityAsNull: infinityAsNull, keyColumns: keys,
+                                            cursorColumn: plan.cursorColumn) { batch, bytes in
+                    counters.add(rows: batch.rowCount, bytes: bytes)
+                    try queue.push(batch)
+                }
                 var failure: Error?
                 do {
-                    try conn.copyOut(sql) { chunk in
-                        if let self { self.lock.lock(); self.bytes += Int64(chunk.count); self.lock.unlock() }
-                        try decoder.feed(chunk)
-                    }
+                    try conn.copyOut(sql) { try decoder.feed($0) }
                     try decoder.finish()
                 } catch {
                     failure = error
                 }
+                counters.partEnded(cursorMax: decoder.cursorMax)
                 queue.done(failure)
-                self?.finished.leave()
+                finished.leave()
             }
             thread.name = "inlet.pg.\(i)"
             thread.stackSize = 1 << 20
@@ -101,12 +124,12 @@ final class PGPartReaders: @unchecked Sendable {
 
     func start() { threads.forEach { $0.start() } }
 
-    var bytesRead: Int64 { lock.lock(); defer { lock.unlock() }; return bytes }
+    /// Of the batches handed over so far: per-batch accounting, so the row path takes no lock.
+    var bytesRead: Int64 { counters.bytes }
+    var rowsRead: Int64 { counters.rows }
 
-    var rowsRead: Int64 { decoders.reduce(0) { $0 + $1.rowsDecoded } }
-
-    /// The largest cursor value any part saw.
-    var cursorMax: Int64? { decoders.compactMap(\.cursorMax).max() }
+    /// The largest cursor value any part saw (read once every part has ended).
+    var cursorMax: Int64? { counters.cursorMax }
 
     /// Stops every part (cancelling its query) and waits for the threads.
     func stop() {

@@ -42,17 +42,11 @@ struct PGState: Equatable {
         return .object(o)
     }
 
-    /// A cursor value (Unix-epoch units of its type) as an SQL literal.
+    /// A cursor value (Unix-epoch units of its type) as an SQL literal (`Z`: UTC, for timestamptz).
     static func literal(_ v: Int64, decode: PGDecode, utc: Bool) -> String {
         switch decode {
         case .date: return CivilDate(daysSinceEpoch: v).description
-        case .timestamp:
-            let days = v >= 0 ? v / 86_400_000_000 : (v - 86_399_999_999) / 86_400_000_000
-            let rest = v - days * 86_400_000_000
-            let (h, m, s, us) = (rest / 3_600_000_000, rest / 60_000_000 % 60, rest / 1_000_000 % 60, rest % 1_000_000)
-            func two(_ x: Int64) -> String { x < 10 ? "0\(x)" : "\(x)" }
-            let frac = String(us + 1_000_000).dropFirst()
-            return "\(CivilDate(daysSinceEpoch: days)) \(two(h)):\(two(m)):\(two(s)).\(frac)" + (utc ? "+00" : "")
+        case .timestamp: return Timestamps.format(v, unit: .microsecond, utc: utc)
         default: return String(v)
         }
     }

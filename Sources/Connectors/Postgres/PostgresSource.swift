@@ -63,7 +63,7 @@ public final class PostgresSource: Source {
         let previous = options.incremental ? PGState(state) : nil
         var plan = try PGLoadPlan.make(options, state: previous, snapshot: snapshot, on: leader)
         name = plan.sourceName
-        for w in plan.warnings { events.warning(w) }
+        // plan.warnings go in the report, which prints them once (and in --json).
         events.detail("\(plan.sourceName): \(plan.columns.count) columns, snapshot xmin \(snapshot.xmin), \(parallel) connection(s)")
 
         var parts = [plan.copySQL()]
