@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Parquet", "Columnar", "ObjectStore"]),
         .testTarget(name: "PipelinesTests", dependencies: ["TestSupport", "Pipelines", "Connectors", "Lake", "ObjectStore", "Columnar", "Parquet"]),
         .testTarget(name: "InletCLITests", dependencies: ["InletCLI", "Columnar"]),
-        .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "Parquet"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["TestSupport", "Connectors", "Columnar", "Delimited", "Inference", "JSON", "Parquet"]),
         // Runs real peers (pyarrow, DuckDB, polars, moto) through scripts/test's venv.
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "InletCLI", "Parquet", "Columnar", "Lake", "ObjectStore", "SigV4", "Connectors"],
                     exclude: ["Support/arrow_canon.py", "Support/files_corpus.py"]),

@@ -19,6 +19,10 @@ public struct JSONOptions: Sendable {
     public var badRows: BadRowPolicy = .fail
     /// Text per block handed to a parse job.
     public var blockBytes = 4 << 20
+    /// Blocks read, parsed or waiting at once: memory is about this many blocks' text and
+    /// parse results. Four keep both cores busy; a source with other work on its hands (a
+    /// network spool) may take fewer.
+    public var blocksInFlight = 4
 
     public init() {}
 }
@@ -56,7 +60,7 @@ public final class JSONReader {
     public func scan(fileBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
                      progress: ((Int64, Int) -> Void)? = nil) throws -> JSONStats {
         let (inference, allowNaN, validate) = (options.inference, options.allowNaN, options.badRows != .fail)
-        let pipeline = BlockPipeline(path: path, layout: layout, blockBytes: options.blockBytes, fileBytes: fileBytes) { block in
+        let pipeline = BlockPipeline(path: path, layout: layout, blockBytes: options.blockBytes, maxInFlight: options.blocksInFlight, fileBytes: fileBytes) { block in
             Self.observe(block, inference: inference, allowNaN: allowNaN, validate: validate)
         }
         let root = FieldStats(options: inference)
@@ -235,7 +239,8 @@ public final class JSONBatches {
                                                                 reader.options.allowNaN, reader.options.badRows,
                                                                 reader.droppedRecords, reader.options.flatten)
         let outSchema = schema
-        pipeline = BlockPipeline(path: reader.path, layout: reader.layout, blockBytes: reader.options.blockBytes, fileBytes: fileBytes) { block in
+        pipeline = BlockPipeline(path: reader.path, layout: reader.layout, blockBytes: reader.options.blockBytes,
+                                 maxInFlight: reader.options.blocksInFlight, fileBytes: fileBytes) { block in
             Self.convert(block, root: root, type: type, schema: outSchema, flatten: flatten, allowNaN: allowNaN,
                          failFast: policy == .fail, dropped: dropped)
         }

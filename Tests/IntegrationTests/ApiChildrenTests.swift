@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// Child resources: one more dataset, its endpoint fetched once per record the parent's load
-/// kept, with the parent's fields copied into each child row; a failed parent leaves its
+/// kept, `concurrency` at once, with the parent's fields copied into each child row (the right
+/// parent's, however the fetches interleave); a failed parent leaves its
 /// children unrun, and a failed child leaves the parent's published load in place.
 @Suite(.enabled(if: ScriptServer.available && (TestEnvironment.python != nil || TestEnvironment.required)))
 struct ApiChildrenTests {
@@ -35,7 +36,8 @@ struct ApiChildrenTests {
     }
 
     @Test func eachParentRecordGetsItsChildrenWithTheParentFields() throws {
-        let kit = try Self.emulator(comments: ["per_parent": 5, "paginator": "json_link", "page_size": 2, "wrap": "data"])
+        // Each answer held 0.1 s, so the three children in flight overlap at the server.
+        let kit = try Self.emulator(comments: ["per_parent": 5, "paginator": "json_link", "page_size": 2, "wrap": "data", "delay_seconds": 0.1])
         let run = try kit.run(["issues"], config: try kit.config(Self.pipeline()))
         #expect(run.status == 0, "\(run.stderr)")
         let results = kit.results(run)
@@ -48,6 +50,7 @@ struct ApiChildrenTests {
             #expect(Set(mine.compactMap { $0["id"] as? String }) == Set((0 ..< 5).map { "\(number)-\($0)" }))
             #expect(mine.allSatisfy { $0["parent"] as? String == "\(number)" && $0["issue_login"] as? String == "u\(number % 7)" })
         }
+        #expect(kit.emulator.maxInFlight { $0.hasSuffix("/comments") } == 3, "concurrency: 3 children at once, never more")
         // Each child's three pages of two, in order, once.
         #expect(kit.emulator.count("/apple/issues/7/comments") == 3)
         #expect((1 ... 23).map { kit.emulator.count("/apple/issues/\($0)/comments") }.reduce(0, +) == 69)

@@ -37,6 +37,19 @@ struct ApiRetryTests {
         #expect(kit.emulator.count("/items") == 4 + (fault["times"] as! Int), "four pages plus one request per fault")
     }
 
+    /// The retry after a 429 arrives no earlier than its Retry-After allowed, on the server's
+    /// own clock: a lower bound (the backoff alone would wait at most 0.2 s).
+    @Test(arguments: ["2", "date:2"])
+    func retryAfterIsHonoured(retryAfter: String) throws {
+        let (kit, run) = try load(faults: [["path": "/items", "times": 1, "status": 429, "retry_after": retryAfter]])
+        #expect(run.status == 0, "\(run.stderr)")
+        let arrivals = kit.emulator.arrivals("/items"), notBefore = kit.emulator.retryAfterNotBefore("/items")
+        #expect(arrivals.count == 5 && notBefore.count == 1, "\(arrivals) \(notBefore)")
+        if arrivals.count > 1, let limit = notBefore.first {
+            #expect(arrivals[1] >= limit, "the retry came \(limit - arrivals[1]) s before Retry-After allowed")
+        }
+    }
+
     @Test func pastMaxRetriesTheStatusAndAttemptsAreNamed() throws {
         let (kit, run) = try load(faults: [["path": "/items", "times": 10, "status": 502, "body": "upstream\ngone"]], retries: 2)
         #expect(run.status == 4, "\(run.stderr)")

@@ -30,6 +30,29 @@ public final class ApiEmulator {
     /// Requests the rate limit refused (`rate_limit` in the config).
     public var rateLimited: Int { server.logLines.filter { $0.hasPrefix("RATE_LIMITED ") }.count }
 
+    /// When each request to `path` (the query ignored) arrived, by the emulator's clock.
+    public func arrivals(_ path: String) -> [Double] {
+        requests.filter { $0.split(separator: " ")[1].split(separator: "?", maxSplits: 1)[0] == path }
+            .compactMap { line in line.split(separator: " ").last.flatMap { $0.hasPrefix("at=") ? Double($0.dropFirst(3)) : nil } }
+    }
+
+    /// For each answer to `path` that carried Retry-After, the emulator's time before which a
+    /// retry would not have honoured it.
+    public func retryAfterNotBefore(_ path: String) -> [Double] {
+        server.logLines.filter { $0.hasPrefix("RETRY_AFTER \(path) ") }.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+    }
+
+    /// Requests refused for their credentials (401 from `auth`).
+    public var rejected: Int { server.logLines.filter { $0.hasPrefix("REJECTED ") }.count }
+
+    /// The most resource requests whose path `matches` that were being answered at once.
+    public func maxInFlight(_ matches: (String) -> Bool) -> Int {
+        server.logLines.filter { $0.hasPrefix("INFLIGHT ") }.compactMap { line -> Int? in
+            let parts = line.split(separator: " ")
+            return parts.count == 3 && matches(String(parts[2])) ? Int(parts[1]) : nil
+        }.max() ?? 0
+    }
+
     public var issuedTokens: [String] {
         server.logLines.filter { $0.hasPrefix("ISSUED ") }.map { String($0.dropFirst("ISSUED ".count)) }
     }

@@ -2,13 +2,17 @@
 
 Usage: api_emulator.py CONFIG.json LOG_PATH
   Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, and appends one line per request
-  to LOG_PATH (flushed, before answering): "<METHOD> <path>?<query> auth=<Authorization header>".
-  Each token it issues is logged as "ISSUED <token>". It exits when its stdin closes.
+  to LOG_PATH (flushed, before answering): "<METHOD> <path>?<query> auth=<Authorization header>
+  at=<epoch seconds of arrival>". Each token it issues is logged as "ISSUED <token>", each request
+  refused for its credentials as "REJECTED <path>", each answer with Retry-After as
+  "RETRY_AFTER <path> <epoch before which a retry is early>", and the number of resource requests
+  being answered at once as "INFLIGHT <n> <path>". It exits when its stdin closes.
 
 CONFIG keys:
   auth: {type: none|bearer|api_key|basic|oauth2, token, name, location: header|query, value,
          username, password, client_id, client_secret, auth_style: basic|body,
-         expires_in (advertised, default 3600), valid_seconds (real lifetime; shorter = revoked early)}
+         expires_in (advertised, default 3600), valid_seconds (real lifetime; shorter = revoked early),
+         token_delay_seconds (the token endpoint answers this late)}
          Requests to resources without the right credentials get 401 with an HTML page.
   resources: {PATH: RESOURCE}   PATH may hold {name} segments (child resources).
     RESOURCE keys:
@@ -18,10 +22,11 @@ CONFIG keys:
       page_size (default 10), wrap: "data" (records under that key) or "$" (a bare array)
       cursor_field, since_param: records with cursor_field >= the since_param's value (ISO text)
       status: fixed status with body `body` (content_type default text/html) for 401/403 tests
+      delay_seconds: each answer is held this long (children overlap; a token ages meanwhile)
       insert_after_page: {after: N, record, at}: once N pages were served, insert `record` at
                          index `at` (default 0), as a source does under a running export
   faults: [{path, times, status?, retry_after?, body?, drop_mid_body?}]
-      The first `times` requests to PATH (no query) get the fault: a status (with Retry-After:
+      The first `times` requests to PATH (no query; /oauth/token included) get the fault: a status (with Retry-After:
       a number of seconds, or "date:N" for an HTTP date N seconds ahead), or a body cut off
       after half its bytes (the connection closes early).
   rate_limit: {per_window: N, window_seconds: S}: fixed windows of N requests; every answer
@@ -47,6 +52,7 @@ from emulator_base import LOCK, log_line, serve, start, take_fault
 CONFIG = {}
 TOKENS = {}  # token -> valid until
 WINDOW = {"start": 0.0, "used": 0}  # the rate limit's current window
+INFLIGHT = {"n": 0}  # resource requests being answered
 PAGES = {}   # path -> list of page bodies (bytes) for file-backed resources
 
 UNAUTHORIZED = b"<!DOCTYPE html><html><head><title>401 Unauthorized</title></head><body><h1>Unauthorized</h1></body></html>"
@@ -90,7 +96,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         url = urlsplit(self.path)
         body = self.body_bytes()
-        log_line(f"POST {self.path} auth={self.headers.get('Authorization', '')} body={body.decode(errors='replace')}")
+        log_line(f"POST {self.path} auth={self.headers.get('Authorization', '')} body={body.decode(errors='replace')} at={time.time():.6f}")
         if url.path == "/oauth/token":
             return self.token(body)
         if url.path == "/_control/insert":
@@ -110,12 +116,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         url = urlsplit(self.path)
-        log_line(f"GET {self.path} auth={self.headers.get('Authorization', '')}")
+        log_line(f"GET {self.path} auth={self.headers.get('Authorization', '')} at={time.time():.6f}")
         self.serve(url, None)
 
     # -- auth ------------------------------------------------------------------
     def token(self, body):
         auth = CONFIG.get("auth", {})
+        if self.fault_answered(take_fault("/oauth/token"), "/oauth/token"):
+            return
+        time.sleep(auth.get("token_delay_seconds", 0))
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
         if auth.get("auth_style", "basic") == "basic":
             expected = "Basic " + base64.b64encode(f"{auth['client_id']}:{auth['client_secret']}".encode()).decode()
@@ -153,6 +162,35 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- resources -------------------------------------------------------------
     def serve(self, url, json_body):
+        with LOCK:
+            INFLIGHT["n"] += 1
+            now = INFLIGHT["n"]
+        log_line(f"INFLIGHT {now} {url.path}")
+        try:
+            self.answer(url, json_body)
+        finally:
+            with LOCK:
+                INFLIGHT["n"] -= 1
+
+    def fault_answered(self, fault, path):
+        """Answers with `fault`'s status (and Retry-After) if it has one."""
+        if not fault or "status" not in fault:
+            return False
+        extra = {}
+        ra = fault.get("retry_after")
+        if ra is not None:
+            if str(ra).startswith("date:"):
+                stamp = time.time() + float(ra[5:])
+                extra["Retry-After"] = formatdate(stamp, usegmt=True)
+                not_before = float(int(stamp))   # the date has whole seconds
+            else:
+                extra["Retry-After"] = str(ra)
+                not_before = time.time() + float(ra)
+            log_line(f"RETRY_AFTER {path} {not_before:.6f}")
+        self.send(fault["status"], fault.get("body", "busy").encode(), fault.get("content_type", "text/plain"), extra)
+        return True
+
+    def answer(self, url, json_body):
         query = parse_qs(url.query, keep_blank_values=True)
         res, values = match(url.path)
         if res is None:
@@ -162,15 +200,13 @@ class Handler(BaseHTTPRequestHandler):
             log_line(f"RATE_LIMITED {url.path}")
             return self.send(429, b'{"message": "API rate limit exceeded"}', "application/json", limit_headers)
         fault = take_fault(url.path)
-        if fault and "status" in fault:
-            extra = {}
-            ra = fault.get("retry_after")
-            if ra is not None:
-                extra["Retry-After"] = formatdate(time.time() + float(ra[5:]), usegmt=True) if str(ra).startswith("date:") else str(ra)
-            return self.send(fault["status"], fault.get("body", "busy").encode(), fault.get("content_type", "text/plain"), extra)
+        if self.fault_answered(fault, url.path):
+            return
+        time.sleep(res.get("delay_seconds", 0))
         if "status" in res:
             return self.send(res["status"], res.get("body", "").encode(), res.get("content_type", "text/html"))
         if not self.authorized(query):
+            log_line(f"REJECTED {url.path}")
             return self.send(401, UNAUTHORIZED, "text/html")
         body, headers = self.page(url, query, res, values)
         if fault and fault.get("drop_mid_body"):

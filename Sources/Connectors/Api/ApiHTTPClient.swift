@@ -25,10 +25,10 @@ public struct ApiClientStatistics: Sendable, Equatable {
 final class ApiHTTPClient: Sendable {
     let spec: ApiSpec
     let redactor: SecretRedactor
-    private let http: HTTPClient
     private let pacer: RequestPacer
-    private let tokens: OAuth2TokenStore?
-    private let counts = Counts()
+    let http: HTTPClient
+    let tokens: AccessTokenStore?
+    let counts = Counts()
 
     /// A page larger than this is an error, not an out-of-memory.
     static let maxBodyBytes = 512 << 20
@@ -39,7 +39,7 @@ final class ApiHTTPClient: Sendable {
         let written = spec.variables.flatMap { [$0, (URLQuery.encode($0.value), $0.written)] }
         redactor = SecretRedactor(secrets: spec.auth.secrets, written: written)
         pacer = RequestPacer(requestsPerSecond: spec.requestsPerSecond)
-        if case let .oauth2(o) = spec.auth { tokens = OAuth2TokenStore(credentials: o, redactor: redactor) } else { tokens = nil }
+        if case .oauth2 = spec.auth { tokens = AccessTokenStore(renewalMargin: 60) } else { tokens = nil }
         var config = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 5, allowCycles: false),
             timeout: .init(connect: .seconds(Int64(max(1, spec.timeoutSeconds))),
@@ -60,9 +60,7 @@ final class ApiHTTPClient: Sendable {
 
     var statistics: ApiClientStatistics {
         get async {
-            var s = counts.snapshot
-            s.tokenRequests = await tokens?.fetched ?? 0
-            return s
+            counts.snapshot
         }
     }
 
@@ -78,52 +76,82 @@ final class ApiHTTPClient: Sendable {
 
     /// Sends `request` until it succeeds, fails for good, or runs out of attempts.
     func send(_ request: ApiRequest) async throws -> ApiResponse {
-        var attempt = 1
+        let shown = shown(request)
         var renewed = false
+        return try await retrying(network: { .network(request: shown, attempts: $0, detail: $1) }) { attempt in
+            try await pacer.wait()
+            let token = try await currentToken()
+            counts.add { $0.requests += 1 }
+            let response = try await http.execute(prepare(request, token: token), timeout: .milliseconds(Int64(spec.timeoutSeconds * 1000)))
+            let status = Int(response.status.code)
+            await noteRateLimit(response.headers)
+            switch status {
+            case 200 ..< 300:
+                let body: ByteBuffer
+                do {
+                    body = try await response.body.collect(upTo: Self.maxBodyBytes)
+                } catch let e as NIOTooManyBytesError {
+                    throw ApiError.invalidBody(request: shown, detail: "the body is larger than \(Self.maxBodyBytes >> 20) MiB (\(e))")
+                }
+                counts.add { $0.bodyBytes += Int64(body.readableBytes) }
+                return .done(ApiResponse(status: status, headers: response.headers, body: Array(body.readableBytesView)))
+            case 401 where token != nil && !renewed:
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                renewed = true
+                await tokens?.invalidate(token!)
+                return .again
+            case 429, 500 ... 599:
+                let body = await Self.prefix(of: response.body)
+                return .retry(.httpStatus(request: shown, status: status, attempts: attempt, body: Self.bodyPrefix(body, redactor)),
+                              after: retryDelay(response.headers, attempt: attempt))
+            default:
+                let body = await Self.prefix(of: response.body)
+                throw ApiError.httpStatus(request: shown, status: status, attempts: attempt, body: Self.bodyPrefix(body, redactor))
+            }
+        }
+    }
+
+    /// What one attempt came to: a result, a failure worth another attempt after a delay, or a
+    /// repeat that is not counted as an attempt (a fresh token after a 401).
+    enum Step<T> {
+        case done(T)
+        case retry(ApiError, after: Double)
+        case again
+    }
+
+    /// Runs `attempt` (numbered from 1) until it is done, throws, or fails more than
+    /// `max_retries` times; a connection that fails or drops is retried like a 5xx and ends
+    /// as `network(attempts, detail)`. Data requests and token requests both come here.
+    func retrying<T>(network: (Int, String) -> ApiError, _ attempt: (Int) async throws -> Step<T>) async throws -> T {
+        var number = 1
         while true {
-            let delay: Double
             let failure: ApiError
+            let delay: Double
             do {
-                try await pacer.wait()
-                let token = try await tokens?.current(http: http, timeout: spec.timeoutSeconds)
-                counts.add { $0.requests += 1 }
-                let response = try await http.execute(prepare(request, token: token), timeout: .milliseconds(Int64(spec.timeoutSeconds * 1000)))
-                let status = Int(response.status.code)
-                await noteRateLimit(response.headers)
-                switch status {
-                case 200 ..< 300:
-                    let body = try await response.body.collect(upTo: Self.maxBodyBytes)
-                    counts.add { $0.bodyBytes += Int64(body.readableBytes) }
-                    return ApiResponse(status: status, headers: response.headers, body: Array(body.readableBytesView))
-                case 401 where token != nil && !renewed:
-                    _ = try? await response.body.collect(upTo: 1 << 16)
-                    renewed = true
-                    await tokens?.invalidate(token!)
-                    continue
-                case 429, 500 ... 599:
-                    let body = await Self.prefix(of: response.body)
-                    failure = .httpStatus(request: shown(request), status: status, attempts: attempt, body: Self.bodyPrefix(body, redactor))
-                    delay = response.headers.first(name: "retry-after").flatMap { retryAfterSeconds($0) } ?? backoff(attempt)
-                default:
-                    let body = await Self.prefix(of: response.body)
-                    throw ApiError.httpStatus(request: shown(request), status: status, attempts: attempt, body: Self.bodyPrefix(body, redactor))
+                switch try await attempt(number) {
+                case let .done(value): return value
+                case .again: continue
+                case let .retry(error, after): (failure, delay) = (error, after)
                 }
             } catch let e as ApiError {
                 throw e
-            } catch let e as NIOTooManyBytesError {
-                throw ApiError.invalidBody(request: shown(request), detail: "the body is larger than \(Self.maxBodyBytes >> 20) MiB (\(e))")
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 if let h = error as? HTTPClientError, h == .cancelled { throw CancellationError() }
-                failure = .network(request: shown(request), attempts: attempt, detail: redactor.redact(Self.describe(error)))
-                delay = backoff(attempt)
+                failure = network(number, redactor.redact(Self.describe(error)))
+                delay = backoff(number)
             }
-            guard attempt <= spec.maxRetries else { throw failure }
-            attempt += 1
+            guard number <= spec.maxRetries else { throw failure }
+            number += 1
             counts.add { $0.retries += 1 }
             try await Task.sleep(nanoseconds: UInt64(min(delay, 3600) * 1e9))
         }
+    }
+
+    /// `Retry-After` when the answer has one, else the backoff for `attempt`.
+    func retryDelay(_ headers: HTTPHeaders, attempt: Int) -> Double {
+        headers.first(name: "retry-after").flatMap { retryAfterSeconds($0) } ?? backoff(attempt)
     }
 
     private func prepare(_ request: ApiRequest, token: String?) -> HTTPClientRequest {
@@ -159,12 +187,12 @@ final class ApiHTTPClient: Sendable {
     }
 
     /// Capped exponential backoff with jitter: between half and all of initial × 2^(attempt-1).
-    private func backoff(_ attempt: Int) -> Double {
+    func backoff(_ attempt: Int) -> Double {
         let full = min(spec.maxBackoffSeconds, spec.initialBackoffSeconds * pow(2, Double(attempt - 1)))
         return full * Double.random(in: 0.5 ... 1)
     }
 
-    private static func prefix(of body: HTTPClientResponse.Body) async -> [UInt8] {
+    static func prefix(of body: HTTPClientResponse.Body) async -> [UInt8] {
         var bytes: [UInt8] = []
         do {
             for try await buffer in body {
@@ -194,7 +222,7 @@ final class ApiHTTPClient: Sendable {
         return "\(error)"
     }
 
-    private final class Counts: @unchecked Sendable {
+    final class Counts: @unchecked Sendable {
         private let lock = NSLock()
         private var value = ApiClientStatistics()
         func add(_ change: (inout ApiClientStatistics) -> Void) { lock.lock(); change(&value); lock.unlock() }

@@ -122,10 +122,8 @@ public final class ApiSource: SchemaFollowing {
 /// kept once, by the fingerprint of their primary key.
 struct KeyDedupe {
     let paths: [JSONPath]
-    private var seen: Set<Fingerprint> = []
+    private var seen: Set<KeyFingerprint> = []
     private(set) var duplicates = 0
-
-    struct Fingerprint: Hashable { let a: UInt64, b: UInt64 }
 
     init(paths: [JSONPath]) { self.paths = paths }
 
@@ -142,8 +140,7 @@ struct KeyDedupe {
     }
 
     mutating func firstTime(_ key: [UInt8]) -> Bool {
-        let (a, b) = key.withUnsafeBytes { FileDigest.fingerprint($0) }
-        if seen.insert(Fingerprint(a: a, b: b)).inserted { return true }
+        if seen.insert(KeyFingerprint(key)).inserted { return true }
         duplicates += 1
         return false
     }

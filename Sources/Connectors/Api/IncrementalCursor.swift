@@ -49,6 +49,10 @@ enum CursorValue: Comparable, Sendable {
 /// cursor value) are in the state, and one that comes back unchanged is skipped, so the window
 /// never loads a row twice. The state is the highest cursor value loaded, plus the fingerprints
 /// of the window below it (at most `windowLimit`).
+///
+/// Memory: a run remembers 16 bytes per record only while the record can still end up in the
+/// window (cursor ≥ highest − lag); the rest are pruned as the highest value moves on, so a run
+/// of millions of records holds about one window's worth, never a fingerprint per record.
 struct IncrementalCursor {
     let spec: IncrementalSpec
     /// The value sent in `param`; nil on a first run without `initial_value`.
@@ -56,26 +60,35 @@ struct IncrementalCursor {
     private let start: CursorValue?
     private var kindSeen: CursorValue?
     private(set) var highest: (value: CursorValue, text: String)?
-    private let previous: [String: [String]]
-    private let previousSeen: Set<String>
-    /// This run's fingerprints by cursor text, with the value, for the next window.
-    private var window: [String: (value: CursorValue, prints: [String])] = [:]
+    /// The previous run's window, by cursor text.
+    private let previous: [String: (value: CursorValue, prints: [KeyFingerprint])]
+    private let previousSeen: Set<KeyFingerprint>
+    /// This run's fingerprints by cursor text, for the next window; pruned to the window.
+    private var window: [String: (value: CursorValue, prints: [KeyFingerprint])] = [:]
+    private var windowPrints = 0
+    private var pruneAt = IncrementalCursor.firstPrune
+    /// The highest cursor value whose fingerprints were dropped to keep within `windowLimit`.
+    private var capped: CursorValue?
     private(set) var skippedOld = 0
     private(set) var skippedSeen = 0
     private(set) var windowTruncated = false
     let keyed: Bool
 
     static let windowLimit = 100_000
+    static let firstPrune = 4096
 
     init(spec: IncrementalSpec, state: JSONValue?, keyed: Bool) throws {
         self.spec = spec
         self.keyed = keyed
-        var previous: [String: [String]] = [:]
+        var previous: [String: (value: CursorValue, prints: [KeyFingerprint])] = [:]
         if case let .object(w)? = state?["window"] {
-            for (cursor, prints) in w { if case let .array(a) = prints { previous[cursor] = a.compactMap(\.string) } }
+            for (cursor, prints) in w {
+                guard case let .array(a) = prints, let value = CursorValue(text: cursor) else { continue }
+                previous[cursor] = (value, a.compactMap { $0.string.flatMap(KeyFingerprint.init(hex:)) })
+            }
         }
         self.previous = previous
-        previousSeen = Set(previous.values.joined())
+        previousSeen = Set(previous.values.flatMap(\.prints))
         if let last = state?["cursor"]?.string {
             guard let value = CursorValue(text: last) else {
                 throw ApiError.invalidConfig("the dataset's state holds cursor '\(last)', which is not an integer or an ISO 8601 timestamp; reload with --full-refresh")
@@ -120,28 +133,63 @@ struct IncrementalCursor {
         kindSeen = value
         if let start, value < start { skippedOld += 1; return .skip }
         let text = Self.text(scalar)
-        var print: String?
+        var print: KeyFingerprint?
         if keyed, let key {
             let p = Self.fingerprint(key, text)
             if previousSeen.contains(p) { skippedSeen += 1; return .skip }
             print = p
         }
         if highest == nil || value > highest!.value { highest = (value, text) }
-        if let print { window[text, default: (value, [])].prints.append(print) }
+        if let print, value >= floor(below: highest!.value) {
+            window[text, default: (value, [])].prints.append(print)
+            windowPrints += 1
+            if windowPrints >= pruneAt { prune() }
+        }
         return .load
     }
+
+    /// The lowest cursor value still inside the lag window below `top`.
+    private func floor(below top: CursorValue) -> CursorValue {
+        if case let .instant(m) = top { return .instant(m - Int64(spec.lagSeconds * 1_000_000)) }
+        return top
+    }
+
+    /// Drops the fingerprints that fell out of the window, and beyond `windowLimit` the oldest;
+    /// the next prune waits until the window has doubled, so pruning costs O(1) a record.
+    private mutating func prune() {
+        guard let top = highest?.value else { return }
+        let low = floor(below: top)
+        window = window.filter { $0.value.value >= low }
+        windowPrints = window.values.reduce(0) { $0 + $1.prints.count }
+        if windowPrints > Self.windowLimit {
+            var kept = 0
+            for (text, entry) in window.sorted(by: { $0.value.value > $1.value.value }) {
+                if kept >= Self.windowLimit {
+                    window[text] = nil
+                    windowPrints -= entry.prints.count
+                    if capped == nil || entry.value > capped! { capped = entry.value }
+                } else {
+                    kept += entry.prints.count
+                }
+            }
+        }
+        pruneAt = max(Self.firstPrune, 2 * windowPrints)
+    }
+
+    /// How many fingerprints the run holds now (for tests and measurements).
+    var heldFingerprints: Int { windowPrints }
 
     /// The state to publish: the highest value, and the window's fingerprints below it.
     mutating func state() -> JSONValue? {
         guard let highest else { return nil }
-        var floor = highest.value
-        if case let .instant(m) = highest.value { floor = .instant(m - Int64(spec.lagSeconds * 1_000_000)) }
-        var merged: [(CursorValue, String, [String])] = []
-        for (text, prints) in previous { if let v = CursorValue(text: text), v >= floor { merged.append((v, text, prints)) } }
+        let floor = floor(below: highest.value)
+        if let capped, capped >= floor { windowTruncated = true }
+        var merged: [(CursorValue, String, [KeyFingerprint])] = []
+        for (text, entry) in previous where entry.value >= floor { merged.append((entry.value, text, entry.prints)) }
         for (text, entry) in window where entry.value >= floor { merged.append((entry.value, text, entry.prints)) }
         // Newest first, so a cut keeps the values closest to the next start.
         merged.sort { $0.0 > $1.0 }
-        var kept: [String: Set<String>] = [:]
+        var kept: [String: Set<KeyFingerprint>] = [:]
         var count = 0
         for (_, text, prints) in merged {
             for p in prints where count < Self.windowLimit {
@@ -150,7 +198,7 @@ struct IncrementalCursor {
             if count >= Self.windowLimit { windowTruncated = true; break }
         }
         var out: [String: JSONValue] = ["cursor": .string(highest.text)]
-        if keyed { out["window"] = .object(kept.mapValues { .array($0.sorted().map(JSONValue.string)) }) }
+        if keyed { out["window"] = .object(kept.mapValues { .array($0.map(\.hex).sorted().map(JSONValue.string)) }) }
         return .object(out)
     }
 
@@ -173,11 +221,10 @@ struct IncrementalCursor {
         }
     }
 
-    static func fingerprint(_ key: [UInt8], _ cursor: String) -> String {
+    static func fingerprint(_ key: [UInt8], _ cursor: String) -> KeyFingerprint {
         var bytes = key
         bytes.append(0)
         bytes += Array(cursor.utf8)
-        let (a, b) = bytes.withUnsafeBytes { FileDigest.fingerprint($0) }
-        return FileDigest.hex((0 ..< 16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? a : b) >> (56 - 8 * UInt64($0 % 8))) })
+        return KeyFingerprint(bytes)
     }
 }

@@ -11,7 +11,7 @@ public final class DomoClient: Sendable {
     public let credentials: DomoCredentials
     public let options: DomoClientOptions
     let http: HTTPClient
-    let tokens: DomoTokenStore
+    let tokens: AccessTokenStore
     let redactor: SecretRedactor
     let stats = DomoStatisticsBox()
 
@@ -19,7 +19,7 @@ public final class DomoClient: Sendable {
     public init(environment: [String: String], options: DomoClientOptions = .init()) throws {
         self.credentials = try DomoCredentials(environment: environment)
         self.options = options
-        self.tokens = DomoTokenStore(renewalMargin: options.tokenRenewalMargin)
+        self.tokens = AccessTokenStore(renewalMargin: options.tokenRenewalMargin)
         self.redactor = SecretRedactor(credentials: credentials)
         var config = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
@@ -89,7 +89,7 @@ public final class DomoClient: Sendable {
         try await tokens.current { [self] in try await self.requestToken() }
     }
 
-    private func requestToken() async throws -> DomoTokenStore.Issued {
+    private func requestToken() async throws -> AccessTokenStore.Issued {
         let scope = options.scope.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? "data"
         var request = HTTPClientRequest(url: credentials.host + "/oauth/token?grant_type=client_credentials&scope=" + scope)
         request.method = .GET
@@ -141,7 +141,7 @@ public final class DomoClient: Sendable {
         }
     }
 
-    private func decodeToken(_ data: Data) throws -> DomoTokenStore.Issued {
+    private func decodeToken(_ data: Data) throws -> AccessTokenStore.Issued {
         struct Wire: Decodable {
             let access_token: String
             let expires_in: Double?
