@@ -138,7 +138,7 @@ public actor DatasetLease {
             let body = try mine.encoded()
             do {
                 let etag = try await store.put(key: key, data: body, if: .absent)
-                try await probe(store, key: key, dataset: dataset)
+                try await probe(store, key: key, dataset: dataset, releasing: key)
                 return await DatasetLease(store: store, dataset: dataset, holder: mine, etag: etag).started(options)
             } catch ObjectStoreError.preconditionFailed {}
 
@@ -151,7 +151,7 @@ public actor DatasetLease {
             if Date() >= expires {
                 do {
                     let etag = try await store.put(key: key, data: body, if: .matches(etag: seen))
-                    try await probe(store, key: key, dataset: dataset)
+                    try await probe(store, key: key, dataset: dataset, releasing: key)
                     options.notice?("dataset '\(dataset)': took over the lease of a holder that stopped renewing it (\(other?.description ?? "an unreadable lease"))")
                     return await DatasetLease(store: store, dataset: dataset, holder: mine, etag: etag).started(options)
                 } catch ObjectStoreError.preconditionFailed {
@@ -172,18 +172,30 @@ public actor DatasetLease {
     }
 
     /// A store that ignores `If-None-Match` or `If-Match` writes anyway, which a second
-    /// conditional write of a different body shows: such a lease would protect nothing.
-    private static func probe(_ store: any ObjectStore, key: String, dataset: DatasetID) async throws {
+    /// conditional write of a different body shows: such a lease would protect nothing. The
+    /// probe writes an object of its own beside the lease (never the lease itself: a holder
+    /// paused after taking its lease may find it released by another process, and an absent
+    /// key would then look like an ignored condition).
+    /// On a store that fails the probe, the lease just written (`releasing`) is deleted again.
+    private static func probe(_ store: any ObjectStore, key: String, dataset: DatasetID, releasing lease: String) async throws {
         guard !probed.contains(store.displayName) else { return }
+        let probeKey = key + ".probe-" + UUID().uuidString.lowercased()
         let marker = Array("{\"probe\":\"\(UUID().uuidString)\"}\n".utf8)
+        _ = try await store.put(key: probeKey, data: marker, if: .absent)
+        var ignored: String?
         for (condition, header) in [(WriteCondition.absent, "If-None-Match"), (.matches(etag: "\"inlet-probe\""), "If-Match")] {
             do {
-                _ = try await store.put(key: key, data: marker, if: condition)
+                _ = try await store.put(key: probeKey, data: Array("{\"probe\":\"second\"}\n".utf8), if: condition)
             } catch ObjectStoreError.preconditionFailed {
                 continue
             }
-            try? await store.delete(keys: [key])
-            throw LakeError.noConditionalWrites(store: store.displayName, header: header)
+            ignored = header
+            break
+        }
+        try? await store.delete(keys: [probeKey])
+        if let ignored {
+            try? await store.delete(keys: [lease])
+            throw LakeError.noConditionalWrites(store: store.displayName, header: ignored)
         }
         probed.insert(store.displayName)
     }
