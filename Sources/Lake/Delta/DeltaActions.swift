@@ -162,13 +162,11 @@ extension DeltaAction {
 public enum DeltaLogError: Error, CustomStringConvertible {
     case malformed(file: String, line: Int, detail: String)
     case missingVersion(table: String, version: Int64)
-    case unsupported(table: String, detail: String)
 
     public var description: String {
         switch self {
         case let .malformed(f, l, d): return "Delta log \(f) line \(l) cannot be read: \(d)"
         case let .missingVersion(t, v): return "Delta table \(t): version \(v) is not in its log"
-        case let .unsupported(t, d): return "Delta table \(t): \(d)"
         }
     }
 }
