@@ -13,6 +13,10 @@ public final class DecodedTextReader {
     private let blockBytes: Int
     /// Raw bytes of one read, reused.
     private var buffer: [UInt8]
+    /// The most one read takes.
+    static let readBytes = 1 << 20
+    /// Spare room at the end of each block (see `next`).
+    static let carryRoom = 64 << 10
 
     /// `blockBytes`: about how much text each `next()` returns. `fileBytes` sees every byte of
     /// the file as read (compressed ones for gzip), in order: for the input's digest.
@@ -29,7 +33,7 @@ public final class DecodedTextReader {
         else if head.starts(with: [0xFE, 0xFF]) { encoding = .utf16be; bom = 2 }
         else { encoding = .utf8; bom = 0 }
         pending = Array(head.dropFirst(bom))
-        buffer = [UInt8](repeating: 0, count: self.blockBytes)
+        buffer = [UInt8](repeating: 0, count: min(self.blockBytes, Self.readBytes))
         transcoder = try makeTranscoder(encoding, policy: .fail, startOffset: Int64(bom))
     }
 
@@ -39,27 +43,36 @@ public final class DecodedTextReader {
     /// The size of the file on disk.
     public var fileSize: Int64 { input.size }
 
-    /// The next block of UTF-8 text; nil at the end of the file.
+    /// The next block of UTF-8 text, about `blockBytes` of it; nil at the end of the file.
+    /// Read in pieces of at most `readBytes`, each transcoded straight onto the block, whose
+    /// room is made once: a block costs its own size, not a second block-sized read buffer.
     public func next() throws -> [UInt8]? {
         guard !ended else { return nil }
-        let n = try buffer.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: blockBytes) }
-        let final = n == 0
         var text: [UInt8] = []
-        text.reserveCapacity(pending.count + n + n / 2)
+        // UTF-8 in, UTF-8 out is at most the input (and what a cut sequence carried over);
+        // UTF-16 → UTF-8 takes up to 3 bytes for every 2. `carryRoom` more lets a record
+        // splitter put the text it carries in front without copying the block.
+        let most = encoding == .utf8 ? blockBytes : blockBytes + blockBytes / 2
+        text.reserveCapacity(pending.count + most + min(blockBytes, Self.carryRoom))
         var failure: EncodingFailure?
         if !pending.isEmpty {
             failure = pending.withUnsafeBufferPointer { transcoder.transcode($0, final: false, into: &text) }
             pending = []
         }
-        if failure == nil {
+        var taken = 0
+        while failure == nil, taken < blockBytes {
+            let want = min(buffer.count, blockBytes - taken)
+            let n = try buffer.withUnsafeMutableBytes { try input.read(into: $0.baseAddress!, count: want) }
+            let final = n == 0
+            taken += n
             failure = buffer.withUnsafeBufferPointer { transcoder.transcode(UnsafeBufferPointer(rebasing: $0[0 ..< n]), final: final, into: &text) }
+            if final { ended = true; break }
         }
         if let failure {
             throw CSVError(file: path, line: 0, kind: .invalidBytes(encoding: encoding, byteOffset: failure.byteOffset, bytes: failure.bytes,
                                                                      hint: "JSON text is UTF-8, or UTF-16 with a byte order mark"))
         }
-        if final { ended = true }
-        if text.isEmpty { return final ? nil : try next() }
+        if text.isEmpty { return ended ? nil : try next() }
         return text
     }
 }

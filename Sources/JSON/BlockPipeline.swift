@@ -50,14 +50,15 @@ final class BlockPipeline<Staged>: @unchecked Sendable {
             var splitter = RecordSplitter(file: path, layout: layout)
             while true {
                 let text = try reader.next()
-                let block = try splitter.feed(text)
+                let atEnd = text == nil
+                let block = try splitter.feed(consume text)
                 cond.lock(); bytes = reader.fileBytesRead; cond.unlock()
                 if !block.records.isEmpty {
                     guard let seq = handoff.reserveSlot() else { return }
                     let box = Box(block)
                     DispatchQueue.global().async { [handoff] in handoff.deliver(.staged(stage(box.take())), at: seq) }
                 }
-                if text == nil {
+                if atEnd {
                     try splitter.finish()
                     return
                 }

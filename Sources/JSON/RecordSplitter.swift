@@ -59,11 +59,13 @@ struct RecordSplitter {
     }
 
     /// The records that `block` completes; with `block` nil (the input's end), the last ones.
-    mutating func feed(_ block: [UInt8]?) throws -> RecordBlock {
-        var text = carry
-        if let block { text.append(contentsOf: block) }
-        carry = []
+    mutating func feed(_ block: consuming [UInt8]?) throws -> RecordBlock {
+        // The carry goes in front of the block inside the block's own storage (the reader
+        // leaves room for it), so a block is never copied whole.
         let final = block == nil
+        var text = block.take() ?? []
+        text.insert(contentsOf: carry, at: 0)
+        carry = []
         var records: [RecordSlice] = []
         let first = nextRecord
         var keepFrom: Int
