@@ -47,9 +47,7 @@ public struct LeaseHolder: Sendable, Codable, Equatable, CustomStringConvertible
     }
 
     static func text(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
+        UTCText.iso8601(d, milliseconds: false)
     }
 
     func encoded() throws -> [UInt8] {
@@ -57,10 +55,8 @@ public struct LeaseHolder: Sendable, Codable, Equatable, CustomStringConvertible
         e.outputFormatting = [.sortedKeys]
         e.keyEncodingStrategy = .convertToSnakeCase
         e.dateEncodingStrategy = .custom { date, encoder in
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             var c = encoder.singleValueContainer()
-            try c.encode(f.string(from: date))
+            try c.encode(UTCText.iso8601(date, milliseconds: true))
         }
         return Array(try e.encode(self)) + [0x0A]
     }

@@ -42,12 +42,8 @@ public final class Lake: Sendable {
     }
 
     static func makeRunId(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let suffix = (0 ..< 8).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
-        return f.string(from: date) + "-" + suffix
+        return UTCText.compact(date) + "-" + suffix
     }
 }
 
