@@ -115,7 +115,10 @@ public struct PipelineRunner: Sendable {
             options.inletVersion = InletVersion.number
             var parquet = try load.parquetOptions(createdBy: createdBy)
             switch spec.source {
-            case .domo, .api: parquet.keyValueMetadata["inlet.source"] = source.name
+            case .domo: parquet.keyValueMetadata["inlet.source"] = source.name
+            case .api:
+                parquet.keyValueMetadata["inlet.source"] = source.name
+                parquet.rowGroupMaxBytes = ParquetDatasetFormat.networkRowGroupBytes
             default: break
             }
             let job = LoadJob(dataset: dataset, source: source, transforms: transforms, options: options,

@@ -21,11 +21,12 @@ final class SpooledRecordsPass: SourcePass {
         self.notes = notes
         let path = spool.path
         // Memory (scripts/bench api, 1M records): 136 MB peak as a file's load; 99 MB with two
-        // blocks in flight and freed pages returned at once, at the same speed (either alone:
-        // 134 and 108 MB). The typing pass runs after the download, so two blocks still keep
-        // both cores parsing most of the time.
+        // blocks in flight and freed pages returned at once; 74 MB with one block, 2 MiB row
+        // groups (PipelineRunner) and blocks that are never copied whole (RecordSplitter).
+        // The typing pass runs after the download; with one block, parsing and encoding still
+        // share the two cores.
         var options = options
-        options.blocksInFlight = 2
+        options.blocksInFlight = 1
         decay = AllocatorDecay(returnFreedPagesAfter: 0)
         do {
             let (reader, decision) = try await runBlocking { () -> (JSONReader, JSONDecision) in
