@@ -27,7 +27,10 @@ final class FieldStats {
     private(set) var mapValues: FieldStats?
     var element: FieldStats?
     /// The first value of each kind, as evidence for reasons and warnings.
-    var first: [Kind: Witness] = [:]
+    private(set) var first: [Kind: Witness] = [:]
+    /// Bit `kind.rawValue` set once `first` holds that kind: `note` runs for every value, and a
+    /// dictionary lookup there was a tenth of pass 1's time (hashing an enum each time).
+    private var noted: UInt8 = 0
     /// The last object that visited this field (duplicate keys show as a second visit).
     var lastVisit = -1
     // The previous object's keys in order, compared byte for byte before any hashing.
@@ -48,7 +51,11 @@ final class FieldStats {
     var distinctKeys: Int { mapValues == nil ? keys.count : Self.mapKeyLimit + 1 }
 
     func note(_ kind: Kind, _ witness: @autoclosure () -> Witness) {
-        if first[kind] == nil { first[kind] = witness() }
+        let bit: UInt8 = 1 << UInt8(kind.rawValue)
+        if noted & bit == 0 {
+            noted |= bit
+            first[kind] = witness()
+        }
     }
 
     /// The child for key `p[0..<n]` at position `position` of the current object.
@@ -118,7 +125,10 @@ final class FieldStats {
         objects += other.objects
         arrays += other.arrays
         keysTotal += other.keysTotal
-        for (kind, w) in other.first where first[kind].map({ w.record < $0.record }) ?? true { first[kind] = w }
+        for (kind, w) in other.first where first[kind].map({ w.record < $0.record }) ?? true {
+            first[kind] = w
+            noted |= 1 << UInt8(kind.rawValue)
+        }
         if let theirs = other.element { elementStats().merge(theirs) }
         if mapValues != nil || other.mapValues != nil || keys.count + other.keys.count > Self.mapKeyLimit {
             let values = mapValues ?? becomeMap()
