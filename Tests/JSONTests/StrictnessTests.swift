@@ -32,6 +32,16 @@ import Testing
         #expect(e?.description.hasPrefix(e.map { "\($0.file):\(line):\(column): record \(record): " } ?? "-") == true)
     }
 
+    /// Records of an array all on one long line, cut by many 64-byte blocks: the column is
+    /// carried from block to block (NDJSON starts every record at column 1 and would not show it).
+    @Test func arrayRecordsOnOneLineAreLocatedAcrossBlocks() {
+        let line = "[" + String(repeating: "{\"a\": 1}, ", count: 30) + "{\"a\": 2,}]"
+        let e = jsonError(line)
+        #expect(e?.line == 1 && e?.column == 1 + 300 + 9 && e?.record == 31, "\(String(describing: e))")
+        let second = jsonError("[{\"a\": 0},\n" + String(repeating: "{\"a\": 1}, ", count: 30) + "{\"a\": 2,}]")
+        #expect(second?.line == 2 && second?.column == 300 + 9 && second?.record == 32, "\(String(describing: second))")
+    }
+
     @Test func arrayLayoutsAreLocatedToo() {
         let truncated = jsonError("[\n  {\"a\": 1},\n  {\"a\": 2}\n")
         #expect(truncated?.message == "the records' array is not closed (expected ']')", "\(String(describing: truncated))")
