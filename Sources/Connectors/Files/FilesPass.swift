@@ -24,6 +24,10 @@ final class FilesPass: SourcePass {
     private var prefetch: Prefetcher?
     private var cursor = 0
     private var current: (batches: any ObjectBatches, conformer: BatchConformer, reading: ObjectReading)?
+    /// The next object, opened while this one is read: its reader's thread decompresses and
+    /// parses its first blocks meanwhile, so the cores do not wait at every object's start
+    /// (a few MB each, an object is only a block or two). Its error waits for its turn.
+    private var upcoming: (index: Int, opened: Result<any ObjectBatches, Error>)?
     private var progress: FilesProgress?
     private var ended = false
 
@@ -63,14 +67,30 @@ final class FilesPass: SourcePass {
             let reading = readings[cursor]
             cursor += 1
             do {
-                if let prefetch, !kept.contains(reading.index) { _ = try prefetch.path(for: reading.index) }
-                let batches = try open(reading, plan: plan, read: read)
+                let batches: any ObjectBatches
+                if let upcoming, upcoming.index == reading.index {
+                    self.upcoming = nil
+                    batches = try upcoming.opened.get()
+                } else {
+                    if let prefetch, !kept.contains(reading.index) { _ = try prefetch.path(for: reading.index) }
+                    batches = try open(reading, plan: plan, read: read)
+                }
                 current = (batches, try BatchConformer(plan: plan, batchSchema: batches.schema, object: reading.object, casts: reading.format == .parquet),
                            reading)
             } catch {
                 throw wrap(error, reading)
             }
+            openAhead()
         }
+    }
+
+    /// Opens the object after the current one when it is at hand (local, or kept by the
+    /// spool); one fetched again is opened in its turn, after its download.
+    private func openAhead() {
+        guard cursor < readings.count else { return }
+        let r = readings[cursor]
+        guard prefetch == nil || kept.contains(r.index) else { return }
+        upcoming = (r.index, Result { try open(r, plan: plan, read: read) })
     }
 
     /// Fetching again what the spool could not keep starts with the first batch asked for.
@@ -106,6 +126,7 @@ final class FilesPass: SourcePass {
         prefetch?.cancel()
         prefetch = nil
         current = nil
+        upcoming = nil
     }
 
     func identity() async throws -> SourceIdentity {
