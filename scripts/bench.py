@@ -250,36 +250,51 @@ def files_venv():
     return py
 
 
-def files_objects(objects, object_mb):
+def files_objects(objects, object_mb, cuts):
     """`objects` gzipped CSV objects (gen_csv.py, usage) and as many NDJSON.gz (gen_json.py),
-    each about `object_mb` MB before gzip: one generated file cut into parts on line ends."""
+    each about `object_mb` MB before gzip: one generated file cut into parts on line ends.
+    Yields (count, {fmt: objects}) for each count in `cuts`: the same rows cut into that many
+    objects (for --files-flat), one count at a time."""
     import gzip
-    parts = {}
+    inputs = {}
     for fmt, bytes_per_row, make in (("csv", 108, lambda rows: generate("usage", rows)), ("json", 445, generate_json)):
         rows_each = int(object_mb * 1e6 / bytes_per_row)
         with open(make(objects * rows_each), "rb") as f:
             header = f.readline() if fmt == "csv" else b""
             if fmt == "json":
                 f.seek(0)
-            lines = f.read().splitlines(keepends=True)
-        parts[fmt] = [gzip.compress(header + b"".join(lines[i * rows_each:(i + 1) * rows_each]), 6) for i in range(objects)]
-    return parts
+            inputs[fmt] = (header, f.read().splitlines(keepends=True))
+    for count in cuts:
+        parts = {}
+        for fmt, (header, lines) in inputs.items():
+            each = -(-len(lines) // count)
+            parts[fmt] = [gzip.compress(header + b"".join(lines[i * each:(i + 1) * each]), 6) for i in range(count)]
+        yield count, parts
 
 
-def files_put(objects, object_mb):
-    """Makes the objects and puts them in the bucket `landing` (AWS_* name the server). Run in
-    a process of its own: the bench's own RSS would otherwise be every child's peak RSS too
-    (ru_maxrss survives fork and exec)."""
+def files_flat_cuts(objects):
+    """--files-flat: the same rows in a quarter as many objects and in four times as many."""
+    return [max(1, objects // 4), objects * 4]
+
+
+def files_put(objects, object_mb, flat):
+    """Makes the objects and puts them in the bucket `landing` (AWS_* name the server): under
+    `{fmt}/`, and with `flat` the other cuts under `flat{count}/{fmt}/`. Run in a process of
+    its own: the bench's own RSS would otherwise be every child's peak RSS too (ru_maxrss
+    survives fork and exec)."""
     import boto3
     from concurrent.futures import ThreadPoolExecutor
     from botocore.config import Config
-    parts = files_objects(objects, object_mb)
     s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], region_name=os.environ["AWS_REGION"],
                       config=Config(s3={"addressing_style": "path"}))
+    cuts = [objects] + (files_flat_cuts(objects) if flat else [])
     with ThreadPoolExecutor(8) as pool:
-        for fmt, objs in parts.items():
-            ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
-            list(pool.map(lambda io: s3.put_object(Bucket="landing", Key=f"{fmt}/part-{io[0]:04d}.{ext}", Body=io[1]), enumerate(objs)))
+        for count, parts in files_objects(objects, object_mb, cuts):
+            prefix = "" if count == objects else f"flat{count}/"
+            for fmt, objs in parts.items():
+                ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
+                list(pool.map(lambda io: s3.put_object(Bucket="landing", Key=f"{prefix}{fmt}/part-{io[0]:05d}.{ext}", Body=io[1]),
+                              enumerate(objs)))
 
 
 def bench_files(args, report):
@@ -299,7 +314,7 @@ def bench_files(args, report):
             name, _, value = line.removeprefix("export ").partition("=")
             if name.startswith("AWS_"):
                 os.environ[name] = value.strip("'")
-        maker = multiprocessing.get_context("spawn").Process(target=files_put, args=(args.files_objects, args.files_object_mb))
+        maker = multiprocessing.get_context("spawn").Process(target=files_put, args=(args.files_objects, args.files_object_mb, args.files_flat))
         maker.start(); maker.join()
         if maker.exitcode != 0:
             sys.exit("files: making the objects failed")
@@ -324,8 +339,25 @@ def bench_files(args, report):
             for name, _, _ in entries:
                 row(res, name, *measured[name], mb, None if name == entries[0][0] else measured[entries[0][0]])
             report[f"files/{fmt}"] = res
+            if args.files_flat:
+                files_flatness(args, report, fmt, ext, mb, measured["inlet upload s3://"])
     finally:
         subprocess.run(["bash", os.path.join(ROOT, "scripts", "stop-s3.sh"), state], check=False)
+
+
+def files_flatness(args, report, fmt, ext, mb, base):
+    """Inlet's time and peak RSS on the same rows cut into fewer, larger and more, smaller
+    objects: memory should not follow the objects' count or size."""
+    store = os.path.join(OUT, "lake")
+    res = [{"objects": args.files_objects, "seconds": round(base[0], 2), "peak_rss_mb": round(base[1], 1)}]
+    for count in files_flat_cuts(args.files_objects):
+        url = f"s3://landing/flat{count}/{fmt}/*.{ext}"
+        secs, rss = measure_side_by_side([("inlet", [INLET, "upload", url, "--dataset-id", f"bench-flat-{fmt}", "--store", store, "-q"], store)],
+                                         args.repeat)["inlet"]
+        res.append({"objects": count, "seconds": round(secs, 2), "peak_rss_mb": round(rss, 1)})
+    for r in sorted(res, key=lambda r: r["objects"]):
+        print(f"  flatness: {r['objects']:>5} objects of {mb / r['objects']:6.2f} MB gz  {r['seconds']:7.2f} s {r['peak_rss_mb']:8.1f} MB", flush=True)
+    report[f"files/{fmt}/flatness"] = res
 
 
 def main():
@@ -346,6 +378,8 @@ def main():
                     help="merge: updated ids from the last 10 days, or from every day")
     ap.add_argument("--peer-only", action="store_true", help="merge: delta-rs alone, on a table delta-rs writes")
     ap.add_argument("--files-object-mb", type=float, default=5, help="files: each object's size before gzip")
+    ap.add_argument("--files-flat", action="store_true",
+                    help="with files: also Inlet alone on the same rows in a quarter and four times as many objects")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     report = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count()}
