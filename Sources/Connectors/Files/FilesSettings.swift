@@ -83,6 +83,16 @@ public enum ChangedObjectPolicy: String, Sendable, CaseIterable {
     case fail
     /// Leave its old rows, load nothing of it, and warn.
     case skip
+    /// Load it again: only for a load that merges by key, whose new rows then replace the old
+    /// ones (any other mode would keep the old rows beside the new).
+    case reload
+
+    /// Why `reload` cannot go with the load (nil: it can, or the policy is not `reload`): only a
+    /// load that merges by key (a primary key makes it one) replaces the old rows.
+    public func conflict(primaryKey: [String]) -> String? {
+        guard self == .reload, primaryKey.isEmpty else { return nil }
+        return "reload needs a load that merges by key (a primary key, mode merge): otherwise a changed object's old rows would stay beside its new ones"
+    }
 }
 
 /// The landing bucket's endpoint and credentials, when they are not the lake's.

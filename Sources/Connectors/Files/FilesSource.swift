@@ -62,9 +62,16 @@ public final class FilesSource: Source {
             case .loaded: break
             case .beforeWatermark: older += 1
             case let .changed(was):
-                let change = FilesError.changed(url: o.url, was: "\(was.size) bytes, \(was.version)", now: "\(o.size) bytes, \(o.version)")
-                guard settings.onChange == .skip else { throw change }
-                warnings.append("\(o.url) changed since it was loaded; its old rows stay and the new version is not loaded (on_change: skip)")
+                switch settings.onChange {
+                case .fail:
+                    throw FilesError.changed(url: o.url, was: "\(was.size) bytes, \(was.version)", now: "\(o.size) bytes, \(o.version)")
+                case .skip:
+                    warnings.append("\(o.url) changed since it was loaded; its old rows stay and the new version is not loaded (on_change: skip)")
+                case .reload:
+                    // The load merges by key (checked with the config): its new rows replace the old.
+                    events.detail("\(o.url) changed since it was loaded: loaded again (on_change: reload)")
+                    chosen.append(o)
+                }
             }
         }
         if since > 0 { events.detail("\(since) object(s) last modified before \(settings.since!) left out (since)") }

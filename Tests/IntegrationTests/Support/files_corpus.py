@@ -2,7 +2,7 @@
 # keys either way, so every case runs on S3 and on local globs alike.
 #   files_corpus.py s3 BUCKET/PREFIX PART...     (credentials from INLET_TEST_S3_*)
 #   files_corpus.py local FOLDER PART...
-# Parts: vendor, json, parquet, bad, inc-N, changed-N, late-N, kill-N. Prints what it wrote as JSON.
+# Parts: vendor, json, parquet, bad, inc-N, changed-N, updated-N, late-N, kill-N. Prints what it wrote as JSON.
 import gzip, io, json, os, sys, time
 
 target, root, parts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -96,6 +96,11 @@ for part in parts:
         first = int(part.split("-")[1])
         put("inc/ids-%06d.csv" % first, csv(["id", "day"], [[first, "2025-02-01"]]))
         out[part] = {"rows": 1}
+    elif part.startswith("updated-"):
+        # The inc- object of that first id again: its three rows with another day, and a fourth.
+        first = int(part.split("-")[1])
+        put("inc/ids-%06d.csv" % first, csv(["id", "day"], [[first + i, "2025-03-%02d" % (1 + i)] for i in range(4)]))
+        out[part] = {"rows": 4}
     elif part.startswith("late-"):
         # An object last modified well before the others (locally: an hour ago).
         first = int(part.split("-")[1])
