@@ -147,16 +147,16 @@ public final class FilesSource: Source {
         }
     }
 
-    public func close() {
+    public func close() async {
         openPass?.finish()
         openPass = nil
         spool?.remove()
         spool = nil
         if let landing {
             self.landing = nil
-            let done = DispatchSemaphore(value: 0)
-            Task { await landing.shutdown(); done.signal() }
-            done.wait()
+            // Awaited, not waited for: blocking a pool thread on a task that needs one can
+            // starve the pool (several loads closing at once) into a deadlock.
+            await landing.shutdown()
         }
     }
 }
