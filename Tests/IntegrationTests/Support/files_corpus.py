@@ -2,7 +2,7 @@
 # keys either way, so every case runs on S3 and on local globs alike.
 #   files_corpus.py s3 BUCKET/PREFIX PART...     (credentials from INLET_TEST_S3_*)
 #   files_corpus.py local FOLDER PART...
-# Parts: vendor, json, parquet, bad, inc-N, changed-N, updated-N, late-N, kill-N. Prints what it wrote as JSON.
+# Parts: vendor, json, parquet, bad, inc-N, changed-N, updated-N, late-N, kill-N[-R]. Prints what it wrote as JSON.
 import gzip, io, json, os, sys, time
 
 target, root, parts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -107,10 +107,10 @@ for part in parts:
         put("inc/late-%06d.csv" % first, csv(["id", "day"], [[first + i, "2025-02-01"] for i in range(3)]), age=3600)
         out[part] = {"rows": 3}
     elif part.startswith("kill-"):
-        # kill-N: a batch of 20 objects, ids from N, for the kill -9 test.
-        first = int(part.split("-")[1])
+        # kill-N[-R]: a batch of 20 objects of R rows (default 50), ids from N, for the kill -9 test.
+        first, rows = (int(x) for x in (part.split("-")[1:] + ["50"])[:2])
         for k in range(20):
-            base = first + k * 50
-            put("kill/obj-%07d.csv.gz" % base, gzip.compress(csv(["id", "day", "pad"], [[base + i, "2025-03-%02d" % (1 + i % 5), "p" * 40] for i in range(50)])))
-        out[part] = {"rows": 1000}
+            base = first + k * rows
+            put("kill/obj-%07d.csv.gz" % base, gzip.compress(csv(["id", "day", "pad"], [[base + i, "2025-03-%02d" % (1 + i % 5), "p" * 40] for i in range(rows)]), 1))
+        out[part] = {"rows": 20 * rows}
 print(json.dumps(out))
