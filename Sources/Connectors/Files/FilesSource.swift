@@ -20,6 +20,7 @@ public final class FilesSource: Source {
     let environment: [String: String]
     private var landing: (any Landing)?
     private var spool: Spool?
+    private var rejects: FilesRejects?
     private var loaded: [(object: LandingObject, relative: String)] = []
     private var openPass: FilesPass?
 
@@ -85,7 +86,9 @@ public final class FilesSource: Source {
         }
 
         // 2. Pass 1.
-        let read = try ReadOptions(settings)
+        var read = try ReadOptions(settings)
+        read.rejects = try FilesRejects(settings)
+        rejects = read.rejects
         let spool = landing.isLocal ? nil : try Spool(limit: settings.spoolLimit)
         self.spool = spool
         let scan = try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events)
@@ -152,6 +155,8 @@ public final class FilesSource: Source {
         openPass = nil
         spool?.remove()
         spool = nil
+        rejects?.remove()
+        rejects = nil
         if let landing {
             self.landing = nil
             // Awaited, not waited for: blocking a pool thread on a task that needs one can
