@@ -17,9 +17,11 @@ public protocol Source: AnyObject {
     /// The first pass over the rows: since `state` (what the dataset's last published load
     /// recorded), or all of them when nil.
     func open(state: JSONValue?, events: SourceEvents) async throws -> any SourcePass
-    /// Removes what the source made (spooled exports, temp files): after the load, after a
-    /// failure, and (registered with `ExitCleanup` where it matters) on a signal.
-    func close()
+    /// Removes what the source made (spooled exports, temp files) and shuts down its clients:
+    /// after the load, after a failure, and (registered with `ExitCleanup` where it matters) on
+    /// a signal. Async, so that a source awaits a client's shutdown instead of blocking a
+    /// thread of the concurrency pool on it; a synchronous `close()` satisfies it.
+    func close() async
     /// After the load published (never after a dry run or a failure): what a source does only
     /// then, such as deleting the objects it loaded. A failure here is the load's outcome, with
     /// the data already published.

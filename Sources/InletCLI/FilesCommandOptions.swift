@@ -31,10 +31,25 @@ struct FilesCommandOptions: ParsableArguments {
     @Flag(help: "Many files: delete the loaded objects once the load has published (off by default).")
     var deleteSource = false
 
+    @Option(help: ArgumentHelp("Many files: leave out objects last modified before this instant (2025-01-01T00:00:00Z) or date (2025-01-01, UTC).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Many files: once the load has published, move the loaded objects under this folder or s3:// prefix.", valueName: "url"))
+    var moveTo: String?
+
+    @Option(help: ArgumentHelp("Many files, --incremental: an object changed since its load fails the load (fail, default), is left as loaded (skip), or is loaded again (reload, with --primary-key).", valueName: "fail|skip|reload"))
+    var onChange = "fail"
+
     func validate() throws {
         guard BadFilesPolicy(rawValue: badFiles) != nil else { throw ValidationError("--bad-files must be fail or skip, not '\(badFiles)'") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
         guard ByteSize.parse(spoolLimit) != nil else { throw ValidationError("--spool-limit must be a size like 10GiB or 500MB, not '\(spoolLimit)'") }
+        if let since, FilesState.parseDate(since) == nil {
+            throw ValidationError("--since must be an ISO 8601 time like 2025-01-01T00:00:00Z or a date like 2025-01-01, not '\(since)'")
+        }
+        guard ChangedObjectPolicy(rawValue: onChange) != nil else {
+            throw ValidationError("--on-change must be \(ChangedObjectPolicy.allCases.map(\.rawValue).joined(separator: ", ")), not '\(onChange)'")
+        }
     }
 
     /// Whether `inputs` name many objects (or one Parquet file): the files source reads them.
@@ -61,6 +76,9 @@ struct FilesCommandOptions: ParsableArguments {
         s.spoolLimit = ByteSize.parse(spoolLimit) ?? s.spoolLimit
         s.incremental = incremental
         s.deleteSource = deleteSource
+        s.since = since.flatMap(FilesState.parseDate)
+        s.moveTo = moveTo
+        s.onChange = ChangedObjectPolicy(rawValue: onChange) ?? .fail
         do { try s.validate() } catch let e as InvalidSetting { throw ValidationError(e.asOption) }
         return s
     }

@@ -105,6 +105,9 @@ struct Upload: AsyncParsableCommand {
             if files.incremental, load.mode == "replace" {
                 throw ValidationError("--incremental loads append the new objects; --mode replace would keep only theirs")
             }
+            if let why = ChangedObjectPolicy(rawValue: files.onChange)?.conflict(primaryKey: load.primaryKey.map { [$0] } ?? []) {
+                throw ValidationError("--on-change \(why)")
+            }
         }
     }
 
@@ -117,7 +120,8 @@ struct Upload: AsyncParsableCommand {
             if manyFiles {
                 let filesSettings = try files.settings(inputs, format: json.format, csv: settings, json: try json.options(settings, inputPath: ""))
                 source = FilesSource(settings: filesSettings, environment: StoreResolver.environment)
-                if files.incremental, mode == nil { mode = "append" }
+                // An increment is appended, unless a primary key makes the load a merge.
+                if files.incremental, mode == nil, load.primaryKey == nil { mode = "append" }
             } else {
                 source = json.inputFormat(file) == .json
                     ? JSONFileSource(path: file, options: try json.options(settings, inputPath: file))

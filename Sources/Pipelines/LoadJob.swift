@@ -35,9 +35,21 @@ public struct LoadJob {
     }
 
     public func run(store: any ObjectStore, events: LoadEvents = .none) async throws -> JobOutcome {
+        // The source is closed after the load, whatever its outcome (a `defer` cannot await).
+        let outcome: JobOutcome
+        do {
+            outcome = try await runOpen(store: store, events: events)
+        } catch {
+            await source.close()
+            throw error
+        }
+        await source.close()
+        return outcome
+    }
+
+    private func runOpen(store: any ObjectStore, events: LoadEvents) async throws -> JobOutcome {
         let started = Date()
         let lake = Lake(store: store, format: ParquetDatasetFormat(options: parquet))
-        defer { source.close() }
         var options = self.options
         if fullRefresh { options.mode = .replace; options.primaryKey = [] }
         options.progress = events.writing

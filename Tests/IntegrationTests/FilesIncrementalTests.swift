@@ -74,50 +74,89 @@ extension FilesSourceTests {
         #expect(try read("inc").ids == Self.ids(100, 200, 300, 900))
     }
 
-    /// kill -9 mid-run (downloads slowed by the proxy, so the run is still going), twice, then
-    /// a rerun: every row exactly once.
-    @Test func killedRunsThenRerunLoadEveryRowOnce() throws {
-        let landing = try landing(.s3)
-        let server = try S3TestServer.shared()
+    /// kill -9 mid-run, twice, then a rerun: every row exactly once. On S3 the downloads are
+    /// slowed by the proxy, and the kills come after the first and the twelfth GET of the new
+    /// objects; locally the objects are larger, and the kills come once the scan has begun (-v
+    /// says how many objects load) and once the write has staged a file.
+    @Test(arguments: Place.allCases)
+    func killedRunsThenRerunLoadEveryRowOnce(place: Place) throws {
+        let landing = try landing(place)
         let gets = ProxyLog()
-        let proxy = try S3FaultProxy(upstream: server.endpoint) { r in
-            guard r.method == "GET", !r.target.contains("list-type=2") else { return .pass }
-            gets.add("get")
-            return .delay(0.3)
+        var env = landing.environment
+        var extra = "      concurrency: 2\n"
+        var proxy: S3FaultProxy?
+        if place == .s3 {
+            proxy = try S3FaultProxy(upstream: try S3TestServer.shared().endpoint) { r in
+                guard r.method == "GET", !r.target.contains("list-type=2") else { return .pass }
+                gets.add("get")
+                return .delay(0.3)
+            }
+            env["LANDING_ENDPOINT"] = proxy!.endpoint
+            extra = "      endpoint: ${LANDING_ENDPOINT}\n" + extra
         }
-        defer { proxy.stop() }
-        let config = try config(landing.base + "/kill/*.csv.gz", dataset: "kill", extra: "      endpoint: ${LANDING_ENDPOINT}\n      concurrency: 2\n")
-        let env = landing.environment.merging(["LANDING_ENDPOINT": proxy.endpoint]) { $1 }
-        try write(landing, "kill-1")
+        defer { proxy?.stop() }
+        let config = try config(landing.base + "/kill/*.csv.gz", dataset: "kill", extra: extra)
+        // 20 objects per batch, of 50 rows on S3 (slowed anyway) and 20,000 locally (so the
+        // run is still going when it is killed).
+        let rows = place == .s3 ? 50 : 20_000
+        try write(landing, "kill-1-\(rows)")
         #expect(try run(config, landing, env: env).status == 0)
-        try write(landing, "kill-100000")
+        try write(landing, "kill-1000000-\(rows)")
 
-        for killAfter in [1, 12] {
-            let before = gets.count
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: TestEnvironment.inletBinary)
-            child.arguments = ["run", "--all", "--config", config]
-            child.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            child.currentDirectoryURL = dir
-            child.standardOutput = FileHandle.nullDevice
-            let errPath = dir.appendingPathComponent("killed-\(killAfter).err")
-            _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
-            child.standardError = try FileHandle(forWritingTo: errPath)
-            try child.run()
-            let deadline = Date().addingTimeInterval(60)
-            while gets.count - before < killAfter, child.isRunning, Date() < deadline { usleep(10_000) }
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
-            #expect(child.terminationReason == .uncaughtSignal, "killed mid-run, after \(killAfter) GET(s): \((try? String(contentsOf: errPath, encoding: .utf8)) ?? "")")
-            #expect(try read("kill").rows == 1000, "a killed run publishes nothing")
+        let staging = dir.appendingPathComponent("lake/_staging/kill").path
+        for point in 0 ..< 2 {
+            let (getsBefore, stagedBefore) = (gets.count, Self.files(under: staging))
+            let (name, reached): (String, (String) -> Bool) = place == .s3
+                ? ("after \([1, 12][point]) GET(s)", { _ in gets.count - getsBefore >= [1, 12][point] })
+                : point == 0 ? ("in the scan", { $0.contains("object(s) to load") })
+                : ("in the write", { _ in !Self.files(under: staging).subtracting(stagedBefore).isEmpty })
+            let killed = try killMidRun(["run", "--all", "--config", config, "-v"], env: env, when: reached)
+            #expect(killed.reached && killed.reason == .uncaughtSignal, "killed \(name): \(killed.stderr)")
+            #expect(try read("kill").rows == 20 * rows, "a killed run publishes nothing")
             // Its lease would hold the dataset for its TTL: break it, as an operator would.
             let unlock = try inlet(["unlock", "kill", "--yes"], landing)
             #expect(unlock.status == 0, "\(unlock.stderr)")
         }
         let rerun = try run(config, landing, env: env)
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        let all: [Int] = Array(1 ... 1000) + Array(100_000 ..< 101_000)
+        let all: [Int] = Array(1 ... 20 * rows) + Array(1_000_000 ..< 1_000_000 + 20 * rows)
         #expect(try read("kill").ids == all, "every row once")
+    }
+
+    /// Runs `inlet args` and kills it (SIGKILL) once `when` holds of what it has printed to
+    /// stderr so far (or after a minute): whether `when` held, how the run ended, its stderr.
+    func killMidRun(_ args: [String], env: [String: String], when: (String) -> Bool) throws
+        -> (reached: Bool, reason: Process.TerminationReason, stderr: String) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: TestEnvironment.inletBinary)
+        child.arguments = args
+        child.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        child.currentDirectoryURL = dir
+        child.standardOutput = FileHandle.nullDevice
+        let errPath = dir.appendingPathComponent("killed-\(UUID().uuidString.prefix(8)).err")
+        _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
+        child.standardError = try FileHandle(forWritingTo: errPath)
+        try child.run()
+        func printed() -> String { (try? String(contentsOf: errPath, encoding: .utf8)) ?? "" }
+        let deadline = Date().addingTimeInterval(60)
+        var reached = false
+        while child.isRunning, Date() < deadline {
+            if when(printed()) { reached = true; break }
+            usleep(2_000)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        return (reached, child.terminationReason, printed())
+    }
+
+    /// The regular files below `folder` (its lock aside).
+    static func files(under folder: String) -> Set<String> {
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var out: Set<String> = []
+        for case let name as String in walk where walk.fileAttributes?[.type] as? FileAttributeType == .typeRegular && !name.hasSuffix(".lock") {
+            out.insert(name)
+        }
+        return out
     }
 
     /// The landing bucket has its own user: every landing request is signed with its key (the

@@ -57,6 +57,7 @@ final class FilesPass: SourcePass {
                     do { return try conformer.conform(batch) } catch { throw wrap(error, reading) }
                 }
                 progress?.finished(reading.index)
+                do { try read.rejects?.collect(reading) } catch { throw wrap(error, reading) }
                 if !kept.contains(reading.index) { prefetch?.release(reading.index, keep: false) }
                 current = nil
             }
@@ -146,7 +147,8 @@ final class FilesPass: SourcePass {
             return ColumnReport(name: f.name, type: f.type.name, nullCount: 0, format: nil, reason: why)
         }
         let skipped = readings.reduce(0) { $0 + ($1.csvReader?.badRowsSkipped ?? 0) + ($1.jsonReader?.recordsSkipped ?? 0) }
-        return SourceReport(columns: columns, warnings: warnings + (plan.json?.warnings ?? []), badRowsSkipped: skipped)
+        return SourceReport(columns: columns, warnings: warnings + (plan.json?.warnings ?? []), badRowsSkipped: skipped,
+                            badRowsRejected: read.rejects?.count ?? 0)
     }
 }
 

@@ -38,6 +38,9 @@ public struct FilesSettings: Sendable {
 
     public init(urls: [String]) { self.urls = urls }
 
+    /// The rejects path a reader gets with no input path and no `rejects`: not a place to write.
+    static let unnamedRejects = ".rejects.csv"
+
     /// Checks what can be checked before listing: the patterns, the limits, the move target.
     public func validate() throws {
         guard !urls.isEmpty else { throw InvalidSetting(setting: "url", message: "needs at least one URL or glob") }
@@ -54,11 +57,12 @@ public struct FilesSettings: Sendable {
                 throw InvalidSetting(setting: "move_to", message: "must be where the objects are (\(target.isS3 ? "local files" : "S3") cannot move to '\(moveTo)')")
             }
         }
-        if case .reject = try csv.csvOptions(inputPath: "").badRows {
-            throw InvalidSetting(setting: "bad_rows", message: "reject is not available for many files yet (use fail or skip)")
-        }
-        if case .reject = json.badRows {
-            throw InvalidSetting(setting: "bad_rows", message: "reject is not available for many files yet (use fail or skip)")
+        // Many objects share one rejects file: it must be named (the default sits beside a single input).
+        var unnamed = false
+        if case let .reject(path) = try csv.csvOptions(inputPath: "").badRows { unnamed = csv.rejects == nil || path.isEmpty }
+        if case let .reject(path) = json.badRows { unnamed = unnamed || path == Self.unnamedRejects || path.isEmpty }
+        if unnamed {
+            throw InvalidSetting(setting: "rejects", message: "is needed with bad_rows reject for many files: the file that gets every object's rejected rows")
         }
     }
 }
@@ -83,6 +87,16 @@ public enum ChangedObjectPolicy: String, Sendable, CaseIterable {
     case fail
     /// Leave its old rows, load nothing of it, and warn.
     case skip
+    /// Load it again: only for a load that merges by key, whose new rows then replace the old
+    /// ones (any other mode would keep the old rows beside the new).
+    case reload
+
+    /// Why `reload` cannot go with the load (nil: it can, or the policy is not `reload`): only a
+    /// load that merges by key (a primary key makes it one) replaces the old rows.
+    public func conflict(primaryKey: [String]) -> String? {
+        guard self == .reload, primaryKey.isEmpty else { return nil }
+        return "reload needs a load that merges by key (a primary key, mode merge): otherwise a changed object's old rows would stay beside its new ones"
+    }
 }
 
 /// The landing bucket's endpoint and credentials, when they are not the lake's.

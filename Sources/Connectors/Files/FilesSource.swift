@@ -20,6 +20,7 @@ public final class FilesSource: Source {
     let environment: [String: String]
     private var landing: (any Landing)?
     private var spool: Spool?
+    private var rejects: FilesRejects?
     private var loaded: [(object: LandingObject, relative: String)] = []
     private var openPass: FilesPass?
 
@@ -62,9 +63,16 @@ public final class FilesSource: Source {
             case .loaded: break
             case .beforeWatermark: older += 1
             case let .changed(was):
-                let change = FilesError.changed(url: o.url, was: "\(was.size) bytes, \(was.version)", now: "\(o.size) bytes, \(o.version)")
-                guard settings.onChange == .skip else { throw change }
-                warnings.append("\(o.url) changed since it was loaded; its old rows stay and the new version is not loaded (on_change: skip)")
+                switch settings.onChange {
+                case .fail:
+                    throw FilesError.changed(url: o.url, was: "\(was.size) bytes, \(was.version)", now: "\(o.size) bytes, \(o.version)")
+                case .skip:
+                    warnings.append("\(o.url) changed since it was loaded; its old rows stay and the new version is not loaded (on_change: skip)")
+                case .reload:
+                    // The load merges by key (checked with the config): its new rows replace the old.
+                    events.detail("\(o.url) changed since it was loaded: loaded again (on_change: reload)")
+                    chosen.append(o)
+                }
             }
         }
         if since > 0 { events.detail("\(since) object(s) last modified before \(settings.since!) left out (since)") }
@@ -78,7 +86,9 @@ public final class FilesSource: Source {
         }
 
         // 2. Pass 1.
-        let read = try ReadOptions(settings)
+        var read = try ReadOptions(settings)
+        read.rejects = try FilesRejects(settings)
+        rejects = read.rejects
         let spool = landing.isLocal ? nil : try Spool(limit: settings.spoolLimit)
         self.spool = spool
         let scan = try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events)
@@ -140,16 +150,18 @@ public final class FilesSource: Source {
         }
     }
 
-    public func close() {
+    public func close() async {
         openPass?.finish()
         openPass = nil
         spool?.remove()
         spool = nil
+        rejects?.remove()
+        rejects = nil
         if let landing {
             self.landing = nil
-            let done = DispatchSemaphore(value: 0)
-            Task { await landing.shutdown(); done.signal() }
-            done.wait()
+            // Awaited, not waited for: blocking a pool thread on a task that needs one can
+            // starve the pool (several loads closing at once) into a deadlock.
+            await landing.shutdown()
         }
     }
 }

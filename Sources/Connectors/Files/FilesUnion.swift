@@ -233,7 +233,7 @@ public enum FilesError: Error, CustomStringConvertible {
         case let .newColumns(added, stored):
             return "the new objects bring column(s) \(added.map { "'\($0)'" }.joined(separator: ", ")) that the dataset lacks (\(stored.joined(separator: ", "))); run with --full-refresh to reload every object under the new schema"
         case let .changed(url, was, now):
-            return "\(url) changed since it was loaded (\(was) → \(now)); its old rows are in the dataset: run with --full-refresh to reload every object, or set on_change: skip"
+            return "\(url) changed since it was loaded (\(was) → \(now)); its old rows are in the dataset: run with --full-refresh to reload every object, or set on_change: skip (or reload, when the load merges by primary key)"
         }
     }
 }

@@ -67,6 +67,8 @@ struct ReadOptions: Sendable {
     let json: JSONOptions
     /// Decode every Parquet row group in pass 1, so a corrupt page is a bad file to skip.
     let verifyParquet: Bool
+    /// Under `bad_rows: reject`: where each object's reader writes its rejected rows.
+    var rejects: FilesRejects?
 
     init(_ settings: FilesSettings) throws {
         format = settings.format
@@ -81,6 +83,7 @@ struct ReadOptions: Sendable {
         switch ObjectFormat.of(key: object.key, path: path, setting: format) {
         case .csv:
             var options = csv
+            if let rejects, case .reject = options.badRows { options.badRows = .reject(path: rejects.path(index: index)) }
             // The header decision uses the value rules the columns' types come from.
             if options.headerRule == nil { options.headerRule = InferredHeaderRule(options: csvInference) }
             let reader = try CSVReader(path: path, options: options)
@@ -94,7 +97,9 @@ struct ReadOptions: Sendable {
             return (ObjectReading(index: index, object: object, format: .csv, path: path, csvReader: reader, columns: reader.header, rows: Int64(state.rowCount)),
                     .csv(state))
         case .json:
-            let reader = try JSONReader(path: path, options: json)
+            var options = json
+            if let rejects, case .reject = options.badRows { options.badRows = .reject(path: rejects.path(index: index)) }
+            let reader = try JSONReader(path: path, options: options)
             let stats = try reader.scan(progress: { bytes, records in progress(bytes, Int64(records)) })
             return (ObjectReading(index: index, object: object, format: .json, path: path, jsonReader: reader, columns: stats.fieldNames, rows: Int64(stats.records)),
                     .json(stats))

@@ -291,7 +291,9 @@ public struct PipelineSpec: Sendable {
             s.badFiles = p
         }
         if let text = try f.string("on_change") {
-            guard let p = ChangedObjectPolicy(rawValue: text) else { throw f.fail("on_change", "'on_change' must be fail or skip, not '\(text)'") }
+            guard let p = ChangedObjectPolicy(rawValue: text) else {
+                throw f.fail("on_change", "'on_change' must be \(ChangedObjectPolicy.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+            }
             s.onChange = p
         }
         s.allowEmpty = try f.bool("allow_empty") ?? false
@@ -315,6 +317,7 @@ public struct PipelineSpec: Sendable {
                 throw map.fail("mode", "'mode' replace would keep only the new objects' rows; incremental files loads append (or replace-partitions)")
             }
         }
+        if let why = s.onChange.conflict(primaryKey: load.primaryKey) { throw f.fail("on_change", "'on_change' \(why)") }
         return .files(s)
     }
 

@@ -2,7 +2,7 @@
 # keys either way, so every case runs on S3 and on local globs alike.
 #   files_corpus.py s3 BUCKET/PREFIX PART...     (credentials from INLET_TEST_S3_*)
 #   files_corpus.py local FOLDER PART...
-# Parts: vendor, json, parquet, bad, inc-N, changed-N, late-N, kill-N. Prints what it wrote as JSON.
+# Parts: vendor, json, parquet, bad, rejects, inc-N, changed-N, updated-N, late-N, kill-N[-R]. Prints what it wrote as JSON.
 import gzip, io, json, os, sys, time
 
 target, root, parts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -86,6 +86,13 @@ for part in parts:
         put("bad/binary.csv", bytes(range(256)) * 4)
         put("bad/zz-good2.csv", csv(["id", "v"], [[5000, "z"]]))
         out["bad"] = {"good_rows": 3, "bad": ["bad/binary.csv", "bad/broken.csv.gz"]}
+    elif part == "rejects":
+        # Two CSV objects and one JSON object, each with one bad row on its line 3 (CSV: a
+        # field too many, a field too few) or 2 (JSON: a record cut short).
+        put("rej/a.csv", b"id,v\n1,a\n2,b,extra\n3,c\n")
+        put("rej/b.csv.gz", gzip.compress(b"id,v\n10,x\n11\n12,y\n"))
+        put("rej/c.jsonl", b'{"id": 20, "v": "j"}\n{"id": 21, "v": \n{"id": 22, "v": "k"}\n')
+        out["rejects"] = {"good_rows": 6, "bad_rows": 3}
     elif part.startswith("inc-"):
         # Incremental runs: objects named by their first id, three rows each.
         first = int(part.split("-")[1])
@@ -96,16 +103,21 @@ for part in parts:
         first = int(part.split("-")[1])
         put("inc/ids-%06d.csv" % first, csv(["id", "day"], [[first, "2025-02-01"]]))
         out[part] = {"rows": 1}
+    elif part.startswith("updated-"):
+        # The inc- object of that first id again: its three rows with another day, and a fourth.
+        first = int(part.split("-")[1])
+        put("inc/ids-%06d.csv" % first, csv(["id", "day"], [[first + i, "2025-03-%02d" % (1 + i)] for i in range(4)]))
+        out[part] = {"rows": 4}
     elif part.startswith("late-"):
         # An object last modified well before the others (locally: an hour ago).
         first = int(part.split("-")[1])
         put("inc/late-%06d.csv" % first, csv(["id", "day"], [[first + i, "2025-02-01"] for i in range(3)]), age=3600)
         out[part] = {"rows": 3}
     elif part.startswith("kill-"):
-        # kill-N: a batch of 20 objects, ids from N, for the kill -9 test.
-        first = int(part.split("-")[1])
+        # kill-N[-R]: a batch of 20 objects of R rows (default 50), ids from N, for the kill -9 test.
+        first, rows = (int(x) for x in (part.split("-")[1:] + ["50"])[:2])
         for k in range(20):
-            base = first + k * 50
-            put("kill/obj-%07d.csv.gz" % base, gzip.compress(csv(["id", "day", "pad"], [[base + i, "2025-03-%02d" % (1 + i % 5), "p" * 40] for i in range(50)])))
-        out[part] = {"rows": 1000}
+            base = first + k * rows
+            put("kill/obj-%07d.csv.gz" % base, gzip.compress(csv(["id", "day", "pad"], [[base + i, "2025-03-%02d" % (1 + i % 5), "p" * 40] for i in range(rows)]), 1))
+        out[part] = {"rows": 20 * rows}
 print(json.dumps(out))
