@@ -28,6 +28,8 @@ final class FilesPass: SourcePass {
     /// parses its first blocks meanwhile, so the cores do not wait at every object's start
     /// (a few MB each, an object is only a block or two). Its error waits for its turn.
     private var upcoming: (index: Int, opened: Result<any ObjectBatches, Error>)?
+    /// Objects up to this size (as stored: compressed or not) are opened ahead.
+    static let openAheadBytes: Int64 = 2 << 20
     private var progress: FilesProgress?
     private var ended = false
 
@@ -85,12 +87,15 @@ final class FilesPass: SourcePass {
         }
     }
 
-    /// Opens the object after the current one when it is at hand (local, or kept by the
-    /// spool); one fetched again is opened in its turn, after its download.
+    /// Opens the object after the current one when it is small and at hand (local, or kept
+    /// by the spool). A large one starts in its turn: its own blocks keep the cores busy, and
+    /// opened early its reader would fill a second set of blocks beside the current one's
+    /// (50 NDJSON.gz objects of 20 MB: 199 MB peak RSS with every object opened ahead).
+    /// One fetched again is opened after its download.
     private func openAhead() {
         guard cursor < readings.count else { return }
         let r = readings[cursor]
-        guard prefetch == nil || kept.contains(r.index) else { return }
+        guard r.object.size <= Self.openAheadBytes, prefetch == nil || kept.contains(r.index) else { return }
         upcoming = (r.index, Result { try open(r, plan: plan, read: read) })
     }
 
