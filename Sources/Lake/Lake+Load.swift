@@ -58,9 +58,7 @@ extension Lake {
         var pipeline = try TransformedSource(source, transforms: transforms)
         defer { source = pipeline.base }
         let schema = pipeline.schema
-        var keyer = try options.partitionColumn.map {
-            try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
-        }
+        var keyer = try options.partitionKeys(schema: schema, dataset: id)
         let mergeKeys = mode == .merge ? try MergeKeyColumns(options.primaryKey, in: schema, dataset: id.rawValue) : nil
 
         // A damaged manifest must not block the load that rewrites it; entries are recomputed.

@@ -125,3 +125,10 @@ public enum PublishAtomicity: String, Sendable {
     /// A Delta commit: readers see the whole load, or none of it, at once.
     case deltaCommit = "delta-commit"
 }
+
+extension LoadOptions {
+    /// The partition keys these options ask for over `schema`; nil for an unpartitioned load.
+    func partitionKeys(schema: Schema, dataset: DatasetID) throws -> PartitionKeys? {
+        try partitionColumn.map { try PartitionKeys(schema: schema, column: $0, timeZone: partitionTimeZone, dataset: dataset.rawValue) }
+    }
+}

@@ -32,9 +32,7 @@ extension Lake {
         var pipeline = try TransformedSource(source, transforms: transforms)
         defer { source = pipeline.base }
         let schema = pipeline.schema
-        var keyer = try options.partitionColumn.map {
-            try PartitionKeys(schema: schema, column: $0, timeZone: options.partitionTimeZone, dataset: id.rawValue)
-        }
+        var keyer = try options.partitionKeys(schema: schema, dataset: id)
         let log = DeltaLog(store: store, dataset: id)
         var snapshot = try await log.snapshot()?.snapshot ?? DeltaSnapshot()
         let table = try deltaTableShape(id, schema: schema, partitioned: keyer != nil, mode: mode, snapshot: snapshot)
