@@ -28,12 +28,17 @@ final class ConsoleEvents: @unchecked Sendable {
             warning: { [self] line in console.warning(prefix + line) }))
     }
 
+    /// The last count of objects done, for a bar made after it arrived.
+    private var objectCounts: (phase: String, done: Int, total: Int)?
+
     private func progress(_ phase: String, _ bytes: Int64, _ total: Int64?, _ rows: Int64) {
         guard bars else { return }
         lock.lock()
         if current?.phase != phase {
             current?.bar.finish()
             current = (phase, Progress(label: prefix + phase, totalBytes: total ?? 0, console: console))
+            // Objects counted before the phase's first bytes (0 of N at its start) show from its first line.
+            if let o = objectCounts, o.phase == phase { current!.bar.setObjects(done: o.done, total: o.total) }
         }
         let bar = current!.bar
         lock.unlock()
@@ -43,6 +48,7 @@ final class ConsoleEvents: @unchecked Sendable {
     /// Objects done of all, shown on the phase's bar.
     private func objects(_ phase: String, _ done: Int, _ total: Int) {
         lock.lock()
+        objectCounts = (phase, done, total)
         let bar = current?.phase == phase ? current?.bar : nil
         lock.unlock()
         bar?.setObjects(done: done, total: total)

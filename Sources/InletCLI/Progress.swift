@@ -18,7 +18,12 @@ final class Progress: @unchecked Sendable {
     private var drewBar = false
     private let interval: TimeInterval
 
-    init(label: String, totalBytes: Int64, console: Console, plainInterval: TimeInterval = 5) {
+    /// Seconds between plain progress lines (logs, CI): `INLET_PROGRESS_SECONDS`, else 5.
+    static var plainSeconds: TimeInterval {
+        ProcessInfo.processInfo.environment["INLET_PROGRESS_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 5
+    }
+
+    init(label: String, totalBytes: Int64, console: Console, plainInterval: TimeInterval = Progress.plainSeconds) {
         self.label = label
         self.totalBytes = totalBytes
         self.console = console
@@ -29,14 +34,22 @@ final class Progress: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         self.bytes = bytes
         self.rows = rows
+        drawIfDue()
+    }
+
+    /// Objects done of all, for a source of many objects; drawn like a byte update, so the
+    /// last object's line is shown too.
+    func setObjects(done: Int, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        objects = (done, total)
+        drawIfDue()
+    }
+
+    private func drawIfDue() {
         let now = Date()
         guard !console.quiet, now.timeIntervalSince(lastDraw) >= interval else { return }
         lastDraw = now
         draw(final: false)
-    }
-
-    func setObjects(done: Int, total: Int) {
-        lock.lock(); objects = (done, total); lock.unlock()
     }
 
     func finish() {

@@ -151,6 +151,7 @@ final class FilesProgress: @unchecked Sendable {
         self.events = events
         total = objects.reduce(0) { $0 + $1.size }
         count = objects.count
+        events.objects(phase, 0, count)
     }
 
     /// Bytes that arrived (downloads).
