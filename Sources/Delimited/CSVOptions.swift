@@ -73,6 +73,9 @@ public struct CSVOptions: Sendable {
     public var encoding: TextEncoding? = nil
     public var encodingErrors: EncodingErrorPolicy = .fail
     public var badRows: BadRowPolicy = .fail
+    /// Under `reject`: the value of an `object` column put first in every rejected row (a
+    /// load of many files names each row's file). nil: no such column.
+    public var rejectsObject: String? = nil
     /// Upper bound on rows per chunk (chunks are also cut at `blockByteLimit` bytes).
     public var chunkRows = 65_536
 

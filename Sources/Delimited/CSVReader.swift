@@ -110,7 +110,7 @@ public final class CSVReader {
                           chunkRows: max(1, options.chunkRows), blockByteLimit: max(1, options.blockByteLimit),
                           readSize: max(1, options.readSize), maxRecordBytes: options.maxRecordBytes,
                           maxInFlight: max(1, options.maxInFlight))
-        if let rejectPath { rejects = try RejectsWriter(path: rejectPath) }
+        if let rejectPath { rejects = try RejectsWriter(path: rejectPath, object: options.rejectsObject) }
     }
 
     deinit { cancelCurrent?() }
@@ -186,6 +186,9 @@ public final class CSVReader {
     }
 
     func flushRejects() throws { try rejects?.flush() }
+
+    /// Rows written to the rejects file, over all passes.
+    public var rejectsWritten: Int { rejects?.rowsWritten ?? 0 }
 
     /// The rows of the file's last `bytes` bytes, from just after the first line end there: a
     /// guess at what the end of the file holds (a totals row, say) before a pass gets there.

@@ -17,6 +17,9 @@ public struct JSONOptions: Sendable {
     /// Records with invalid JSON, or values that break a declared type: fail, skip, or reject
     /// (the record's raw text goes to the rejects file).
     public var badRows: BadRowPolicy = .fail
+    /// Under `reject`: the value of an `object` column put first in every rejected row (a
+    /// load of many files names each row's file). nil: no such column.
+    public var rejectsObject: String? = nil
     /// Text per block handed to a parse job.
     public var blockBytes = 4 << 20
     /// Blocks read, parsed or waiting at once: memory is about this many blocks' text and
@@ -46,7 +49,7 @@ public final class JSONReader {
         self.path = path
         self.options = options
         layout = try Self.detectLayout(path: path, options: options)
-        if case let .reject(rejectsPath) = options.badRows { rejects = try RejectsWriter(path: rejectsPath) }
+        if case let .reject(rejectsPath) = options.badRows { rejects = try RejectsWriter(path: rejectsPath, object: options.rejectsObject) }
     }
 
     /// Pass 1. `progress` gets the file bytes read and the records seen.
@@ -117,6 +120,9 @@ public final class JSONReader {
     }
 
     fileprivate func finishPass() throws { try rejects?.flush() }
+
+    /// Records written to the rejects file, over both passes.
+    public var rejectsWritten: Int { rejects?.rowsWritten ?? 0 }
 
     fileprivate var droppedRecords: Set<Int> { dropped }
 

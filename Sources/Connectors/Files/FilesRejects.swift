@@ -3,11 +3,11 @@ import Foundation
 import JSON
 
 /// `bad_rows: reject` over many objects. Pass 1 reads objects in parallel, so each object's
-/// reader writes its rejected rows to a file of its own in a private folder under TMPDIR; as
-/// pass 2 finishes an object (in key order), its rows are appended to the rejects file the
-/// settings name (`rejects`), as `object,line,reason,row`: each row names its object's URL
-/// and its line there. Pass 1's workers only ask `path(index:)`; `collect` runs on pass 2's
-/// one thread.
+/// reader writes its rejected rows, already naming the object (`rejectsObject`), to a file of
+/// its own in a private folder under TMPDIR; as pass 2 finishes an object (in key order), that
+/// file's rows are appended to the rejects file the settings name (`rejects`), as
+/// `object,line,reason,row`. Pass 1's workers only ask `path(index:)`; `collect` runs on pass
+/// 2's one thread.
 final class FilesRejects: @unchecked Sendable {
     private let folder: SpoolFolder
     /// Where CSV and JSON objects' rows go (one file when both name the same path).
@@ -36,11 +36,8 @@ final class FilesRejects: @unchecked Sendable {
         let own = path(index: reading.index)
         defer { unlink(own) }
         guard let target, let out = outputs[target] else { return }
-        try RejectsWriter.records(at: own) { line, reason, row in
-            try out.write(object: reading.object.url, line: line, reason: reason, row: row)
-            count += 1
-        }
-        try out.flush()
+        try out.appendRecords(of: own)
+        count += reading.csvReader?.rejectsWritten ?? reading.jsonReader?.rejectsWritten ?? 0
     }
 
     func remove() {

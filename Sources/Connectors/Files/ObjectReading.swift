@@ -83,7 +83,10 @@ struct ReadOptions: Sendable {
         switch ObjectFormat.of(key: object.key, path: path, setting: format) {
         case .csv:
             var options = csv
-            if let rejects, case .reject = options.badRows { options.badRows = .reject(path: rejects.path(index: index)) }
+            if let rejects, case .reject = options.badRows {
+                options.badRows = .reject(path: rejects.path(index: index))
+                options.rejectsObject = object.url
+            }
             // The header decision uses the value rules the columns' types come from.
             if options.headerRule == nil { options.headerRule = InferredHeaderRule(options: csvInference) }
             let reader = try CSVReader(path: path, options: options)
@@ -98,7 +101,10 @@ struct ReadOptions: Sendable {
                     .csv(state))
         case .json:
             var options = json
-            if let rejects, case .reject = options.badRows { options.badRows = .reject(path: rejects.path(index: index)) }
+            if let rejects, case .reject = options.badRows {
+                options.badRows = .reject(path: rejects.path(index: index))
+                options.rejectsObject = object.url
+            }
             let reader = try JSONReader(path: path, options: options)
             let stats = try reader.scan(progress: { bytes, records in progress(bytes, Int64(records)) })
             return (ObjectReading(index: index, object: object, format: .json, path: path, jsonReader: reader, columns: stats.fieldNames, rows: Int64(stats.records)),
