@@ -44,12 +44,13 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CIsal", path: "Sources/CIsal"),
         // TLS for the PostgreSQL wire protocol (Debian's libssl-dev).
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
 
         .target(name: "Columnar", swiftSettings: cpu),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
-        .target(name: "Delimited", dependencies: ["Columnar", "CZlib", "CZstd"], swiftSettings: cpu),
+        .target(name: "Delimited", dependencies: ["Columnar", "CIsal", "CZstd"], swiftSettings: cpu),
         .target(name: "Inference", dependencies: ["Columnar", "Delimited"], swiftSettings: cpu),
         // The streaming JSON reader: strict RFC 8259, records from NDJSON or arrays, whole-input
         // inference of nested types, conversion on all cores.

@@ -1,9 +1,13 @@
-import CZlib
+import CIsal
 
 /// Streaming gunzip of a file read in pieces: exports often come as `.csv.gz`. Follows
 /// concatenated gzip members (what `cat a.gz b.gz` and parallel compressors write).
+///
+/// Inflates with Intel's ISA-L (igzip), not zlib: about three times zlib's speed on these
+/// machines, and a gzipped JSON load inflates every object twice (inference, then conversion).
 final class GzipStream {
-    private var stream = z_stream()
+    /// ISA-L's state is ~40 KB of tables; it lives at a fixed address of its own.
+    private let state: UnsafeMutablePointer<inflate_state>
     private let input: UnsafeMutableRawPointer
     static let inputSize = 256 << 10
     /// The compressed bytes' end has been read.
@@ -13,14 +17,14 @@ final class GzipStream {
 
     init() throws {
         input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputSize, alignment: 64)
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            input.deallocate()
-            throw GzipFailure(message: "zlib could not start")
-        }
+        state = .allocate(capacity: 1)
+        isal_inflate_init(state)
+        // Parses each member's gzip header and checks its CRC-32 and length.
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
     }
 
     deinit {
-        inflateEnd(&stream)
+        state.deallocate()
         input.deallocate()
     }
 
@@ -31,45 +35,64 @@ final class GzipStream {
     /// made; fewer than `count` only at the end.
     func read(into out: UnsafeMutableRawPointer, count: Int,
               refill: (UnsafeMutableRawPointer, Int) throws -> Int) throws -> Int {
-        stream.next_out = out.assumingMemoryBound(to: Bytef.self)
-        stream.avail_out = uInt(count)
-        while stream.avail_out > 0 && !finished {
+        state.pointee.next_out = out.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_out = UInt32(count)
+        while state.pointee.avail_out > 0 && !finished {
             try feed(refill)
-            // With no input left zlib may still owe output (a match cut short by a full buffer).
-            let rc = inflate(&stream, Z_NO_FLUSH)
-            switch rc {
-            case Z_STREAM_END:
+            let (inBefore, outBefore) = (state.pointee.avail_in, state.pointee.avail_out)
+            let rc = isal_inflate(state)
+            guard rc >= 0 else { throw GzipFailure(message: "the gzip data is corrupt (\(Self.describe(rc)))") }
+            if state.pointee.block_state == ISAL_BLOCK_FINISH {
                 // Another member may follow; trailing zero bytes (some tools pad) end the data.
+                // ISA-L hands back the bytes it read past the member's end.
                 try feed(refill)
-                if stream.avail_in == 0 || onlyZerosLeft() {
+                if state.pointee.avail_in == 0 || onlyZerosLeft() {
                     finished = true
-                } else if inflateReset(&stream) != Z_OK {
-                    throw GzipFailure(message: "zlib could not start the next gzip member")
+                } else {
+                    nextMember()
                 }
-            case Z_OK:
-                break
-            case Z_BUF_ERROR:
-                // No progress: zlib needs input the file no longer has (a member that ended is `finished`).
-                if stream.avail_in == 0 && inputEnded { throw GzipFailure(message: "the gzip data ends early (a truncated download?)") }
-            default:
-                let detail = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw GzipFailure(message: "the gzip data is corrupt (\(detail))")
+            } else if state.pointee.avail_in == 0 && inputEnded && inBefore == 0 && state.pointee.avail_out == outBefore {
+                // No progress, no input left, and the member has not ended.
+                throw GzipFailure(message: "the gzip data ends early (a truncated download?)")
             }
         }
-        return count - Int(stream.avail_out)
+        return count - Int(state.pointee.avail_out)
     }
 
-    /// Gives zlib the file's next compressed bytes when it has none left; notes the file's end.
+    /// Starts the next member where the last one ended, keeping the buffers in hand.
+    private func nextMember() {
+        let s = state.pointee
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
+        state.pointee.next_in = s.next_in
+        state.pointee.avail_in = s.avail_in
+        state.pointee.next_out = s.next_out
+        state.pointee.avail_out = s.avail_out
+    }
+
+    /// Gives ISA-L the file's next compressed bytes when it has none left; notes the file's end.
     private func feed(_ refill: (UnsafeMutableRawPointer, Int) throws -> Int) throws {
-        guard stream.avail_in == 0 && !inputEnded else { return }
+        guard state.pointee.avail_in == 0 && !inputEnded else { return }
         let n = try refill(input, Self.inputSize)
         if n == 0 { inputEnded = true; return }
-        stream.next_in = input.assumingMemoryBound(to: Bytef.self)
-        stream.avail_in = uInt(n)
+        state.pointee.next_in = input.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_in = UInt32(n)
     }
 
     private func onlyZerosLeft() -> Bool {
-        guard let p = stream.next_in else { return true }
-        return (0 ..< Int(stream.avail_in)).allSatisfy { p[$0] == 0 }
+        guard let p = state.pointee.next_in else { return true }
+        return (0 ..< Int(state.pointee.avail_in)).allSatisfy { p[$0] == 0 }
+    }
+
+    private static func describe(_ rc: Int32) -> String {
+        switch rc {
+        case ISAL_INVALID_WRAPPER: return "not a gzip header"
+        case ISAL_UNSUPPORTED_METHOD: return "unknown compression method"
+        case ISAL_INCORRECT_CHECKSUM: return "checksum mismatch"
+        case ISAL_INVALID_BLOCK: return "invalid block type"
+        case ISAL_INVALID_SYMBOL: return "invalid code"
+        case ISAL_INVALID_LOOKBACK: return "invalid distance too far back"
+        default: return "error \(rc)"
+        }
     }
 }

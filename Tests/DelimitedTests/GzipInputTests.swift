@@ -28,6 +28,23 @@ import Testing
         #expect(parsed.rows == [["1", "a"], ["2", "b"]])
     }
 
+    /// Headers with a name, a comment and extra fields (other tools write them), zero padding
+    /// after the last member, and a wrong CRC-32 in the trailer.
+    @Test func headerFieldsPaddingAndChecksum() throws {
+        let plain = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixture.gzipped("k,v\n1,a\n2,b\n"))))
+        var named = Array(plain.prefix(10))
+        named[3] = 0x04 | 0x08 | 0x10 // FEXTRA, FNAME, FCOMMENT
+        named += [4, 0, 0x41, 0x42, 2, 0] + Array("data.csv\0".utf8) + Array("exported nightly\0".utf8)
+        named += plain.dropFirst(10)
+        let parsed = try Fixture.read(Fixture.file(named + named + [UInt8](repeating: 0, count: 512))).1
+        // The second member's header line is a row of the file like any other.
+        #expect(parsed.rows == [["1", "a"], ["2", "b"], ["k", "v"], ["1", "a"], ["2", "b"]])
+        var wrongSum = plain
+        wrongSum[plain.count - 8] ^= 0xFF
+        let error = Fixture.error(bytes: wrongSum)
+        #expect(error?.hasSuffix("data.csv: the gzip data is corrupt (checksum mismatch)") == true, "\(error ?? "")")
+    }
+
     @Test func encodingIsDetectedInside() throws {
         // "名前,値\n山田,1\n" in CP932.
         let bytes: [UInt8] = [0x96, 0xBC, 0x91, 0x4F, 0x2C, 0x92, 0x6C, 0x0A, 0x8E, 0x52, 0x93, 0x63, 0x2C, 0x31, 0x0A]
