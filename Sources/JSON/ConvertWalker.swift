@@ -1,32 +1,51 @@
 import Columnar
 import Inference
 
-/// Pass 2 over one record: appends its values to the column builders, as the plans say.
+/// Pass 2 over a block's records: appends their values to the column builders, as the
+/// table's plans say. One walker serves a whole block (its hints carry from record to record).
 struct ConvertWalker {
     var c: JSONCursor
-    /// Per struct plan visited at a depth: the field matched at each key position last time,
-    /// tried first (records usually repeat their key order).
-    var hints: [[Int]] = []
+    let table: ConvertTable
+    /// Per field slot of every struct (`ConvertTable.fieldNode`'s numbering): the field found
+    /// at that key position last time, tried first (records usually repeat their key order).
+    let hints: UnsafeMutablePointer<Int32>
 
-    init(_ p: UnsafePointer<UInt8>, _ n: Int, allowNaN: Bool) {
-        c = JSONCursor(p, n, allowNaN: allowNaN)
+    /// What the cursor reads before the first record.
+    nonisolated(unsafe) private static let nothing = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
+    /// `hints` holds `table.fieldTotal` slots, owned by the caller.
+    init(table: ConvertTable, hints: UnsafeMutablePointer<Int32>, allowNaN: Bool) {
+        c = JSONCursor(UnsafePointer(Self.nothing), 0, allowNaN: allowNaN)
+        self.table = table
+        self.hints = hints
     }
 
-    /// The record (an object) into the root struct builder.
-    mutating func walkRecord(_ root: StructPlan, into b: inout ColumnBuilder) throws {
+    /// Fresh hints for `table`: each key position tries the field at the same position.
+    static func makeHints(_ table: ConvertTable) -> UnsafeMutablePointer<Int32> {
+        let h = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, table.fieldTotal))
+        for s in 0 ..< table.nodeCount where table.nodes[s].kind == .structure {
+            let first = Int(table.nodes[s].firstField)
+            for k in 0 ..< Int(table.nodes[s].fieldCount) { h[first + k] = Int32(k) }
+        }
+        return h
+    }
+
+    /// The record `p[0..<n]` (an object) into the root struct builder.
+    mutating func walkRecord(_ p: UnsafePointer<UInt8>, _ n: Int, into b: inout ColumnBuilder) throws {
+        c = JSONCursor(p, n, allowNaN: c.allowNaN)
         guard c.peek() == 0x7B else { throw c.problem("expected a record (an object)") }
-        try object(root, into: &b, depth: 1)
+        try object(UnsafePointer(table.nodes + table.root), into: &b, depth: 1)
         if c.peek() != nil { throw c.problem("expected the end of the record after its object") }
     }
 
-    mutating func value(_ plan: ValuePlan, into b: inout ColumnBuilder, depth: Int) throws {
+    mutating func value(_ node: UnsafePointer<ConvertTable.Node>, into b: inout ColumnBuilder, depth: Int) throws {
         guard let first = c.peek() else { throw c.problem("expected a value") }
         if first == 0x6E {
             try c.literal(JSONCursor.nullWord)
             b.appendNull()
             return
         }
-        switch plan {
+        switch node.pointee.kind {
         case .text:
             if first == 0x22 {
                 let t = try c.string()
@@ -42,13 +61,14 @@ struct ConvertWalker {
                 try c.skipValue(depth: depth)
                 b.append(bytes: UnsafeRawBufferPointer(start: c.p + start, count: c.i - start))
             }
-        case let .scalar(parser):
-            try scalar(parser, first, into: &b, depth: depth)
-        case let .structure(plan):
+        case .scalar:
+            try scalar(node, first, into: &b, depth: depth)
+        case .structure:
             guard first == 0x7B else { throw mismatch("an object", first) }
-            try object(plan, into: &b, depth: depth + 1)
-        case let .list(element):
+            try object(node, into: &b, depth: depth + 1)
+        case .list:
             guard first == 0x5B else { throw mismatch("a list", first) }
+            let element = UnsafePointer(table.nodes + Int(node.pointee.child))
             try c.nest(depth)
             c.i += 1
             if c.peek() == 0x5D {
@@ -63,8 +83,9 @@ struct ConvertWalker {
                 }
             }
             b.endList()
-        case let .map(values):
+        case .map:
             guard first == 0x7B else { throw mismatch("an object (a map)", first) }
+            let values = UnsafePointer(table.nodes + Int(node.pointee.child))
             try c.nest(depth)
             c.i += 1
             if c.peek() == 0x7D {
@@ -92,21 +113,21 @@ struct ConvertWalker {
         }
     }
 
-    private mutating func scalar(_ parser: ValueParser, _ first: UInt8, into b: inout ColumnBuilder, depth: Int) throws {
+    private mutating func scalar(_ node: UnsafePointer<ConvertTable.Node>, _ first: UInt8, into b: inout ColumnBuilder, depth: Int) throws {
         let start = c.i
         switch first {
         case 0x22:
             let t = try c.string()
             if t.end == t.start {
-                if parser.isText { b.append(bytes: EmptyCollection<UInt8>()) } else { b.appendNull() }
+                if node.pointee.parser.isText { b.append(bytes: EmptyCollection<UInt8>()) } else { b.appendNull() }
                 return
             }
             let ok: Bool
             if t.escaped {
                 let text = try c.unescaped(t.start, t.end)
-                ok = text.withUnsafeBufferPointer { parser.append($0.baseAddress!, $0.count, to: &b) }
+                ok = text.withUnsafeBufferPointer { node.pointee.parser.append($0.baseAddress!, $0.count, to: &b) }
             } else {
-                ok = parser.append(c.p + t.start, t.end - t.start, to: &b)
+                ok = node.pointee.parser.append(c.p + t.start, t.end - t.start, to: &b)
             }
             if !ok { throw misfit(start, b.type) }
         case 0x7B, 0x5B:
@@ -120,15 +141,17 @@ struct ConvertWalker {
                 }
                 _ = try c.number()
             }
-            if !parser.append(c.p + start, c.i - start, to: &b) { throw misfit(start, b.type) }
+            if !node.pointee.parser.append(c.p + start, c.i - start, to: &b) { throw misfit(start, b.type) }
         }
     }
 
-    private mutating func object(_ plan: StructPlan, into b: inout ColumnBuilder, depth: Int) throws {
+    private mutating func object(_ node: UnsafePointer<ConvertTable.Node>, into b: inout ColumnBuilder, depth: Int) throws {
         try c.nest(depth)
         c.i += 1
-        var seen = [Bool](repeating: false, count: plan.names.count)
-        if hints.count < depth { hints.append(contentsOf: repeatElement([], count: depth - hints.count)) }
+        let count = Int(node.pointee.fieldCount), first = Int(node.pointee.firstField)
+        // Which fields this object gave: a bit each (a flag array past 64 fields).
+        var seenBits: UInt64 = 0
+        var seenWide = count > 64 ? [Bool](repeating: false, count: count) : []
         if c.peek() == 0x7D {
             c.i += 1
         } else {
@@ -137,24 +160,30 @@ struct ConvertWalker {
                 guard c.peek() == 0x22 else { throw c.problem("expected a key in double quotes") }
                 let keyAt = c.i
                 let k = try c.string()
-                let hint = position < hints[depth - 1].count ? hints[depth - 1][position] : position
+                let hint = position < count ? Int(hints[first + position]) : position
                 let found: Int?
                 if k.escaped {
                     let key = try c.unescaped(k.start, k.end)
-                    found = key.withUnsafeBufferPointer { plan.field($0.baseAddress!, $0.count, hint: hint) }
+                    found = key.withUnsafeBufferPointer { table.field(of: node, $0.baseAddress!, $0.count, hint: hint) }
                 } else {
-                    found = plan.field(c.p + k.start, k.end - k.start, hint: hint)
+                    found = table.field(of: node, c.p + k.start, k.end - k.start, hint: hint)
                 }
                 let base = c.p
                 func name() -> String { String(decoding: UnsafeBufferPointer(start: base + k.start, count: k.end - k.start), as: UTF8.self) }
                 guard let f = found else {
-                    throw RecordProblem(offset: keyAt, message: "key '\(name())' is not a field of the declared or inferred struct (fields: \(plan.names.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")))")
+                    throw RecordProblem(offset: keyAt, message: "key '\(name())' is not a field of the declared or inferred struct (fields: \(table.names(of: node).joined(separator: ", ")))")
                 }
-                if seen[f] { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
-                seen[f] = true
-                if position < hints[depth - 1].count { hints[depth - 1][position] = f } else { hints[depth - 1].append(f) }
+                if count > 64 {
+                    if seenWide[f] { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
+                    seenWide[f] = true
+                } else {
+                    if seenBits & (1 << UInt64(f)) != 0 { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
+                    seenBits |= 1 << UInt64(f)
+                }
+                // A key past the field count is a duplicate or unknown: it threw above.
+                hints[first + position] = Int32(f)
                 try c.expect(0x3A, "':' after a key")
-                try value(plan.plans[f], into: &b[field: f], depth: depth)
+                try value(UnsafePointer(table.nodes + Int(table.fieldNode[first + f])), into: &b[field: f], depth: depth)
                 position += 1
                 guard let next = c.peek() else { throw c.problem("expected ',' or '}' in an object") }
                 c.i += 1
@@ -163,7 +192,11 @@ struct ConvertWalker {
             }
         }
         // Fields absent from this object are null in it.
-        for f in seen.indices where !seen[f] { b[field: f].appendNull() }
+        if count > 64 {
+            for f in 0 ..< count where !seenWide[f] { b[field: f].appendNull() }
+        } else if seenBits != (count == 64 ? ~0 : (1 << UInt64(count)) - 1) {
+            for f in 0 ..< count where seenBits & (1 << UInt64(f)) == 0 { b[field: f].appendNull() }
+        }
         b.endStruct()
     }
 

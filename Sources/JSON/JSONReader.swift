@@ -241,13 +241,13 @@ public final class JSONBatches {
         self.reader = reader
         self.decision = decision
         schema = reader.outputSchema(decision)
-        let (root, type, allowNaN, policy, dropped, flatten) = (decision.root, DataType.structure(decision.schema.fields),
+        let (table, type, allowNaN, policy, dropped, flatten) = (ConvertTable(decision.root), DataType.structure(decision.schema.fields),
                                                                 reader.options.allowNaN, reader.options.badRows,
                                                                 reader.droppedRecords, reader.options.flatten)
         let outSchema = schema
         pipeline = BlockPipeline(path: reader.path, layout: reader.layout, blockBytes: reader.options.blockBytes,
                                  maxInFlight: reader.options.blocksInFlight, fileBytes: fileBytes) { block in
-            Self.convert(block, root: root, type: type, schema: outSchema, flatten: flatten, allowNaN: allowNaN,
+            Self.convert(block, table: table, type: type, schema: outSchema, flatten: flatten, allowNaN: allowNaN,
                          failFast: policy == .fail, dropped: dropped)
         }
     }
@@ -271,23 +271,23 @@ public final class JSONBatches {
 
     /// Converts a block's records; a record that fails is dropped and the block converted again
     /// without it (builders cannot take back half a record). `failFast`: the first failure ends it.
-    static func convert(_ block: RecordBlock, root: StructPlan, type: DataType, schema: Schema, flatten: Bool,
+    static func convert(_ block: RecordBlock, table: ConvertTable, type: DataType, schema: Schema, flatten: Bool,
                         allowNaN: Bool, failFast: Bool, dropped: Set<Int>) -> Converted {
         var skip = Set<Int>()
         var problems: [JSONReader.Problem] = []
+        let hints = ConvertWalker.makeHints(table)
+        defer { hints.deallocate() }
         while true {
             var builder = ColumnBuilder(type: type, capacity: block.records.count)
             var failed: JSONReader.Problem?
+            let leaveOut = !dropped.isEmpty || !skip.isEmpty
             block.text.withUnsafeBufferPointer { t in
-                var hints: [[Int]] = []
+                var w = ConvertWalker(table: table, hints: hints, allowNaN: allowNaN)
                 for (k, r) in block.records.enumerated() {
                     let number = block.firstRecord + k
-                    if dropped.contains(number) || skip.contains(number) { continue }
-                    var w = ConvertWalker(t.baseAddress! + r.start, r.end - r.start, allowNaN: allowNaN)
-                    w.hints = hints
+                    if leaveOut && (dropped.contains(number) || skip.contains(number)) { continue }
                     do {
-                        try w.walkRecord(root, into: &builder)
-                        hints = w.hints
+                        try w.walkRecord(t.baseAddress! + r.start, r.end - r.start, into: &builder)
                     } catch let e as RecordProblem {
                         failed = JSONReader.locate(e, t, r, record: number)
                         return
