@@ -1,3 +1,5 @@
+import Foundation
+
 /// Variable-length values (UTF-8 strings or binary) as offsets into one byte arena,
 /// so a batch of a million strings is two allocations, not a million.
 public struct ByteArrays: Sendable, Hashable {
@@ -20,6 +22,14 @@ public struct ByteArrays: Sendable, Hashable {
 
     @inline(__always)
     public func length(at i: Int) -> Int { offsets[i + 1] - offsets[i] }
+
+    /// Whether value `i` is exactly `bytes`.
+    @inline(__always)
+    public func equals(at i: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = offsets[i], n = offsets[i + 1] - start
+        guard n == bytes.count else { return false }
+        return data.withUnsafeBufferPointer { d in n == 0 || memcmp(d.baseAddress! + start, bytes.baseAddress!, n) == 0 }
+    }
 
     public func string(at i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 

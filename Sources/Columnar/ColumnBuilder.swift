@@ -49,7 +49,7 @@ public struct ColumnBuilder: Sendable {
 
     /// A list's elements: append a row's elements here, then `endList()`.
     public var elements: ColumnBuilder {
-        get { children[0] }
+        _read { yield children[0] }
         _modify { yield &children[0] }
     }
 
@@ -58,7 +58,7 @@ public struct ColumnBuilder: Sendable {
 
     /// A struct's field `i`: append one value (or null) to every field, then `endStruct()`.
     public subscript(field i: Int) -> ColumnBuilder {
-        get { children[i] }
+        _read { yield children[i] }
         _modify { yield &children[i] }
     }
 
@@ -66,14 +66,21 @@ public struct ColumnBuilder: Sendable {
 
     /// A map's keys (never null) and values: append pairs, then `endMap()`.
     public var mapKeys: ColumnBuilder {
-        get { children[0] }
+        _read { yield children[0] }
         _modify { yield &children[0] }
     }
 
     public var mapValues: ColumnBuilder {
-        get { children[1] }
+        _read { yield children[1] }
         _modify { yield &children[1] }
     }
+
+    /// Whether value `i` of a string or binary builder is exactly `v` (a map's keys: to catch a
+    /// key repeated in one object without hashing every key).
+    @inline(__always) public func bytesEqual(at i: Int, _ v: UnsafeRawBufferPointer) -> Bool { bytes.equals(at: i, v) }
+
+    /// Value `i` of a string or binary builder.
+    public func bytes(at i: Int) -> ArraySlice<UInt8> { bytes[i] }
 
     public mutating func endMap() { offsets.append(Int32(children[0].count)); validity.append(true) }
 

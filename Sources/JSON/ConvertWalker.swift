@@ -91,16 +91,29 @@ struct ConvertWalker {
             if c.peek() == 0x7D {
                 c.i += 1
             } else {
-                var seen = Set<[UInt8]>()
+                // Keys repeated in one object: compared with the object's keys so far, hashed
+                // only in a large map (a set per map cost an allocation and a hash per key).
+                let firstKey = b.mapKeys.count
+                var many: Set<[UInt8]>?
                 while true {
                     guard c.peek() == 0x22 else { throw c.problem("expected a key in double quotes") }
                     let keyAt = c.i
                     let k = try c.string()
-                    let key = k.escaped ? try c.unescaped(k.start, k.end) : Array(UnsafeBufferPointer(start: c.p + k.start, count: k.end - k.start))
-                    guard seen.insert(key).inserted else {
-                        throw RecordProblem(offset: keyAt, message: "duplicate key '\(String(decoding: key, as: UTF8.self))' in one object")
+                    let escaped = k.escaped ? try c.unescaped(k.start, k.end) : nil
+                    let duplicate = try withKey(k, escaped) { key in
+                        let keys = b.mapKeys.count - firstKey
+                        if keys >= Self.hashedMapKeys {
+                            if many == nil { many = Set((firstKey ..< b.mapKeys.count).map { Array(b.mapKeys.bytes(at: $0)) }) }
+                            return !many!.insert(Array(key)).inserted
+                        }
+                        return (firstKey ..< b.mapKeys.count).contains { b.mapKeys.bytesEqual(at: $0, key) }
                     }
-                    key.withUnsafeBytes { b.mapKeys.append(bytes: $0) }
+                    if duplicate {
+                        let name = escaped.map { String(decoding: $0, as: UTF8.self) }
+                            ?? String(decoding: UnsafeBufferPointer(start: c.p + k.start, count: k.end - k.start), as: UTF8.self)
+                        throw RecordProblem(offset: keyAt, message: "duplicate key '\(name)' in one object")
+                    }
+                    try withKey(k, escaped) { b.mapKeys.append(bytes: $0) }
                     try c.expect(0x3A, "':' after a key")
                     try value(values, into: &b.mapValues, depth: depth + 1)
                     guard let next = c.peek() else { throw c.problem("expected ',' or '}' in an object") }
@@ -111,6 +124,16 @@ struct ConvertWalker {
             }
             b.endMap()
         }
+    }
+
+    /// Maps with this many keys so far check a new key against a set of them.
+    static let hashedMapKeys = 16
+
+    /// A key's bytes: its unescaped copy, or the text itself.
+    @inline(__always)
+    private func withKey<R>(_ k: (start: Int, end: Int, escaped: Bool), _ escaped: [UInt8]?, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let escaped { return try escaped.withUnsafeBytes(body) }
+        return try body(UnsafeRawBufferPointer(start: c.p + k.start, count: k.end - k.start))
     }
 
     private mutating func scalar(_ node: UnsafePointer<ConvertTable.Node>, _ first: UInt8, into b: inout ColumnBuilder, depth: Int) throws {

@@ -32,6 +32,20 @@ import Testing
         #expect(e?.description.hasPrefix(e.map { "\($0.file):\(line):\(column): record \(record): " } ?? "-") == true)
     }
 
+    /// A key repeated within one object of a map field (keys that vary from record to record),
+    /// in a small map and in one past the size where keys are hashed; the same keys in
+    /// different objects are fine.
+    @Test(arguments: [3, 40])
+    func aKeyRepeatedInAMapIsNamed(keys: Int) {
+        let varied = (0 ..< 200).map { i in "{\"attrs\": {\"k\(i)\": \(i), \"k\(i + 1)\": null}}" }
+        let big = (0 ..< keys).map { "\"x\($0)\": \($0)" }.joined(separator: ", ")
+        let repeated = "{\"attrs\": {\(big), \"x\(keys - 2)\": 0}}"
+        let e = jsonError((varied + ["{\"attrs\": {\(big)}}", repeated]).joined(separator: "\n") + "\n")
+        #expect(e?.line == 202 && e?.record == 202, "\(String(describing: e))")
+        #expect(e?.message.contains("duplicate key 'x\(keys - 2)' in one object") == true, "\(String(describing: e))")
+        #expect(e?.column == repeated.utf8.count - "\"x\(keys - 2)\": 0}}".utf8.count + 1, "\(String(describing: e))")
+    }
+
     /// Records of an array all on one long line, cut by many 64-byte blocks: the column is
     /// carried from block to block (NDJSON starts every record at column 1 and would not show it).
     @Test func arrayRecordsOnOneLineAreLocatedAcrossBlocks() {
