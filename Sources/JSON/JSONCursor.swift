@@ -44,6 +44,20 @@ struct JSONCursor {
         let start = i
         var escaped = false
         while i < n {
+            // Eight bytes at a time up to the first '"', '\\' or control character: most of a
+            // record's bytes are inside strings, and both passes scan every one.
+            while i + 8 <= n {
+                let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let quote = v ^ 0x2222_2222_2222_2222, backslash = v ^ 0x5C5C_5C5C_5C5C_5C5C
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                // A byte's high bit is set where it is zero (quote, backslash) or below 0x20;
+                // bits above the lowest hit may be false, so only the lowest is used.
+                let hits = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (v &- 0x2020_2020_2020_2020) & ~v)
+                    & 0x8080_8080_8080_8080
+                if hits != 0 { i += hits.trailingZeroBitCount >> 3; break }
+                i += 8
+            }
+            guard i < n else { break }
             let c = p[i]
             if c == 0x22 { i += 1; return (start, i - 1, escaped) }
             if c == 0x5C {
