@@ -17,6 +17,11 @@ let cpu: [SwiftSetting] = []
 // compiler still checks exclusivity statically; only the dynamic check is dropped, there.
 let jsonHotPath: [SwiftSetting] = cpu + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
+// Column builders are filled value by value from other modules (the JSON walker reached a
+// struct's field through a `_modify` coroutine call that allocated its frame, twice per value).
+// Cross-module optimization lets callers inline Columnar's and Inference's small functions.
+let inlinedAcrossModules: [SwiftSetting] = cpu + [.unsafeFlags(["-cross-module-optimization"])]
+
 // One library per layer; arrows only point down (see ../shared/DESIGN.md).
 let package = Package(
     name: "Inlet",
@@ -48,10 +53,10 @@ let package = Package(
         // TLS for the PostgreSQL wire protocol (Debian's libssl-dev).
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
 
-        .target(name: "Columnar", swiftSettings: cpu),
+        .target(name: "Columnar", swiftSettings: inlinedAcrossModules),
         .target(name: "Parquet", dependencies: ["Columnar", "CZstd", "CSnappy", "CZlib"], swiftSettings: cpu),
         .target(name: "Delimited", dependencies: ["Columnar", "CIsal", "CZstd"], swiftSettings: cpu),
-        .target(name: "Inference", dependencies: ["Columnar", "Delimited"], swiftSettings: cpu),
+        .target(name: "Inference", dependencies: ["Columnar", "Delimited"], swiftSettings: inlinedAcrossModules),
         // The streaming JSON reader: strict RFC 8259, records from NDJSON or arrays, whole-input
         // inference of nested types, conversion on all cores.
         .target(name: "JSON", dependencies: ["Columnar", "Delimited", "Inference"], swiftSettings: jsonHotPath),
