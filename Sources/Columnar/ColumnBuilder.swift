@@ -64,6 +64,13 @@ public struct ColumnBuilder: Sendable {
 
     public mutating func endStruct() { validity.append(true) }
 
+    /// The child builders in place (a struct's fields), for a caller that fills several of
+    /// them per row: one uniqueness check for the lot, not one per field reached.
+    @inlinable
+    public mutating func withChildren<R>(_ body: (UnsafeMutableBufferPointer<ColumnBuilder>) throws -> R) rethrows -> R {
+        try children.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
     /// A map's keys (never null) and values: append pairs, then `endMap()`.
     public var mapKeys: ColumnBuilder {
         _read { yield children[0] }

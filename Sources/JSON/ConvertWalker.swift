@@ -74,12 +74,14 @@ struct ConvertWalker {
             if c.peek() == 0x5D {
                 c.i += 1
             } else {
-                while true {
-                    try value(element, into: &b.elements, depth: depth + 1)
-                    guard let next = c.peek() else { throw c.problem("expected ',' or ']' in an array") }
-                    c.i += 1
-                    if next == 0x5D { break }
-                    guard next == 0x2C else { c.i -= 1; throw c.problem("expected ',' or ']' in an array") }
+                try b.withChildren { elements in
+                    while true {
+                        try value(element, into: &elements[0], depth: depth + 1)
+                        guard let next = c.peek() else { throw c.problem("expected ',' or ']' in an array") }
+                        c.i += 1
+                        if next == 0x5D { break }
+                        guard next == 0x2C else { c.i -= 1; throw c.problem("expected ',' or ']' in an array") }
+                    }
                 }
             }
             b.endList()
@@ -175,50 +177,53 @@ struct ConvertWalker {
         // Which fields this object gave: a bit each (a flag array past 64 fields).
         var seenBits: UInt64 = 0
         var seenWide = count > 64 ? [Bool](repeating: false, count: count) : []
-        if c.peek() == 0x7D {
-            c.i += 1
-        } else {
-            var position = 0
-            while true {
-                guard c.peek() == 0x22 else { throw c.problem("expected a key in double quotes") }
-                let keyAt = c.i
-                let k = try c.string()
-                let hint = position < count ? Int(hints[first + position]) : position
-                let found: Int?
-                if k.escaped {
-                    let key = try c.unescaped(k.start, k.end)
-                    found = key.withUnsafeBufferPointer { table.field(of: node, $0.baseAddress!, $0.count, hint: hint) }
-                } else {
-                    found = table.field(of: node, c.p + k.start, k.end - k.start, hint: hint)
-                }
-                let base = c.p
-                func name() -> String { String(decoding: UnsafeBufferPointer(start: base + k.start, count: k.end - k.start), as: UTF8.self) }
-                guard let f = found else {
-                    throw RecordProblem(offset: keyAt, message: "key '\(name())' is not a field of the declared or inferred struct (fields: \(table.names(of: node).joined(separator: ", ")))")
-                }
-                if count > 64 {
-                    if seenWide[f] { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
-                    seenWide[f] = true
-                } else {
-                    if seenBits & (1 << UInt64(f)) != 0 { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
-                    seenBits |= 1 << UInt64(f)
-                }
-                // A key past the field count is a duplicate or unknown: it threw above.
-                hints[first + position] = Int32(f)
-                try c.expect(0x3A, "':' after a key")
-                try value(UnsafePointer(table.nodes + Int(table.fieldNode[first + f])), into: &b[field: f], depth: depth)
-                position += 1
-                guard let next = c.peek() else { throw c.problem("expected ',' or '}' in an object") }
+        // The fields' builders in place for the whole object (see `withChildren`).
+        try b.withChildren { fields in
+            if c.peek() == 0x7D {
                 c.i += 1
-                if next == 0x7D { break }
-                guard next == 0x2C else { c.i -= 1; throw c.problem("expected ',' or '}' in an object") }
+            } else {
+                var position = 0
+                while true {
+                    guard c.peek() == 0x22 else { throw c.problem("expected a key in double quotes") }
+                    let keyAt = c.i
+                    let k = try c.string()
+                    let hint = position < count ? Int(hints[first + position]) : position
+                    let found: Int?
+                    if k.escaped {
+                        let key = try c.unescaped(k.start, k.end)
+                        found = key.withUnsafeBufferPointer { table.field(of: node, $0.baseAddress!, $0.count, hint: hint) }
+                    } else {
+                        found = table.field(of: node, c.p + k.start, k.end - k.start, hint: hint)
+                    }
+                    let base = c.p
+                    func name() -> String { String(decoding: UnsafeBufferPointer(start: base + k.start, count: k.end - k.start), as: UTF8.self) }
+                    guard let f = found else {
+                        throw RecordProblem(offset: keyAt, message: "key '\(name())' is not a field of the declared or inferred struct (fields: \(table.names(of: node).joined(separator: ", ")))")
+                    }
+                    if count > 64 {
+                        if seenWide[f] { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
+                        seenWide[f] = true
+                    } else {
+                        if seenBits & (1 << UInt64(f)) != 0 { throw RecordProblem(offset: keyAt, message: "duplicate key '\(name())' in one object") }
+                        seenBits |= 1 << UInt64(f)
+                    }
+                    // A key past the field count is a duplicate or unknown: it threw above.
+                    hints[first + position] = Int32(f)
+                    try c.expect(0x3A, "':' after a key")
+                    try value(UnsafePointer(table.nodes + Int(table.fieldNode[first + f])), into: &fields[f], depth: depth)
+                    position += 1
+                    guard let next = c.peek() else { throw c.problem("expected ',' or '}' in an object") }
+                    c.i += 1
+                    if next == 0x7D { break }
+                    guard next == 0x2C else { c.i -= 1; throw c.problem("expected ',' or '}' in an object") }
+                }
             }
-        }
-        // Fields absent from this object are null in it.
-        if count > 64 {
-            for f in 0 ..< count where !seenWide[f] { b[field: f].appendNull() }
-        } else if seenBits != (count == 64 ? ~0 : (1 << UInt64(count)) - 1) {
-            for f in 0 ..< count where seenBits & (1 << UInt64(f)) == 0 { b[field: f].appendNull() }
+            // Fields absent from this object are null in it.
+            if count > 64 {
+                for f in 0 ..< count where !seenWide[f] { fields[f].appendNull() }
+            } else if seenBits != (count == 64 ? ~0 : (1 << UInt64(count)) - 1) {
+                for f in 0 ..< count where seenBits & (1 << UInt64(f)) == 0 { fields[f].appendNull() }
+            }
         }
         b.endStruct()
     }
