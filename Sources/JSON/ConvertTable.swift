@@ -1,4 +1,3 @@
-import Foundation
 import Inference
 
 /// A decision's plans flattened into one table of nodes, read by index through pointers.
@@ -108,7 +107,7 @@ final class ConvertTable: @unchecked Sendable {
     @inline(__always)
     private func matches(_ f: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         guard Int(nameLength[f]) == n else { return false }
-        return memcmp(nameBytes + Int(nameStart[f]), p, n) == 0
+        return sameBytes(nameBytes + Int(nameStart[f]), p, n)
     }
 
     /// The field names of struct `node`, for messages.

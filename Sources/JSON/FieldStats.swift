@@ -63,7 +63,7 @@ final class FieldStats {
     func child(_ p: UnsafePointer<UInt8>, _ n: Int, position: Int) -> FieldStats {
         if let values = mapValues { return values }
         if position < recentKeys.count, recentKeys[position].count == n,
-           recentKeys[position].withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, n) == 0 }) {
+           recentKeys[position].withUnsafeBufferPointer({ sameBytes($0.baseAddress!, p, n) }) {
             return children[recentChildren[position]]
         }
         let key = Array(UnsafeBufferPointer(start: p, count: n))
