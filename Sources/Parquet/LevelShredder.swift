@@ -59,7 +59,10 @@ enum LevelShredder {
         var col = column
         var depth: UInt8 = 0
         for step in path.steps {
-            if step.nullable {
+            if step.nullable && col.nullCount == 0 {
+                // No nulls at this node (the usual case): every live entry goes a level deeper.
+                for i in slot.indices where slot[i] >= 0 { def[i] += 1 }
+            } else if step.nullable {
                 for i in slot.indices where slot[i] >= 0 {
                     if col.isNull(slot[i]) { slot[i] = -1 } else { def[i] += 1 }
                 }
