@@ -92,7 +92,9 @@ let package = Package(
         // jemalloc (Debian's libjemalloc-dev) replaces glibc's malloc in both tools: a many-partition
         // load allocates and frees many mid-sized buffers, which glibc's malloc handled slowly
         // and with peak RSS growing with the input (docs/PERFORMANCE.md).
-        .executableTarget(name: "inlet", dependencies: ["InletCLI"], swiftSettings: cpu, linkerSettings: jemalloc),
+        // jemalloc's settings for the binary (see allocator_config.c).
+        .target(name: "CAllocatorConfig", path: "Sources/CAllocatorConfig"),
+        .executableTarget(name: "inlet", dependencies: ["InletCLI", "CAllocatorConfig"], swiftSettings: cpu, linkerSettings: jemalloc),
         // README "Writing a source": a source of our own in under 60 lines, run into a lake.
         .executableTarget(name: "custom-source-example", dependencies: ["Columnar", "Connectors", "Lake", "ObjectStore", "Pipelines"],
                           path: "Examples/CustomSource"),
