@@ -22,9 +22,16 @@ final class FieldStats {
     /// Object fields in order of first appearance.
     private(set) var keys: [[UInt8]] = []
     private(set) var children: [FieldStats] = []
+    /// `children` again, unretained: pass 1 hands a child to the walker for every value, and
+    /// retaining and releasing it each time was 3% of a JSON load. `children` owns them.
+    private var childRefs: [Unmanaged<FieldStats>] = []
     private var index: [[UInt8]: Int] = [:]
     /// Past `mapKeyLimit` distinct keys the fields are no struct's: their values merge here.
-    private(set) var mapValues: FieldStats?
+    private(set) var mapValues: FieldStats? {
+        didSet { mapValuesRef = mapValues.map { .passUnretained($0) } }
+    }
+    private var mapValuesRef: Unmanaged<FieldStats>?
+    var isMap: Bool { mapValuesRef != nil }
     var element: FieldStats?
     /// The first value of each kind, as evidence for reasons and warnings.
     private(set) var first: [Kind: Witness] = [:]
@@ -60,21 +67,23 @@ final class FieldStats {
 
     /// The child for key `p[0..<n]` at position `position` of the current object.
     @inline(__always)
-    func child(_ p: UnsafePointer<UInt8>, _ n: Int, position: Int) -> FieldStats {
-        if let values = mapValues { return values }
+    func child(_ p: UnsafePointer<UInt8>, _ n: Int, position: Int) -> Unmanaged<FieldStats> {
+        if let values = mapValuesRef { return values }
         if position < recentKeys.count, recentKeys[position].count == n,
            recentKeys[position].withUnsafeBufferPointer({ sameBytes($0.baseAddress!, p, n) }) {
-            return children[recentChildren[position]]
+            return childRefs[recentChildren[position]]
         }
         let key = Array(UnsafeBufferPointer(start: p, count: n))
         let i: Int
         if let known = index[key] {
             i = known
         } else {
-            if keys.count >= Self.mapKeyLimit { return becomeMap() }
+            if keys.count >= Self.mapKeyLimit { return .passUnretained(becomeMap()) }
             i = keys.count
             keys.append(key)
-            children.append(FieldStats(options: options))
+            let c = FieldStats(options: options)
+            children.append(c)
+            childRefs.append(.passUnretained(c))
             index[key] = i
         }
         if position < recentKeys.count {
@@ -84,7 +93,7 @@ final class FieldStats {
             recentKeys.append(key)
             recentChildren.append(i)
         }
-        return children[i]
+        return childRefs[i]
     }
 
     /// Too many distinct keys: from now on every value goes to one merged statistics.
@@ -94,6 +103,7 @@ final class FieldStats {
         mapValues = values
         keys = []
         children = []
+        childRefs = []
         index = [:]
         recentKeys = []
         recentChildren = []
@@ -142,6 +152,7 @@ final class FieldStats {
                 index[key] = keys.count
                 keys.append(key)
                 children.append(other.children[k])
+                childRefs.append(.passUnretained(other.children[k]))
             }
         }
     }

@@ -94,22 +94,25 @@ struct StatsWalker {
             guard c.peek() == 0x22 else { throw c.problem("expected a key in double quotes") }
             let keyAt = c.i
             let k = try c.string()
-            let child: FieldStats
+            let ref: Unmanaged<FieldStats>
             if k.escaped {
                 let key = try c.unescaped(k.start, k.end)
-                child = key.withUnsafeBufferPointer { s.child($0.baseAddress!, $0.count, position: position) }
+                ref = key.withUnsafeBufferPointer { s.child($0.baseAddress!, $0.count, position: position) }
             } else {
-                child = s.child(c.p + k.start, k.end - k.start, position: position)
+                ref = s.child(c.p + k.start, k.end - k.start, position: position)
             }
-            if s.mapValues == nil {
-                if child.lastVisit == serial {
-                    let name = String(decoding: UnsafeBufferPointer(start: c.p + k.start, count: k.end - k.start), as: UTF8.self)
-                    throw RecordProblem(offset: keyAt, message: "duplicate key '\(name)' in one object")
+            // The parent holds the child: borrowed for the value, not retained.
+            try ref._withUnsafeGuaranteedRef { child in
+                if !s.isMap {
+                    if child.lastVisit == serial {
+                        let name = String(decoding: UnsafeBufferPointer(start: c.p + k.start, count: k.end - k.start), as: UTF8.self)
+                        throw RecordProblem(offset: keyAt, message: "duplicate key '\(name)' in one object")
+                    }
+                    child.lastVisit = serial
                 }
-                child.lastVisit = serial
+                try c.expect(0x3A, "':' after a key")
+                try value(child, depth: depth)
             }
-            try c.expect(0x3A, "':' after a key")
-            try value(child, depth: depth)
             position += 1
             guard let next = c.peek() else { throw c.problem("expected ',' or '}' in an object") }
             c.i += 1
