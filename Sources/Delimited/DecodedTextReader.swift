@@ -11,8 +11,10 @@ public final class DecodedTextReader {
     private var pending: [UInt8]
     private var ended = false
     private let blockBytes: Int
-    /// Raw bytes of one read, reused.
-    private var buffer: [UInt8]
+    /// Raw bytes of one read, reused (made on first use: UTF-8 is read straight onto blocks).
+    private var buffer: [UInt8] = []
+    /// UTF-8 input is validated in place on the block it was read onto (`nextUTF8`).
+    private var validator: UTF8Validator?
     /// The most one read takes.
     static let readBytes = 1 << 20
     /// Spare room at the end of each block (see `next`).
@@ -33,8 +35,8 @@ public final class DecodedTextReader {
         else if head.starts(with: [0xFE, 0xFF]) { encoding = .utf16be; bom = 2 }
         else { encoding = .utf8; bom = 0 }
         pending = Array(head.dropFirst(bom))
-        buffer = [UInt8](repeating: 0, count: min(self.blockBytes, Self.readBytes))
         transcoder = try makeTranscoder(encoding, policy: .fail, startOffset: Int64(bom))
+        if encoding == .utf8 { validator = UTF8Validator(replace: false, offset: Int64(bom)) }
     }
 
     /// Bytes of the file read so far (compressed ones for a gzip file).
@@ -48,6 +50,8 @@ public final class DecodedTextReader {
     /// room is made once: a block costs its own size, not a second block-sized read buffer.
     public func next() throws -> [UInt8]? {
         guard !ended else { return nil }
+        if validator != nil { return try nextUTF8() }
+        if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: min(blockBytes, Self.readBytes)) }
         var text: [UInt8] = []
         // UTF-8 in, UTF-8 out is at most the input (and what a cut sequence carried over);
         // UTF-16 → UTF-8 takes up to 3 bytes for every 2. `carryRoom` more lets a record
@@ -68,11 +72,46 @@ public final class DecodedTextReader {
             failure = buffer.withUnsafeBufferPointer { transcoder.transcode(UnsafeBufferPointer(rebasing: $0[0 ..< n]), final: final, into: &text) }
             if final { ended = true; break }
         }
-        if let failure {
-            throw CSVError(file: path, line: 0, kind: .invalidBytes(encoding: encoding, byteOffset: failure.byteOffset, bytes: failure.bytes,
-                                                                     hint: "JSON text is UTF-8, or UTF-16 with a byte order mark"))
-        }
+        if let failure { throw invalid(failure) }
         if text.isEmpty { return ended ? nil : try next() }
         return text
+    }
+
+    /// UTF-8 text: each piece is read (inflated) straight onto the block and validated where it
+    /// lies, so no byte is copied a second time. A sequence cut by the block's end goes to the
+    /// next block.
+    private func nextUTF8() throws -> [UInt8]? {
+        var failure: EncodingFailure?
+        var checked = 0
+        let carried = pending
+        pending = []
+        var text = try [UInt8](unsafeUninitializedCapacity: carried.count + blockBytes + min(blockBytes, Self.carryRoom)) { room, count in
+            let base = room.baseAddress!
+            carried.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+            count = carried.count
+            var taken = 0
+            while taken < blockBytes {
+                let n = try input.read(into: base + count, count: min(Self.readBytes, blockBytes - taken))
+                count += n
+                taken += n
+                let final = n == 0
+                let (valid, f) = validator!.check(UnsafeBufferPointer(start: base + checked, count: count - checked), final: final)
+                checked += valid
+                if let f { failure = f; return }
+                if final { ended = true; return }
+            }
+        }
+        if let failure { throw invalid(failure) }
+        if checked < text.count {
+            pending = Array(text[checked...])
+            text.removeLast(text.count - checked)
+        }
+        if text.isEmpty { return ended ? nil : try nextUTF8() }
+        return text
+    }
+
+    private func invalid(_ failure: EncodingFailure) -> CSVError {
+        CSVError(file: path, line: 0, kind: .invalidBytes(encoding: encoding, byteOffset: failure.byteOffset, bytes: failure.bytes,
+                                                          hint: "JSON text is UTF-8, or UTF-16 with a byte order mark"))
     }
 }

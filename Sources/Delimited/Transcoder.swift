@@ -113,6 +113,26 @@ struct UTF8Validator: Transcoder {
         return nil
     }
 
+    /// Validates `input` where it lies, copying nothing: the bytes before the returned count
+    /// are whole valid sequences. Short of the end when a sequence is cut by it (not `final`;
+    /// the caller keeps those bytes for the next piece), or at the first invalid byte, with
+    /// its failure. For the fail policy only (no replacement).
+    mutating func check(_ input: UnsafeBufferPointer<UInt8>, final: Bool) -> (valid: Int, failure: EncodingFailure?) {
+        guard let base = input.baseAddress else { return (0, nil) }
+        let n = input.count
+        var i = 0
+        while i < n {
+            if i + 32 <= n, highBits32(base + i) == 0 { i += 32; continue }
+            let len = Self.sequenceLength(base, i, n)
+            if len > 0 { i += len; continue }
+            if len < 0 && !final { break }
+            offset += Int64(i)
+            return (i, EncodingFailure(byteOffset: offset, bytes: Array(UnsafeBufferPointer(start: base + i, count: min(4, n - i)))))
+        }
+        offset += Int64(i)
+        return (i, nil)
+    }
+
     private func invalid(at offset: Int64, _ bytes: [UInt8], into out: inout [UInt8]) -> EncodingFailure? {
         if replace { out.append(contentsOf: replacementUTF8); return nil }
         return EncodingFailure(byteOffset: offset, bytes: Array(bytes.prefix(4)))
