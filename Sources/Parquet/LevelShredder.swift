@@ -58,13 +58,17 @@ enum LevelShredder {
         var slot = Array(rows)
         var col = column
         var depth: UInt8 = 0
+        // Whether some entry has stopped (slot -1): until one has, loops need not look.
+        var stopped = false
         for step in path.steps {
-            if step.nullable && col.nullCount == 0 {
-                // No nulls at this node (the usual case): every live entry goes a level deeper.
+            if step.nullable && col.nullCount == 0 && !stopped {
+                // No nulls at this node and every entry live (the usual case): all go a level deeper.
+                def.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] &+= 1 } }
+            } else if step.nullable && col.nullCount == 0 {
                 for i in slot.indices where slot[i] >= 0 { def[i] += 1 }
             } else if step.nullable {
                 for i in slot.indices where slot[i] >= 0 {
-                    if col.isNull(slot[i]) { slot[i] = -1 } else { def[i] += 1 }
+                    if col.isNull(slot[i]) { slot[i] = -1; stopped = true } else { def[i] += 1 }
                 }
             } else if col.nullCount > 0 {
                 for i in slot.indices where slot[i] >= 0 && col.isNull(slot[i]) {
@@ -79,14 +83,17 @@ enum LevelShredder {
             case let (.listValues, .list(offsets, values)):
                 depth += 1
                 expand(offsets, depth, &rep, &def, &slot)
+                stopped = slot.contains(-1)
                 col = values
             case let (.mapKeys, .map(offsets, keys, _)):
                 depth += 1
                 expand(offsets, depth, &rep, &def, &slot)
+                stopped = slot.contains(-1)
                 col = keys
             case let (.mapValues, .map(offsets, _, values)):
                 depth += 1
                 expand(offsets, depth, &rep, &def, &slot)
+                stopped = slot.contains(-1)
                 col = values
             default:
                 throw ParquetError.schemaMismatch("column '\(path.leaf.dottedPath)' has \(col.type.name) storage off its schema")
@@ -94,16 +101,24 @@ enum LevelShredder {
         }
         var entryStarts: [Int] = []
         var valueStarts: [Int] = []
-        entryStarts.reserveCapacity(rows.count + 1)
-        valueStarts.reserveCapacity(rows.count + 1)
         var present: [Int] = []
-        present.reserveCapacity(slot.count)
-        for i in slot.indices {
-            if rep[i] == 0 { entryStarts.append(i); valueStarts.append(present.count) }
-            if slot[i] >= 0 { present.append(slot[i]) }
+        if depth == 0 && !stopped {
+            // No list or map above the leaf and no null on the way: one entry and one value
+            // per row, in order (a struct's fields, the usual case).
+            entryStarts = Array(0 ... slot.count)
+            valueStarts = entryStarts
+            present = slot
+        } else {
+            entryStarts.reserveCapacity(rows.count + 1)
+            valueStarts.reserveCapacity(rows.count + 1)
+            present.reserveCapacity(slot.count)
+            for i in slot.indices {
+                if rep[i] == 0 { entryStarts.append(i); valueStarts.append(present.count) }
+                if slot[i] >= 0 { present.append(slot[i]) }
+            }
+            entryStarts.append(slot.count)
+            valueStarts.append(present.count)
         }
-        entryStarts.append(slot.count)
-        valueStarts.append(present.count)
         // Values are usually a contiguous run of the leaf column (no nulls, no stray slots): copy it in bulk.
         let dense: Column
         if let first = present.first, present.last! - first == present.count - 1 {
