@@ -36,13 +36,24 @@ enum DialectSniffer {
         let sample = Array(bytes[start..<end])
         let sampleComplete = complete && end == bytes.count
         var best: (d: UInt8, q: UInt8, agree: Int, fields: Int)? = nil
+        // Delimiters absent from the sample all split it alike (one field a record): parsed
+        // once per quote, for the first of them.
+        let absent = Set((options.delimiter.map { [$0] } ?? delimiters).filter { !sample.contains($0) })
+        var absentShapes: [UInt8: (counts: [Int], quoted: Bool)] = [:]
         for d in options.delimiter.map({ [$0] }) ?? delimiters {
             for q in options.quote.map({ [$0] }) ?? quotes {
-                let recs = parseSample(sample, firstLine: firstLine, delimiter: d, quote: q, maxRecords: sampleRecords, complete: sampleComplete)
                 // A quote other than '"' must actually open a field somewhere; otherwise it only
                 // wins by mis-splitting fields that '"' quotes (e.g. one with a line end inside).
-                if options.quote == nil && q != quotes[0] && !recs.contains(where: { $0.quoted.contains(true) }) { continue }
-                let (fields, agree) = modeFieldCount(recs)
+                if options.quote == nil && q != quotes[0] && !sample.contains(q) { continue }
+                let shape: (counts: [Int], quoted: Bool)
+                if absent.contains(d), let known = absentShapes[q] {
+                    shape = known
+                } else {
+                    shape = sampleShape(sample, delimiter: d, quote: q, maxRecords: sampleRecords, complete: sampleComplete)
+                    if absent.contains(d) { absentShapes[q] = shape }
+                }
+                if options.quote == nil && q != quotes[0] && !shape.quoted { continue }
+                let (fields, agree) = modeFieldCount(shape.counts)
                 let candidate = (d, q, agree, fields)
                 guard let b = best else { best = candidate; continue }
                 let better = (fields >= 2) != (b.fields >= 2) ? fields >= 2
@@ -80,8 +91,12 @@ enum DialectSniffer {
     }
 
     private static func modeFieldCount(_ recs: [SampleRecord]) -> (fields: Int, agree: Int) {
+        modeFieldCount(recs.map(\.fields.count))
+    }
+
+    private static func modeFieldCount(_ fieldCounts: [Int]) -> (fields: Int, agree: Int) {
         var counts: [Int: Int] = [:]
-        for r in recs { counts[r.fields.count, default: 0] += 1 }
+        for c in fieldCounts { counts[c, default: 0] += 1 }
         let top = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }
         return top.map { ($0.key, $0.value) } ?? (0, 0)
     }

@@ -85,6 +85,62 @@ func parseSample(_ bytes: [UInt8], from start: Int = 0, firstLine: Int = 1, deli
     return records
 }
 
+/// What `parseSample` would find, without keeping any field: each kept record's field count,
+/// and whether a field of a kept record was quoted. The sniffer tries every delimiter and quote
+/// on the sample; copying every field byte by byte into arrays for that was most of the cost
+/// of opening a small file (800 small gzipped CSVs: 43% of the load's CPU in the sniffer).
+func sampleShape(_ bytes: [UInt8], delimiter d: UInt8, quote q: UInt8, maxRecords: Int, complete: Bool) -> (counts: [Int], quoted: Bool) {
+    var counts: [Int] = []
+    var anyQuoted = false
+    bytes.withUnsafeBufferPointer { b in
+        var p = 0
+        let n = b.count
+        records: while p < n && counts.count < maxRecords {
+            let c0 = b[p]
+            if c0 == byteLF || c0 == byteCR {
+                p += (c0 == byteCR && p + 1 < n && b[p + 1] == byteLF) ? 2 : 1
+                continue
+            }
+            var fields = 0
+            var recordQuoted = false
+            while true {
+                // A field: a quoted part when it opens with the quote (a doubled quote inside
+                // is one quote), then plain bytes up to the delimiter or the line's end.
+                if p < n && b[p] == q {
+                    recordQuoted = true
+                    p += 1
+                    while true {
+                        while p < n && b[p] != q { p += 1 }
+                        // The record ends inside quotes: dropped, as parseSample does.
+                        if p == n { break records }
+                        p += 1
+                        if p < n && b[p] == q { p += 1 } else { break }
+                    }
+                }
+                while p < n {
+                    let c = b[p]
+                    if c == d || c == byteLF || c == byteCR { break }
+                    p += 1
+                }
+                fields += 1
+                if p == n {
+                    // An unterminated last record counts only when the bytes are the whole file.
+                    if !complete { break records }
+                    break
+                }
+                let c = b[p]
+                p += 1
+                if c == d { continue }
+                if c == byteCR && p < n && b[p] == byteLF { p += 1 }
+                break
+            }
+            counts.append(fields)
+            anyQuoted = anyQuoted || recordQuoted
+        }
+    }
+    return (counts, anyQuoted)
+}
+
 /// Offset after the first `count` physical lines of `bytes`, or nil if there are fewer.
 func offsetAfterLines(_ bytes: [UInt8], _ count: Int) -> Int? {
     var p = 0, seen = 0
