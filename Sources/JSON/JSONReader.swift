@@ -183,12 +183,24 @@ public final class JSONReader {
 
     /// `--records PATH` names an array in an object; otherwise the first byte tells: `[` an
     /// array of records, `{` NDJSON when the first line holds a whole object, else one document.
+    /// The most of a file's text the layout is decided from.
+    static let layoutSample = 1 << 20
+
     static func detectLayout(path: String, options: JSONOptions) throws -> JSONLayout {
         if let records = options.records, records != "$", !records.isEmpty {
             return .array(path: records.split(separator: ".").map(String.init))
         }
-        let reader = try DecodedTextReader(path: path, blockBytes: 1 << 20)
-        guard let text = try reader.next() else { throw JSONError(file: path, line: 0, column: 0, record: 0, message: "the file is empty") }
+        // The first byte and, after a '{', the first line decide, from at most `layoutSample`
+        // bytes: read in small pieces until they are in hand (one object could be a megabyte
+        // of inflating for a first line of a few hundred bytes, and every object is opened).
+        let reader = try DecodedTextReader(path: path, blockBytes: 64 << 10)
+        var text: [UInt8] = []
+        while text.count < layoutSample, let piece = try reader.next() {
+            text += piece
+            if let first = text.firstIndex(where: { !ArrayScan.isSpace($0) }), text[first] != 0x7B || text[first...].contains(0x0A) { break }
+        }
+        if text.count > layoutSample { text.removeLast(text.count - layoutSample) }
+        guard !text.isEmpty else { throw JSONError(file: path, line: 0, column: 0, record: 0, message: "the file is empty") }
         var i = 0
         while i < text.count, ArrayScan.isSpace(text[i]) { i += 1 }
         guard i < text.count else { throw JSONError(file: path, line: 0, column: 0, record: 0, message: "the file holds only whitespace") }
