@@ -87,7 +87,7 @@ public final class DecodedTextReader {
         pending = []
         var text = try [UInt8](unsafeUninitializedCapacity: carried.count + blockBytes + min(blockBytes, Self.carryRoom)) { room, count in
             let base = room.baseAddress!
-            carried.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+            if !carried.isEmpty { carried.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) } }
             count = carried.count
             var taken = 0
             while taken < blockBytes {
