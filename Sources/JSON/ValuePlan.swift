@@ -13,25 +13,10 @@ indirect enum ValuePlan: Sendable {
     case map(ValuePlan)
 }
 
-/// A struct's fields, found by key.
+/// A struct's fields (pass 2 finds them by key through `ConvertTable`).
 struct StructPlan: Sendable {
     let names: [[UInt8]]
     let plans: [ValuePlan]
-
-    /// The field whose name is `p[0..<n]`, or nil.
-    @inline(__always)
-    func field(_ p: UnsafePointer<UInt8>, _ n: Int, hint: Int) -> Int? {
-        if hint < names.count, matches(hint, p, n) { return hint }
-        for i in names.indices where matches(i, p, n) { return i }
-        return nil
-    }
-
-    @inline(__always)
-    private func matches(_ i: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let name = names[i]
-        guard name.count == n else { return false }
-        return name.withUnsafeBufferPointer { b in (0 ..< n).allSatisfy { b[$0] == p[$0] } }
-    }
 }
 
 /// What pass 1 decided for the input: the columns and how each converts, why each type was
