@@ -82,18 +82,15 @@ enum LevelShredder {
                 col = children[k]
             case let (.listValues, .list(offsets, values)):
                 depth += 1
-                expand(offsets, depth, &rep, &def, &slot)
-                stopped = slot.contains(-1)
+                stopped = expand(offsets, depth, &rep, &def, &slot)
                 col = values
             case let (.mapKeys, .map(offsets, keys, _)):
                 depth += 1
-                expand(offsets, depth, &rep, &def, &slot)
-                stopped = slot.contains(-1)
+                stopped = expand(offsets, depth, &rep, &def, &slot)
                 col = keys
             case let (.mapValues, .map(offsets, _, values)):
                 depth += 1
-                expand(offsets, depth, &rep, &def, &slot)
-                stopped = slot.contains(-1)
+                stopped = expand(offsets, depth, &rep, &def, &slot)
                 col = values
             default:
                 throw ParquetError.schemaMismatch("column '\(path.leaf.dottedPath)' has \(col.type.name) storage off its schema")
@@ -131,7 +128,9 @@ enum LevelShredder {
     }
 
     /// Replaces each live entry by one entry per element of its list (a stopped entry for an empty list).
-    private static func expand(_ offsets: [Int32], _ depth: UInt8, _ rep: inout [UInt8], _ def: inout [UInt8], _ slot: inout [Int]) {
+    /// Returns whether any entry is stopped afterwards.
+    private static func expand(_ offsets: [Int32], _ depth: UInt8, _ rep: inout [UInt8], _ def: inout [UInt8], _ slot: inout [Int]) -> Bool {
+        var stops = false
         var r: [UInt8] = [], d: [UInt8] = [], s: [Int] = []
         let estimate = slot.count + Int(offsets.last ?? 0)
         r.reserveCapacity(estimate); d.reserveCapacity(estimate); s.reserveCapacity(estimate)
@@ -140,6 +139,7 @@ enum LevelShredder {
             let lo = at >= 0 ? Int(offsets[at]) : 0, hi = at >= 0 ? Int(offsets[at + 1]) : 0
             if lo >= hi {
                 r.append(rep[i]); d.append(def[i]); s.append(-1)
+                stops = true
                 continue
             }
             for k in lo ..< hi {
@@ -149,5 +149,6 @@ enum LevelShredder {
             }
         }
         rep = r; def = d; slot = s
+        return stops
     }
 }
