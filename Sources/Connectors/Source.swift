@@ -42,7 +42,7 @@ public protocol SourcePass: AnyObject {
     func next() throws -> RecordBatch?
     /// After the load stopped on `error`: the pass to load instead when the whole input's
     /// types turned out to differ from those this pass assumed (its batches are discarded),
-    /// or nil when `error` is the load's outcome.
+    /// or nil when `error` is the load's outcome. The pass given may itself give another.
     func retry(after error: Error) async throws -> (any SourcePass)?
     /// After the last batch: what was read, for the manifest (name, size, SHA-256).
     func identity() async throws -> SourceIdentity

@@ -60,7 +60,7 @@ public struct ValueDecision: Sendable {
 
 /// Parses one value's bytes under a decided (or declared) type into a builder, with the rules
 /// CSV columns convert by.
-public struct ValueParser: Sendable {
+public struct ValueParser: Sendable, Equatable {
     let parser: ColumnParser
 
     init(_ parser: ColumnParser) { self.parser = parser }

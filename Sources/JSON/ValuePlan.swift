@@ -2,7 +2,7 @@ import Columnar
 import Inference
 
 /// How pass 2 converts one field's values, decided from pass 1's statistics or declared.
-indirect enum ValuePlan: Sendable {
+indirect enum ValuePlan: Sendable, Equatable {
     /// Typed values parsed from strings, numbers or booleans (`""` is null in a typed column).
     case scalar(ValueParser)
     /// A string column: strings as their text; any other value (a number, an object) as its JSON text.
@@ -14,7 +14,7 @@ indirect enum ValuePlan: Sendable {
 }
 
 /// A struct's fields (pass 2 finds them by key through `ConvertTable`).
-struct StructPlan: Sendable {
+struct StructPlan: Sendable, Equatable {
     let names: [[UInt8]]
     let plans: [ValuePlan]
 }
@@ -32,6 +32,10 @@ public struct JSONDecision: Sendable {
     /// A map when an object field has more than this many distinct keys across the input and an
     /// object holds fewer than half of them on average: keys that vary from record to record.
     public static let mapKeys = 64
+
+    /// Whether batches converted under `other` are those converted under this decision: the
+    /// same columns and the same conversion of every value (reports and warnings aside).
+    public func converts(like other: JSONDecision) -> Bool { schema == other.schema && root == other.root }
 }
 
 /// Turns statistics into types and plans, with the rules the README documents.

@@ -81,13 +81,17 @@ public struct LoadJob {
             var passes = 1
             let result: LoadResult
             let extra = conform.map { [$0] } ?? []
-            do {
-                result = try await load(pass, into: lake, options: options, extra: extra)
-            } catch {
-                guard let second = try await pass.retry(after: error) else { throw error }
-                pass = second
-                passes = 2
-                result = try await load(second, into: lake, options: options, extra: extra)
+            // A pass whose assumed types did not hold gives the next (one or more times: a files
+            // source may speculate again); its batches were discarded with the failed load.
+            while true {
+                do {
+                    result = try await load(pass, into: lake, options: options, extra: extra)
+                    break
+                } catch {
+                    guard let next = try await pass.retry(after: error) else { throw error }
+                    pass = next
+                    passes += 1
+                }
             }
             var report = pass.report
             if let merge = result.merge, merge.duplicates > 0 {

@@ -7,19 +7,24 @@ import Parquet
 
 /// Pass 2 of a files source: each object in key order, read again under the dataset's types
 /// and conformed to its columns. Objects the spool did not keep are fetched again, ahead of
-/// the reading.
+/// the reading. It follows a finished pass 1 (`KnownReadings`), or a running one under the
+/// types of its first objects (`ScanState`: a speculation that a later object may end, and
+/// then `retry` gives the pass under every object's types).
 final class FilesPass: SourcePass {
     let schema: Schema
     private let plan: DatasetPlan
-    private let readings: [ObjectReading]
-    private let kept: Set<Int>
+    private let feed: any ReadingFeed
     private let landing: any Landing
     private let spool: Spool?
     private let read: ReadOptions
     private let settings: FilesSettings
     private let events: SourceEvents
-    private let newState: JSONValue
-    private let warnings: [String]
+    /// The phase of the progress shown: `write`, or nil when pass 1's bar shows it.
+    private let phase: String?
+    /// When speculating: the pass under every object's types, after a miss.
+    private let fallback: (() async throws -> FilesPass)?
+    /// After the last object (at once for a finished pass 1): what the pass reports.
+    private(set) var completion: FilesCompletion?
 
     private var prefetch: Prefetcher?
     private var cursor = 0
@@ -31,25 +36,26 @@ final class FilesPass: SourcePass {
     /// Objects up to this size (as stored: compressed or not) are opened ahead.
     static let openAheadBytes: Int64 = 2 << 20
     private var progress: FilesProgress?
+    private var started = false
     private var ended = false
 
-    init(plan: DatasetPlan, readings: [ObjectReading], kept: Set<Int>, landing: any Landing, spool: Spool?, read: ReadOptions,
-         settings: FilesSettings, events: SourceEvents, state: JSONValue, warnings: [String]) {
+    init(plan: DatasetPlan, feed: any ReadingFeed, landing: any Landing, spool: Spool?, read: ReadOptions,
+         settings: FilesSettings, events: SourceEvents, phase: String?, fallback: (() async throws -> FilesPass)? = nil) {
         schema = plan.schema
         self.plan = plan
-        self.readings = readings
-        self.kept = kept
+        self.feed = feed
         self.landing = landing
         self.spool = spool
         self.read = read
         self.settings = settings
         self.events = events
-        newState = state
-        self.warnings = warnings
+        self.phase = phase
+        self.fallback = fallback
+        completion = feed.completionIfKnown
     }
 
     func next() throws -> RecordBatch? {
-        if progress == nil { start(settings) }
+        if !started { start(settings) }
         while true {
             if let (batches, conformer, reading) = current {
                 let batch: RecordBatch?
@@ -60,14 +66,14 @@ final class FilesPass: SourcePass {
                 }
                 progress?.finished(reading.index)
                 do { try read.rejects?.collect(reading) } catch { throw wrap(error, reading) }
-                if !kept.contains(reading.index) { prefetch?.release(reading.index, keep: false) }
+                if feed.refetched.contains(reading.index) { prefetch?.release(reading.index, keep: false) }
                 current = nil
             }
-            guard cursor < readings.count else {
-                if !ended { ended = true; events.phaseEnded("write") }
+            guard let reading = try feed.reading(at: cursor) else {
+                if completion == nil { completion = try feed.completion() }
+                if !ended { ended = true; events.phaseEnded(phase ?? "load") }
                 return nil
             }
-            let reading = readings[cursor]
             cursor += 1
             do {
                 let batches: any ObjectBatches
@@ -75,7 +81,7 @@ final class FilesPass: SourcePass {
                     self.upcoming = nil
                     batches = try upcoming.opened.get()
                 } else {
-                    if let prefetch, !kept.contains(reading.index) { _ = try prefetch.path(for: reading.index) }
+                    if let prefetch, feed.refetched.contains(reading.index) { _ = try prefetch.path(for: reading.index) }
                     batches = try open(reading, plan: plan, read: read)
                 }
                 current = (batches, try BatchConformer(plan: plan, batchSchema: batches.schema, object: reading.object, casts: reading.format == .parquet),
@@ -93,17 +99,17 @@ final class FilesPass: SourcePass {
     /// (50 NDJSON.gz objects of 20 MB: 199 MB peak RSS with every object opened ahead).
     /// One fetched again is opened after its download.
     private func openAhead() {
-        guard cursor < readings.count else { return }
-        let r = readings[cursor]
-        guard r.object.size <= Self.openAheadBytes, prefetch == nil || kept.contains(r.index) else { return }
+        guard let r = feed.readingIfFolded(at: cursor) else { return }
+        guard r.object.size <= Self.openAheadBytes, prefetch == nil || !feed.refetched.contains(r.index) else { return }
         upcoming = (r.index, Result { try open(r, plan: plan, read: read) })
     }
 
     /// Fetching again what the spool could not keep starts with the first batch asked for.
     private func start(_ settings: FilesSettings) {
-        let objects = readings.map(\.object)
-        progress = FilesProgress(phase: "write", objects: objects, events: events)
-        let refetch = readings.filter { !kept.contains($0.index) }
+        started = true
+        let known = completion?.readings ?? []
+        if let phase { progress = FilesProgress(phase: phase, objects: known.map(\.object), events: events) }
+        let refetch = known.filter { feed.refetched.contains($0.index) }
         if let spool, !refetch.isEmpty {
             prefetch = Prefetcher(landing: landing, objects: refetch.map { ($0.index, $0.object) }, spool: spool,
                                   concurrency: settings.concurrency, window: settings.concurrency) { _ in }
@@ -135,13 +141,23 @@ final class FilesPass: SourcePass {
         upcoming = nil
     }
 
-    func identity() async throws -> SourceIdentity {
-        SourceIdentity(name: settings.urls.joined(separator: ", "), size: readings.reduce(0) { $0 + $1.object.size }, sha256: "")
+    func retry(after error: Error) async throws -> (any SourcePass)? {
+        guard let fallback, let reason = feed.speculationMissed else { return nil }
+        finish()
+        events.detail("\(SpeculationMissed(reason: reason))")
+        return try await fallback()
     }
 
-    var state: JSONValue? { newState }
+    func identity() async throws -> SourceIdentity {
+        SourceIdentity(name: settings.urls.joined(separator: ", "), size: (completion?.readings ?? []).reduce(0) { $0 + $1.object.size }, sha256: "")
+    }
+
+    var state: JSONValue? { completion?.state }
 
     var report: SourceReport {
+        let plan = completion?.plan ?? self.plan
+        let readings = completion?.readings ?? []
+        let warnings = completion?.warnings ?? []
         let csvReports = Dictionary(plan.csv.result(declared: plan.csvDeclared).report.columns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let jsonReports = Dictionary((plan.json?.columns ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let columns = plan.schema.fields.map { f -> ColumnReport in

@@ -19,78 +19,144 @@ enum FilesScan {
         var warnings: [String]
     }
 
+    /// The whole pass.
     static func run(_ objects: [LandingObject], landing: any Landing, spool: Spool?, read: ReadOptions, settings: FilesSettings,
                     events: SourceEvents) async throws -> Outcome {
+        let outcome = try await start(objects, landing: landing, spool: spool, read: read, settings: settings, events: events, phase: "scan").outcome()
+        events.phaseEnded("scan")
+        return outcome
+    }
+
+    /// The pass, running on its own: its state tells what is folded so far. `phase` names its
+    /// progress. With `speculation`, the plan of the first objects in key order that hold
+    /// `afterBytes` of the input is taken for a pass 2 to follow the scan under, and every
+    /// object folded after them is checked against it (`ScanState.speculation`).
+    static func start(_ objects: [LandingObject], landing: any Landing, spool: Spool?, read: ReadOptions, settings: FilesSettings,
+                      events: SourceEvents, phase: String,
+                      speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan)? = nil) -> RunningScan {
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), objects.count)
-        let progress = FilesProgress(phase: "scan", objects: objects, events: events)
+        let progress = FilesProgress(phase: phase, objects: objects, events: events)
         let prefetch = spool.map { spool in
             Prefetcher(landing: landing, objects: Array(objects.enumerated()).map { ($0.offset, $0.element) }, spool: spool,
                        concurrency: settings.concurrency, window: settings.concurrency + workers) { progress.add(bytes: $0) }
         }
         let state = ScanState(objects: objects, union: FilesUnion(csv: read.csvInference, json: read.json),
-                              hiveColumns: settings.hiveColumns, detail: events.detail)
-        defer { prefetch?.cancel() }
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+                              hiveColumns: settings.hiveColumns, speculation: speculation, detail: events.detail)
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
                 for _ in 0 ..< workers {
                     group.addTask {
                         // Scanning blocks on its parse jobs: a thread of its own (see `runBlocking`).
-                        try await runBlocking {
+                        try? await runBlocking {
                             while let i = state.take() {
-                                let object = objects[i]
-                                do {
-                                    let path = try prefetch?.path(for: i) ?? object.key
-                                    let (reading, stats) = try read.scan(object, index: i, path: path) { bytes, rows in
-                                        progress.scanned(i, bytes: landing.isLocal ? bytes : nil, rows: rows)
-                                    }
-                                    let keep = spool?.keep(object.size) ?? true
-                                    prefetch?.release(i, keep: keep)
-                                    state.deliver(i, .read(reading, stats, kept: keep))
-                                } catch {
-                                    prefetch?.release(i, keep: false)
-                                    let wrapped = FilesObjectError.wrap(error, url: object.url, path: spool?.path(index: i, key: object.key))
-                                    guard settings.badFiles == .skip, FilesObjectError.isBadObject(error) else {
-                                        // The objects before it are still read, so the error named is
-                                        // the first in key order, whichever worker met its own first.
-                                        state.fail(i, wrapped)
-                                        continue
-                                    }
-                                    state.deliver(i, .skipped(reason: "\(wrapped)"))
-                                }
-                                progress.finished(i)
+                                scan(i, objects[i], landing: landing, spool: spool, prefetch: prefetch, read: read, settings: settings,
+                                     state: state, progress: progress)
                             }
                         }
                     }
                 }
-                try await group.waitForAll()
             }
+            prefetch?.cancel()
+            state.end()
         }
-        if let error = state.firstFailure { throw error }
-        events.phaseEnded("scan")
-        return state.outcome
+        return RunningScan(state: state, task: task, prefetch: prefetch)
+    }
+
+    private static func scan(_ i: Int, _ object: LandingObject, landing: any Landing, spool: Spool?, prefetch: Prefetcher?,
+                             read: ReadOptions, settings: FilesSettings, state: ScanState, progress: FilesProgress) {
+        do {
+            let path = try prefetch?.path(for: i) ?? object.key
+            let (reading, stats) = try read.scan(object, index: i, path: path) { bytes, rows in
+                progress.scanned(i, bytes: landing.isLocal ? bytes : nil, rows: rows)
+            }
+            let keep = spool?.keep(object.size) ?? true
+            prefetch?.release(i, keep: keep)
+            state.deliver(i, .read(reading, stats, kept: keep))
+        } catch {
+            prefetch?.release(i, keep: false)
+            let wrapped = FilesObjectError.wrap(error, url: object.url, path: spool?.path(index: i, key: object.key))
+            guard settings.badFiles == .skip, FilesObjectError.isBadObject(error) else {
+                // The objects before it are still read, so the error named is the first in key
+                // order, whichever worker met its own first.
+                state.fail(i, wrapped)
+                return
+            }
+            state.deliver(i, .skipped(reason: "\(wrapped)"))
+        }
+        progress.finished(i)
     }
 }
 
-/// The workers' shared state: the next object to take, and the fold in key order.
-private final class ScanState: @unchecked Sendable {
+/// Pass 1 while it runs: what is folded so far, waited for by a pass 2 that follows it.
+final class RunningScan: @unchecked Sendable {
+    let state: ScanState
+    private let task: Task<Void, Never>
+    private let prefetch: Prefetcher?
+
+    init(state: ScanState, task: Task<Void, Never>, prefetch: Prefetcher?) {
+        self.state = state
+        self.task = task
+        self.prefetch = prefetch
+    }
+
+    /// After every object: the union and the readings, or the first failure in key order.
+    func outcome() async throws -> FilesScan.Outcome {
+        // The workers run in a task of their own: a cancelled load stops them here.
+        await withTaskCancellationHandler { await task.value } onCancel: { [state, prefetch] in
+            state.stopTaking()
+            prefetch?.cancel()
+        }
+        try Task.checkCancellation()
+        if let error = state.firstFailure { throw error }
+        return state.outcome
+    }
+
+    /// Takes no more objects, wakes the downloads' waiters and waits for the workers to stop.
+    func stop() async {
+        state.stopTaking()
+        prefetch?.cancel()
+        await task.value
+    }
+}
+
+/// The workers' shared state: the next object to take, and the fold in key order. A pass 2
+/// that follows the scan waits here for each object (`reading(at:)`), and the speculation it
+/// converts under is checked against every object folded.
+final class ScanState: @unchecked Sendable {
     enum Result {
         case read(ObjectReading, ObjectStats, kept: Bool)
         case skipped(reason: String)
     }
 
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private let objects: [LandingObject]
     private let hiveColumns: Bool
     private let detail: @Sendable (String) -> Void
     private var next = 0
     private var stopped = false
+    private var ended = false
     private var pending: [Int: Result] = [:]
     private var folded = 0
+    private var foldedBytes: Int64 = 0
     private var result: FilesScan.Outcome
+    private var failures: [Int: Error] = [:]
+    /// How a plan is made, and after how many bytes folded the first speculation's is taken.
+    private let speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan)?
+    /// The plans pass 2 converts under before every object is read, one per attempt: the
+    /// first objects', then after each miss the plan of the objects up to the one that missed.
+    /// None until taken, or when the first objects have no plan (the classic path tells why).
+    private var attempts: [DatasetPlan] = []
+    private var speculationDecided = false
+    /// Why each attempt stopped holding: the first object that changed its plan.
+    private var misses: [String] = []
+    /// Speculative attempts at most; after the last one misses, pass 2 waits for pass 1.
+    static let maxAttempts = 3
 
-    init(objects: [LandingObject], union: FilesUnion, hiveColumns: Bool, detail: @escaping @Sendable (String) -> Void) {
+    init(objects: [LandingObject], union: FilesUnion, hiveColumns: Bool,
+         speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan)? = nil, detail: @escaping @Sendable (String) -> Void) {
         self.objects = objects
         self.hiveColumns = hiveColumns
+        self.speculation = speculation
         self.detail = detail
         result = FilesScan.Outcome(union: union, readings: [], kept: [], skipped: [], warnings: [])
     }
@@ -102,10 +168,18 @@ private final class ScanState: @unchecked Sendable {
         return next - 1
     }
 
-    private var failures: [Int: Error] = [:]
-
     /// Object `i` failed the load: no more objects are taken.
-    func fail(_ i: Int, _ error: Error) { lock.lock(); stopped = true; failures[i] = error; lock.unlock() }
+    func fail(_ i: Int, _ error: Error) {
+        lock.lock(); defer { lock.unlock() }
+        stopped = true
+        failures[i] = error
+        lock.broadcast()
+    }
+
+    func stopTaking() { lock.lock(); stopped = true; lock.unlock() }
+
+    /// The workers are done.
+    func end() { lock.lock(); ended = true; lock.broadcast(); lock.unlock() }
 
     /// The failure of the first failed object in key order.
     var firstFailure: Error? { lock.lock(); defer { lock.unlock() }; return failures.min { $0.key < $1.key }?.value }
@@ -123,12 +197,80 @@ private final class ScanState: @unchecked Sendable {
                 for rename in reading.csvReader?.headerRenames ?? [] {
                     result.warnings.append("\(reading.object.url): column \(rename.position) header '\(rename.original)' renamed to '\(rename.renamed)'")
                 }
+                checkSpeculation(after: reading.object.url)
             case let .skipped(reason):
                 result.skipped.append((objects[folded].url, reason))
             }
+            foldedBytes += objects[folded].size
             folded += 1
+            if let speculation, !speculationDecided, foldedBytes >= speculation.afterBytes || folded == objects.count {
+                // In key order, so which objects the plan comes from depends on the input alone.
+                speculationDecided = true
+                if let plan = try? speculation.plan(result.union) { attempts = [plan] }
+            }
         }
+        lock.broadcast()
     }
 
     var outcome: FilesScan.Outcome { lock.lock(); defer { lock.unlock() }; return result }
+
+    // MARK: Following the scan
+
+    /// The first speculation's plan once taken; nil when the scan failed or ended first, or the
+    /// first objects have no plan.
+    func waitForSpeculation() -> DatasetPlan? {
+        lock.lock(); defer { lock.unlock() }
+        while !speculationDecided && !ended && failures.isEmpty { lock.wait() }
+        return failures.isEmpty ? attempts.first : nil
+    }
+
+    /// An object folded while an attempt holds: a plan it changes ends the attempt, and (up to
+    /// `maxAttempts`) the next one converts under the plan with it.
+    private func checkSpeculation(after url: String) {
+        guard let make = speculation?.plan, let plan = attempts.last, misses.count < attempts.count else { return }
+        do {
+            let now = try make(result.union)
+            guard let change = now.difference(from: plan) else { return }
+            misses.append("\(url): \(change)")
+            if attempts.count < Self.maxAttempts { attempts.append(now) }
+        } catch {
+            misses.append("\(url): \(error)")
+        }
+    }
+
+    /// Why attempt `attempt` stopped holding, once an object changed its plan.
+    func missed(attempt: Int) -> String? {
+        lock.lock(); defer { lock.unlock() }
+        return attempt < misses.count ? misses[attempt] : nil
+    }
+
+    /// The plan of attempt `attempt`, when there is one.
+    func plan(attempt: Int) -> DatasetPlan? {
+        lock.lock(); defer { lock.unlock() }
+        return attempt < attempts.count ? attempts[attempt] : nil
+    }
+
+    /// The `position`-th object read, in key order, once folded; nil after the last. Throws
+    /// the scan's failure, or `SpeculationMissed` once an object changed the plan of `attempt`.
+    func reading(at position: Int, attempt: Int) throws -> ObjectReading? {
+        lock.lock(); defer { lock.unlock() }
+        while misses.count <= attempt && result.readings.count <= position && !ended { lock.wait() }
+        if attempt < misses.count { throw SpeculationMissed(reason: misses[attempt]) }
+        if position < result.readings.count { return result.readings[position] }
+        if let error = failures.min(by: { $0.key < $1.key })?.value { throw error }
+        return nil
+    }
+
+    /// The same without waiting: nil when not folded yet.
+    func readingIfFolded(at position: Int, attempt: Int) -> ObjectReading? {
+        lock.lock(); defer { lock.unlock() }
+        return misses.count <= attempt && position < result.readings.count ? result.readings[position] : nil
+    }
+}
+
+/// An object read after pass 2 started changed the dataset's plan: the batches converted so
+/// far are discarded and pass 2 starts again under every object's types.
+struct SpeculationMissed: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "the dataset's types changed with \(reason)" }
 }

@@ -23,6 +23,8 @@ public final class FilesSource: Source {
     private var rejects: FilesRejects?
     private var loaded: [(object: LandingObject, relative: String)] = []
     private var openPass: FilesPass?
+    /// Pass 1 while pass 2 follows it.
+    private var scan: RunningScan?
 
     public var name: String { settings.urls.joined(separator: ", ") }
 
@@ -85,28 +87,82 @@ public final class FilesSource: Source {
             return NothingToLoad(reason: reason, source: SourceIdentity(name: name, size: 0, sha256: ""), report: SourceReport(warnings: warnings))
         }
 
-        // 2. Pass 1.
+        // 2. Pass 1, and 3. pass 2 as the lake pulls batches.
         var read = try ReadOptions(settings)
         read.rejects = try FilesRejects(settings)
         rejects = read.rejects
         let spool = landing.isLocal ? nil : try Spool(limit: settings.spoolLimit)
         self.spool = spool
-        let scan = try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events)
-        warnings += scan.skipped.map { "skipped \($0.url): \($0.reason)" }
-        let plan = try scan.union.plan(stored: stored, hiveColumns: settings.hiveColumns, fileColumn: settings.fileColumn,
-                                       detail: events.detail)
-        let scanned = Set(scan.readings.map(\.object.url))
-        loaded = loaded.filter { scanned.contains($0.object.url) }
-
-        var after = before
-        after.record(scan.readings.map(\.object), maxKeys: settings.stateKeys)
-        after.columns = plan.schema.fields
-        after.skipped = scan.skipped
-        // 3. Pass 2, as the lake pulls batches.
-        let pass = FilesPass(plan: plan, readings: scan.readings, kept: scan.kept, landing: landing, spool: spool,
-                             read: read, settings: settings, events: events, state: after.json, warnings: warnings + scan.warnings)
+        let settings = self.settings
+        let plan = { (union: FilesUnion, detail: (String) -> Void) throws -> DatasetPlan in
+            try union.plan(stored: stored, hiveColumns: settings.hiveColumns, fileColumn: settings.fileColumn, detail: detail)
+        }
+        let complete = { (scan: FilesScan.Outcome) throws -> FilesCompletion in
+            let whole = try plan(scan.union, events.detail)
+            var after = before
+            after.record(scan.readings.map(\.object), maxKeys: settings.stateKeys)
+            after.columns = whole.schema.fields
+            after.skipped = scan.skipped
+            return FilesCompletion(plan: whole, readings: scan.readings, state: after.json,
+                                   warnings: warnings + scan.skipped.map { "skipped \($0.url): \($0.reason)" } + scan.warnings)
+        }
+        let (landingStore, events) = (landing, events)
+        let secondPass = { (scan: FilesScan.Outcome) throws -> FilesPass in
+            let done = try complete(scan)
+            return FilesPass(plan: done.plan, feed: KnownReadings(done, kept: scan.kept), landing: landingStore, spool: spool,
+                             read: read, settings: settings, events: events, phase: "write")
+        }
+        let total = chosen.reduce(0) { $0 + $1.size }
+        guard Self.speculates(settings, read: read, spooled: landing.isLocal ? 0 : total) else {
+            let pass = try secondPass(try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events))
+            openPass = pass
+            return pass
+        }
+        let running = FilesScan.start(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events, phase: "load",
+                                      speculation: (max(1, total / Self.speculationShare), { try plan($0, { _ in }) }))
+        scan = running
+        guard let first = try await runBlocking({ running.state.waitForSpeculation() }) else {
+            // The first objects failed or have no common plan: pass 1 ends, and tells why.
+            let outcome = try await running.outcome()
+            events.phaseEnded("load")
+            let pass = try secondPass(outcome)
+            openPass = pass
+            return pass
+        }
+        events.detail("writing under the types of the first objects (1/\(Self.speculationShare) of the input) while the others are read; an object that changes them ends the attempt")
+        // Each attempt's pass gives the next after a miss: the next attempt, or pass 2 after pass 1.
+        func attemptPass(_ attempt: Int, _ plan: DatasetPlan) -> FilesPass {
+            FilesPass(plan: plan, feed: SpeculativeReadings(scan: running.state, attempt: attempt, plan: plan, finish: complete), landing: landingStore,
+                      spool: spool, read: read, settings: settings, events: events, phase: nil) { [weak self] in
+                let pass: FilesPass
+                if let next = running.state.plan(attempt: attempt + 1) {
+                    events.detail("attempt \(attempt + 2) of \(ScanState.maxAttempts): writing under the types of the objects up to that one")
+                    pass = attemptPass(attempt + 1, next)
+                } else {
+                    events.detail("writing again under every object's types once all are read")
+                    pass = try secondPass(try await running.outcome())
+                    events.phaseEnded("load")
+                }
+                self?.openPass = pass
+                return pass
+            }
+        }
+        let pass = attemptPass(0, first)
         openPass = pass
         return pass
+    }
+
+    /// The share of the input (in bytes, the first objects in key order) whose plan pass 2
+    /// starts under while pass 1 reads the rest.
+    static let speculationShare: Int64 = 16
+
+    /// Whether pass 2 follows pass 1 under the first objects' types (one pass over the
+    /// network, the second starting while objects still arrive) rather than after it: not when
+    /// rows are rejected (a row would be rejected in both passes after a miss), and only when
+    /// the spool keeps every object (a miss must not fetch objects again). `spooled`: the bytes
+    /// to download (0 for local files).
+    static func speculates(_ settings: FilesSettings, read: ReadOptions, spooled: Int64) -> Bool {
+        read.rejects == nil && spooled <= settings.spoolLimit
     }
 
     /// The landing store of the patterns: local files, or one S3 bucket (the lake's endpoint
@@ -137,6 +193,9 @@ public final class FilesSource: Source {
     }
 
     public func published() async throws {
+        // The objects skipped as bad stay.
+        let read = Set((openPass?.completion?.readings ?? []).map(\.object.url))
+        let loaded = self.loaded.filter { read.contains($0.object.url) }
         guard let landing, !loaded.isEmpty, settings.deleteSource || settings.moveTo != nil else { return }
         do {
             if let target = settings.moveTo {
@@ -153,6 +212,8 @@ public final class FilesSource: Source {
     public func close() async {
         openPass?.finish()
         openPass = nil
+        await scan?.stop()
+        scan = nil
         spool?.remove()
         spool = nil
         rejects?.remove()
