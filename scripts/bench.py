@@ -310,6 +310,7 @@ def bench_files(args, report):
     aws = os.path.join(FILES_VENV, "bin", "aws")
     sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
     state = os.path.join(OUT, "moto-state")
+    proxy = None
     env = subprocess.run(["bash", os.path.join(ROOT, "scripts", "start-s3.sh"), str(port), state], check=True,
                          capture_output=True, text=True, env=dict(os.environ, S3_TEST_BUCKET="landing", PYTHON=sys.executable)).stdout
     try:
@@ -323,12 +324,23 @@ def bench_files(args, report):
             sys.exit("files: making the objects failed")
         s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], region_name=os.environ["AWS_REGION"],
                           config=Config(s3={"addressing_style": "path"}))
+        link = ""
+        if args.files_mbps:
+            # Every tool measured reads through one link slower than the machine (the objects
+            # went in directly): where the network, not the CPU, bounds a load.
+            sock = socket.socket(); sock.bind(("127.0.0.1", 0)); proxy_port = sock.getsockname()[1]; sock.close()
+            proxy = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "throttle_proxy.py"), str(proxy_port), str(port),
+                                      str(args.files_mbps)], stdout=subprocess.PIPE, text=True)
+            if proxy.stdout.readline().strip() != "ready":
+                sys.exit("files: the throttling proxy did not start")
+            os.environ["AWS_ENDPOINT_URL_S3"] = f"http://127.0.0.1:{proxy_port}"
+            link = f"/{args.files_mbps:g}MBps"
         for fmt in ("csv", "json"):
             ext = "csv.gz" if fmt == "csv" else "jsonl.gz"
             listed = s3.get_paginator("list_objects_v2").paginate(Bucket="landing", Prefix=fmt + "/")
             sizes = [o["Size"] for page in listed for o in page.get("Contents", [])]
             mb = sum(sizes) / 1e6
-            print(f"\nfiles: {len(sizes)} {ext} objects in moto ({mb:.0f} MB gzipped)")
+            print(f"\nfiles: {len(sizes)} {ext} objects in moto ({mb:.0f} MB gzipped)" + (f", read through a {args.files_mbps:g} MB/s link" if link else ""))
             url = f"s3://landing/{fmt}/*.{ext}"
             store, copies, out = os.path.join(OUT, "lake"), os.path.join(OUT, "copies"), os.path.join(OUT, "peer.parquet")
             upload = [INLET, "upload", url, "--dataset-id", f"bench-files-{fmt}", "--store", store, "-q"]
@@ -345,10 +357,13 @@ def bench_files(args, report):
             res = []
             for name, _, _ in entries:
                 row(res, name, *measured[name], mb, None if name == entries[0][0] else measured[entries[0][0]])
-            report[f"files/{fmt}"] = res
+            report[f"files/{fmt}{link}"] = res
             if args.files_flat:
                 files_flatness(args, report, fmt, ext, mb, measured["inlet upload s3://"])
     finally:
+        if proxy:
+            proxy.kill()
+            proxy.wait()
         subprocess.run(["bash", os.path.join(ROOT, "scripts", "stop-s3.sh"), state], check=False)
 
 
@@ -385,6 +400,8 @@ def main():
                     help="merge: updated ids from the last 10 days, or from every day")
     ap.add_argument("--peer-only", action="store_true", help="merge: delta-rs alone, on a table delta-rs writes")
     ap.add_argument("--files-object-mb", type=float, default=5, help="files: each object's size before gzip")
+    ap.add_argument("--files-mbps", type=float, default=0,
+                    help="files: every tool reads the objects through a link of this many MB/s (scripts/throttle_proxy.py)")
     ap.add_argument("--files-flat", action="store_true",
                     help="with files: also Inlet alone on the same rows in a quarter and four times as many objects")
     args = ap.parse_args()
