@@ -7,8 +7,9 @@ import Parquet
 import Pipelines
 import Testing
 
-/// A files source writes while pass 1 still reads: under the types of its first objects (the
-/// first 1/16 of the input), checked against every object folded after them. An object that
+/// A files source writes while pass 1 still reads (`INLET_FILES_SPECULATION=always`; `auto`
+/// does for S3 loads the network bounds): under the types of its first objects (the first
+/// 1/16 of the input), checked against every object folded after them. An object that
 /// changes them ends the attempt; the next converts under the types up to that object, and
 /// after the last attempt pass 2 waits for pass 1. Whichever way, the dataset is the one the
 /// types of every object give, with each row once.
@@ -32,13 +33,15 @@ import Testing
         }
     }
 
-    /// The load of `landing/*.<ext>`, with the `-v` lines it told.
-    func load(_ ext: String, _ configure: (inout FilesSettings) -> Void = { _ in }) async throws -> (JobOutcome, [String]) {
+    /// The load of `landing/*.<ext>`, with the `-v` lines it told. `speculation`: the
+    /// `INLET_FILES_SPECULATION` it runs with (`always`: local files speculate too).
+    func load(_ ext: String, speculation: String = "always", _ configure: (inout FilesSettings) -> Void = { _ in }) async throws -> (JobOutcome, [String]) {
         var settings = FilesSettings(urls: [landing + "/*." + ext])
         configure(&settings)
         let lines = Lines()
         let events = LoadEvents(source: SourceEvents(detail: { lines.add($0) }))
-        let job = LoadJob(dataset: try DatasetID("spec"), source: FilesSource(settings: settings, environment: [:]))
+        let source = FilesSource(settings: settings, environment: ["INLET_FILES_SPECULATION": speculation])
+        let job = LoadJob(dataset: try DatasetID("spec"), source: source)
         let outcome = try await job.run(store: LocalStore(root: lake), events: events)
         return (outcome, lines.all)
     }
@@ -80,6 +83,19 @@ import Testing
         #expect(ids(rows) == (0 ..< 1000).map(Int64.init))
         #expect(schema.fields.map(\.name) == ["id", "amount", "name"])
         #expect(rows.first { $0["id"] == .int(777) }?["name"] == .string("n777"))
+    }
+
+    @Test func localFilesAndNeverFollowPassOne() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try writeJSON(files: 20, rows: 50)
+        // Local files: the cores bound the load, not the reads (auto).
+        for mode in ["auto", "never", ""] {
+            let (outcome, lines) = try await load("jsonl", speculation: mode)
+            #expect(outcome.passes == 1)
+            #expect(!lines.contains { $0.hasPrefix("writing under the types") }, "\(mode): \(lines)")
+            #expect(ids(try rows().1) == (0 ..< 1000).map(Int64.init))
+        }
+        await #expect(throws: InvalidSetting.self) { try await load("jsonl", speculation: "sometimes") }
     }
 
     @Test func anObjectThatWidensATypeStartsTheNextAttempt() async throws {

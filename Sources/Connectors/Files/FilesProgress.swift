@@ -2,7 +2,7 @@ import Foundation
 
 /// Objects done of all, bytes and rows, for the progress display; from any thread.
 final class FilesProgress: @unchecked Sendable {
-    private let phase: String
+    private var phase: String
     private let events: SourceEvents
     private let lock = NSLock()
     private let total: Int64
@@ -25,7 +25,7 @@ final class FilesProgress: @unchecked Sendable {
     func add(bytes n: Int64) {
         lock.lock()
         bytes += n
-        let (b, r) = (bytes + partial.values.reduce(0, +), rowsDone + rowsPartial.values.reduce(0, +))
+        let (b, r, phase) = (bytes + partial.values.reduce(0, +), rowsDone + rowsPartial.values.reduce(0, +), self.phase)
         lock.unlock()
         events.progress(phase, b, total, r)
     }
@@ -35,7 +35,7 @@ final class FilesProgress: @unchecked Sendable {
         lock.lock()
         if let read { partial[i] = read }
         rowsPartial[i] = rows
-        let (b, r) = (bytes + partial.values.reduce(0, +), rowsDone + rowsPartial.values.reduce(0, +))
+        let (b, r, phase) = (bytes + partial.values.reduce(0, +), rowsDone + rowsPartial.values.reduce(0, +), self.phase)
         lock.unlock()
         events.progress(phase, b, total, r)
     }
@@ -45,8 +45,19 @@ final class FilesProgress: @unchecked Sendable {
         if let b = partial.removeValue(forKey: i) { bytes += b }
         rowsDone += rowsPartial.removeValue(forKey: i) ?? 0
         done += 1
-        let d = done
+        let (d, phase) = (done, self.phase)
         lock.unlock()
         events.objects(phase, d, count)
+    }
+
+    /// The same counts go on under another phase's bar (pass 1 becomes the whole load's).
+    func rename(_ new: String) {
+        lock.lock()
+        let (old, d) = (phase, done)
+        phase = new
+        lock.unlock()
+        guard old != new else { return }
+        events.phaseEnded(old)
+        events.objects(new, d, count)
     }
 }

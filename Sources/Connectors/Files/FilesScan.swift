@@ -22,26 +22,36 @@ enum FilesScan {
     /// The whole pass.
     static func run(_ objects: [LandingObject], landing: any Landing, spool: Spool?, read: ReadOptions, settings: FilesSettings,
                     events: SourceEvents) async throws -> Outcome {
-        let outcome = try await start(objects, landing: landing, spool: spool, read: read, settings: settings, events: events, phase: "scan").outcome()
+        let outcome = try await start(objects, landing: landing, spool: spool, read: read, settings: settings, events: events).outcome()
         events.phaseEnded("scan")
         return outcome
     }
 
-    /// The pass, running on its own: its state tells what is folded so far. `phase` names its
-    /// progress. With `speculation`, the plan of the first objects in key order that hold
-    /// `afterBytes` of the input is taken for a pass 2 to follow the scan under, and every
-    /// object folded after them is checked against it (`ScanState.speculation`).
+    /// The pass, running on its own: its state tells what is folded so far. With
+    /// `speculation`, the plan of the first objects in key order that hold `afterBytes` of the
+    /// input is taken for a pass 2 to follow the scan under (`ScanState`), when `always`, or
+    /// when the readers waited for downloads at least `FilesSpeculation.networkBound` of their time until then.
     static func start(_ objects: [LandingObject], landing: any Landing, spool: Spool?, read: ReadOptions, settings: FilesSettings,
-                      events: SourceEvents, phase: String,
-                      speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan)? = nil) -> RunningScan {
+                      events: SourceEvents, speculation: (afterBytes: Int64, always: Bool, plan: (FilesUnion) throws -> DatasetPlan)? = nil) -> RunningScan {
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), objects.count)
-        let progress = FilesProgress(phase: phase, objects: objects, events: events)
+        // A load that speculates from the start shows one bar; one that may is renamed if it does.
+        let progress = FilesProgress(phase: speculation?.always == true ? "load" : "scan", objects: objects, events: events)
         let prefetch = spool.map { spool in
             Prefetcher(landing: landing, objects: Array(objects.enumerated()).map { ($0.offset, $0.element) }, spool: spool,
                        concurrency: settings.concurrency, window: settings.concurrency + workers) { progress.add(bytes: $0) }
         }
-        let state = ScanState(objects: objects, union: FilesUnion(csv: read.csvInference, json: read.json),
-                              hiveColumns: settings.hiveColumns, speculation: speculation, detail: events.detail)
+        let worth = { [events] () -> Bool in
+            guard let speculation else { return false }
+            if speculation.always { return true }
+            let share = prefetch?.waitShare(readers: workers) ?? 0
+            let percent = Int((share * 100).rounded())
+            events.detail(share >= FilesSpeculation.networkBound
+                ? "pass 1 waited for downloads \(percent)% of its time: the network bounds this load"
+                : "pass 1 waited for downloads \(percent)% of its time: the CPU bounds this load, pass 2 waits for pass 1")
+            return share >= FilesSpeculation.networkBound
+        }
+        let state = ScanState(objects: objects, union: FilesUnion(csv: read.csvInference, json: read.json), hiveColumns: settings.hiveColumns,
+                              speculation: speculation.map { ($0.afterBytes, $0.plan, worth) }, detail: events.detail)
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0 ..< workers {
@@ -59,7 +69,7 @@ enum FilesScan {
             prefetch?.cancel()
             state.end()
         }
-        return RunningScan(state: state, task: task, prefetch: prefetch)
+        return RunningScan(state: state, task: task, prefetch: prefetch, progress: progress)
     }
 
     private static func scan(_ i: Int, _ object: LandingObject, landing: any Landing, spool: Spool?, prefetch: Prefetcher?,
@@ -87,16 +97,19 @@ enum FilesScan {
     }
 }
 
-/// Pass 1 while it runs: what is folded so far, waited for by a pass 2 that follows it.
+/// Pass 1 while it runs: what is folded so far, waited for by a pass 2 that runs beside it.
 final class RunningScan: @unchecked Sendable {
     let state: ScanState
+    /// Pass 1's bar: `scan`, or `load` when pass 2 runs beside it.
+    let progress: FilesProgress
     private let task: Task<Void, Never>
     private let prefetch: Prefetcher?
 
-    init(state: ScanState, task: Task<Void, Never>, prefetch: Prefetcher?) {
+    init(state: ScanState, task: Task<Void, Never>, prefetch: Prefetcher?, progress: FilesProgress) {
         self.state = state
         self.task = task
         self.prefetch = prefetch
+        self.progress = progress
     }
 
     /// After every object: the union and the readings, or the first failure in key order.
@@ -120,7 +133,7 @@ final class RunningScan: @unchecked Sendable {
 }
 
 /// The workers' shared state: the next object to take, and the fold in key order. A pass 2
-/// that follows the scan waits here for each object (`reading(at:)`), and the speculation it
+/// that runs beside the scan waits here for each object (`reading(at:)`), and the speculation it
 /// converts under is checked against every object folded.
 final class ScanState: @unchecked Sendable {
     enum Result {
@@ -140,8 +153,9 @@ final class ScanState: @unchecked Sendable {
     private var foldedBytes: Int64 = 0
     private var result: FilesScan.Outcome
     private var failures: [Int: Error] = [:]
-    /// How a plan is made, and after how many bytes folded the first speculation's is taken.
-    private let speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan)?
+    /// How a plan is made, after how many bytes folded the first speculation's is taken, and
+    /// whether it is worth taking then.
+    private let speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan, worth: () -> Bool)?
     /// The plans pass 2 converts under before every object is read, one per attempt: the
     /// first objects', then after each miss the plan of the objects up to the one that missed.
     /// None until taken, or when the first objects have no plan (the classic path tells why).
@@ -153,7 +167,8 @@ final class ScanState: @unchecked Sendable {
     static let maxAttempts = 3
 
     init(objects: [LandingObject], union: FilesUnion, hiveColumns: Bool,
-         speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan)? = nil, detail: @escaping @Sendable (String) -> Void) {
+         speculation: (afterBytes: Int64, plan: (FilesUnion) throws -> DatasetPlan, worth: () -> Bool)? = nil,
+         detail: @escaping @Sendable (String) -> Void) {
         self.objects = objects
         self.hiveColumns = hiveColumns
         self.speculation = speculation
@@ -206,7 +221,7 @@ final class ScanState: @unchecked Sendable {
             if let speculation, !speculationDecided, foldedBytes >= speculation.afterBytes || folded == objects.count {
                 // In key order, so which objects the plan comes from depends on the input alone.
                 speculationDecided = true
-                if let plan = try? speculation.plan(result.union) { attempts = [plan] }
+                if speculation.worth(), let plan = try? speculation.plan(result.union) { attempts = [plan] }
             }
         }
         lock.broadcast()
@@ -216,8 +231,8 @@ final class ScanState: @unchecked Sendable {
 
     // MARK: Following the scan
 
-    /// The first speculation's plan once taken; nil when the scan failed or ended first, or the
-    /// first objects have no plan.
+    /// The first speculation's plan once taken; nil when the scan failed or ended first, the
+    /// first objects have no plan, or speculating is not worth it.
     func waitForSpeculation() -> DatasetPlan? {
         lock.lock(); defer { lock.unlock() }
         while !speculationDecided && !ended && failures.isEmpty { lock.wait() }

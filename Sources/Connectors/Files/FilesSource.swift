@@ -23,7 +23,7 @@ public final class FilesSource: Source {
     private var rejects: FilesRejects?
     private var loaded: [(object: LandingObject, relative: String)] = []
     private var openPass: FilesPass?
-    /// Pass 1 while pass 2 follows it.
+    /// Pass 1 while pass 2 runs beside it.
     private var scan: RunningScan?
 
     public var name: String { settings.urls.joined(separator: ", ") }
@@ -113,23 +113,26 @@ public final class FilesSource: Source {
                              read: read, settings: settings, events: events, phase: "write")
         }
         let total = chosen.reduce(0) { $0 + $1.size }
-        guard Self.speculates(settings, read: read, spooled: landing.isLocal ? 0 : total) else {
+        let speculation = try FilesSpeculation(environment: environment)
+        guard speculation.applies(local: landing.isLocal, rejecting: read.rejects != nil, spooled: landing.isLocal ? 0 : total,
+                                  spoolLimit: settings.spoolLimit) else {
             let pass = try secondPass(try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events))
             openPass = pass
             return pass
         }
-        let running = FilesScan.start(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events, phase: "load",
-                                      speculation: (max(1, total / Self.speculationShare), { try plan($0, { _ in }) }))
+        let running = FilesScan.start(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events,
+                                      speculation: (max(1, total / FilesSpeculation.share), speculation == .always, { try plan($0, { _ in }) }))
         scan = running
         guard let first = try await runBlocking({ running.state.waitForSpeculation() }) else {
-            // The first objects failed or have no common plan: pass 1 ends, and tells why.
+            // Not worth it, or the first objects failed or have no common plan: pass 1 ends, and tells why.
             let outcome = try await running.outcome()
-            events.phaseEnded("load")
+            events.phaseEnded(speculation == .always ? "load" : "scan")
             let pass = try secondPass(outcome)
             openPass = pass
             return pass
         }
-        events.detail("writing under the types of the first objects (1/\(Self.speculationShare) of the input) while the others are read; an object that changes them ends the attempt")
+        running.progress.rename("load")
+        events.detail("writing under the types of the first objects (1/\(FilesSpeculation.share) of the input) while the others are read; an object that changes them ends the attempt")
         // Each attempt's pass gives the next after a miss: the next attempt, or pass 2 after pass 1.
         func attemptPass(_ attempt: Int, _ plan: DatasetPlan) -> FilesPass {
             FilesPass(plan: plan, feed: SpeculativeReadings(scan: running.state, attempt: attempt, plan: plan, finish: complete), landing: landingStore,
@@ -150,19 +153,6 @@ public final class FilesSource: Source {
         let pass = attemptPass(0, first)
         openPass = pass
         return pass
-    }
-
-    /// The share of the input (in bytes, the first objects in key order) whose plan pass 2
-    /// starts under while pass 1 reads the rest.
-    static let speculationShare: Int64 = 16
-
-    /// Whether pass 2 follows pass 1 under the first objects' types (one pass over the
-    /// network, the second starting while objects still arrive) rather than after it: not when
-    /// rows are rejected (a row would be rejected in both passes after a miss), and only when
-    /// the spool keeps every object (a miss must not fetch objects again). `spooled`: the bytes
-    /// to download (0 for local files).
-    static func speculates(_ settings: FilesSettings, read: ReadOptions, spooled: Int64) -> Bool {
-        read.rejects == nil && spooled <= settings.spoolLimit
     }
 
     /// The landing store of the patterns: local files, or one S3 bucket (the lake's endpoint

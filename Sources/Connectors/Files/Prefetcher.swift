@@ -15,6 +15,9 @@ final class Prefetcher: @unchecked Sendable {
     private var cancelled = false
     private let windowSlots: DispatchSemaphore
     private let downloadSlots: DispatchSemaphore
+    private let started = Date()
+    /// Seconds readers spent waiting in `path(for:)`.
+    private var waited: TimeInterval = 0
 
     /// `objects`: (the object's number in the load, the object), in the order readers want them.
     init(landing: any Landing, objects: [(index: Int, object: LandingObject)], spool: Spool, concurrency: Int, window: Int,
@@ -67,10 +70,22 @@ final class Prefetcher: @unchecked Sendable {
     /// The local file of object `index`, once downloaded; throws its download's error.
     func path(for index: Int) throws -> String {
         lock.lock(); defer { lock.unlock() }
-        while ready[index] == nil && failed[index] == nil && !cancelled { lock.wait() }
+        if ready[index] == nil && failed[index] == nil && !cancelled {
+            let since = Date()
+            while ready[index] == nil && failed[index] == nil && !cancelled { lock.wait() }
+            waited += Date().timeIntervalSince(since)
+        }
         if let e = failed[index] { throw e }
         if cancelled { throw CancellationError() }
         return ready[index]!
+    }
+
+    /// The share of `readers`' time so far spent waiting for downloads: near 1 when the network
+    /// bounds the load, near 0 when the readers (the CPU) do.
+    func waitShare(readers: Int) -> Double {
+        lock.lock(); defer { lock.unlock() }
+        let elapsed = Date().timeIntervalSince(started) * Double(max(1, readers))
+        return elapsed > 0 ? min(1, waited / elapsed) : 0
     }
 
     /// The reader is done with object `index`: its file goes unless `keep`, and the next download may start.
