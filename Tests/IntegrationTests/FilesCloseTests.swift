@@ -28,6 +28,34 @@ extension FilesSourceTests {
     }
 }
 
+extension FilesSourceTests {
+    /// Four S3 files pipelines at once in one `inlet run` (`INLET_FILES_SPECULATION=always`
+    /// from the landing's environment). A load writing during its pass 1 waits on a thread of
+    /// the concurrency pool for downloads that run on that pool: with one such load per pipeline
+    /// they took every thread of a 2-core machine and the run never ended. At most one fewer
+    /// than the cores do (the others wait for pass 1), and every pipeline loads its rows.
+    @Test func pipelinesSideBySideDoNotStarveTheirDownloads() throws {
+        let landing = try landing(.s3)
+        try write(landing, "kill-0")
+        var yaml = "pipelines:\n"
+        for i in 0 ..< 4 { yaml += "  - {name: side\(i), kind: files, files: {url: \"\(landing.base)/kill/*\"}}\n" }
+        let config = dir.appendingPathComponent("side.yaml")
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
+        let run = try Launched(["run", "--all", "--concurrency", "4", "--json", "--config", config.path, "--store", lake, "-v"],
+                               environment: landing.environment.merging(["NO_COLOR": "1"]) { $1 }, stderr: dir.appendingPathComponent("side.err"))
+        let deadline = Date().addingTimeInterval(120)
+        while run.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if run.isRunning { kill(run.pid, SIGKILL) }
+        let out = run.wait()
+        #expect(out.status == 0, "the run did not end in 120 s, or failed: \(out.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]], "\(out.stdout)")
+        #expect(list.map { $0["rows"] as? Int } == [1000, 1000, 1000, 1000])
+        let writing = out.stderr.split(separator: "\n").filter { $0.contains("writing under the types of the first objects") }.count
+        let slots = max(0, ProcessInfo.processInfo.activeProcessorCount - 1)
+        #expect(writing >= min(1, slots) && writing <= slots, "\(out.stderr)")
+    }
+}
+
 /// Sources handed to the closing tasks (each task closes its own).
 private final class UncheckedSources: @unchecked Sendable {
     let sources: [FilesSource]

@@ -25,6 +25,8 @@ public final class FilesSource: Source {
     private var openPass: FilesPass?
     /// Pass 1 while pass 2 runs beside it.
     private var scan: RunningScan?
+    /// Whether this load holds a `PoolWaitSlots` slot.
+    private var slot = false
 
     public var name: String { settings.urls.joined(separator: ", ") }
 
@@ -114,8 +116,13 @@ public final class FilesSource: Source {
         }
         let total = chosen.reduce(0) { $0 + $1.size }
         let speculation = try FilesSpeculation(environment: environment)
-        guard speculation.applies(local: landing.isLocal, rejecting: read.rejects != nil, spooled: landing.isLocal ? 0 : total,
-                                  spoolLimit: settings.spoolLimit) else {
+        let applies = speculation.applies(local: landing.isLocal, rejecting: read.rejects != nil, spooled: landing.isLocal ? 0 : total,
+                                          spoolLimit: settings.spoolLimit)
+        if applies, !landing.isLocal {
+            slot = PoolWaitSlots.shared.take()
+            if !slot { events.detail("other loads in this process write during their pass 1: pass 2 waits for pass 1") }
+        }
+        guard applies, landing.isLocal || slot else {
             let pass = try secondPass(try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events))
             openPass = pass
             return pass
@@ -125,6 +132,7 @@ public final class FilesSource: Source {
         scan = running
         guard let first = try await runBlocking({ running.state.waitForSpeculation() }) else {
             // Not worth it, or the first objects failed or have no common plan: pass 1 ends, and tells why.
+            releaseSlot()
             let outcome = try await running.outcome()
             events.phaseEnded(speculation == .always ? "load" : "scan")
             let pass = try secondPass(outcome)
@@ -153,6 +161,11 @@ public final class FilesSource: Source {
         let pass = attemptPass(0, first)
         openPass = pass
         return pass
+    }
+
+    private func releaseSlot() {
+        if slot { PoolWaitSlots.shared.give() }
+        slot = false
     }
 
     /// The landing store of the patterns: local files, or one S3 bucket (the lake's endpoint
@@ -204,6 +217,7 @@ public final class FilesSource: Source {
         openPass = nil
         await scan?.stop()
         scan = nil
+        releaseSlot()
         spool?.remove()
         spool = nil
         rejects?.remove()

@@ -41,3 +41,27 @@ enum FilesSpeculation: String {
         }
     }
 }
+
+/// Loads of S3 objects that write during pass 1, at most one fewer than the machine's cores at
+/// once in a process. Such a load's pass 2 waits for pass 1 on a thread of the concurrency pool
+/// (the lake pulls batches there), and the downloads pass 1 waits for run on that pool: loads
+/// side by side (`inlet run --concurrency 4`, 2 cores) took every thread and never finished.
+/// Local files need no slot: nothing they wait for runs on the pool.
+final class PoolWaitSlots: @unchecked Sendable {
+    static let shared = PoolWaitSlots(ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    private let lock = NSLock()
+    private var free: Int
+
+    init(_ count: Int) { free = max(0, count) }
+
+    /// A slot, when one is free.
+    func take() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard free > 0 else { return false }
+        free -= 1
+        return true
+    }
+
+    func give() { lock.lock(); free += 1; lock.unlock() }
+}
