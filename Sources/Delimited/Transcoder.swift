@@ -94,9 +94,9 @@ struct UTF8Validator: Transcoder {
         var runStart = start
         var i = start
         while i < n {
-            if i + 32 <= n, highBits32(base + i) == 0 { i += 32; continue }
-            let len = Self.sequenceLength(base, i, n)
-            if len > 0 { i += len; continue }
+            let len: Int
+            (i, len) = Self.validRun(base, from: i, n)
+            if i == n { break }
             out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
             offset += Int64(i - runStart)
             if len < 0 && !final {
@@ -120,17 +120,24 @@ struct UTF8Validator: Transcoder {
     mutating func check(_ input: UnsafeBufferPointer<UInt8>, final: Bool) -> (valid: Int, failure: EncodingFailure?) {
         guard let base = input.baseAddress else { return (0, nil) }
         let n = input.count
-        var i = 0
-        while i < n {
-            if i + 32 <= n, highBits32(base + i) == 0 { i += 32; continue }
-            let len = Self.sequenceLength(base, i, n)
-            if len > 0 { i += len; continue }
-            if len < 0 && !final { break }
-            offset += Int64(i)
-            return (i, EncodingFailure(byteOffset: offset, bytes: Array(UnsafeBufferPointer(start: base + i, count: min(4, n - i)))))
-        }
+        let (i, len) = Self.validRun(base, from: 0, n)
         offset += Int64(i)
-        return (i, nil)
+        if i == n || (len < 0 && !final) { return (i, nil) }
+        return (i, EncodingFailure(byteOffset: offset, bytes: Array(UnsafeBufferPointer(start: base + i, count: min(4, n - i)))))
+    }
+
+    /// The end of the valid sequences from p[i] (32 ASCII bytes at a time), and the
+    /// `sequenceLength` there: 0 (invalid) or -1 (cut by the end); `n` and 0 when all are valid.
+    @inline(__always)
+    static func validRun(_ p: UnsafePointer<UInt8>, from start: Int, _ n: Int) -> (end: Int, length: Int) {
+        var i = start
+        while i < n {
+            if i + 32 <= n, highBits32(p + i) == 0 { i += 32; continue }
+            let len = sequenceLength(p, i, n)
+            if len <= 0 { return (i, len) }
+            i += len
+        }
+        return (n, 0)
     }
 
     private func invalid(at offset: Int64, _ bytes: [UInt8], into out: inout [UInt8]) -> EncodingFailure? {
