@@ -95,70 +95,40 @@ public final class FilesSource: Source {
         rejects = read.rejects
         let spool = landing.isLocal ? nil : try Spool(limit: settings.spoolLimit)
         self.spool = spool
-        let settings = self.settings
-        let plan = { (union: FilesUnion, detail: (String) -> Void) throws -> DatasetPlan in
-            try union.plan(stored: stored, hiveColumns: settings.hiveColumns, fileColumn: settings.fileColumn, detail: detail)
-        }
-        let complete = { (scan: FilesScan.Outcome) throws -> FilesCompletion in
-            let whole = try plan(scan.union, events.detail)
-            var after = before
-            after.record(scan.readings.map(\.object), maxKeys: settings.stateKeys)
-            after.columns = whole.schema.fields
-            after.skipped = scan.skipped
-            return FilesCompletion(plan: whole, readings: scan.readings, state: after.json,
-                                   warnings: warnings + scan.skipped.map { "skipped \($0.url): \($0.reason)" } + scan.warnings)
-        }
-        let (landingStore, events) = (landing, events)
-        let secondPass = { (scan: FilesScan.Outcome) throws -> FilesPass in
-            let done = try complete(scan)
-            return FilesPass(plan: done.plan, feed: KnownReadings(done, kept: scan.kept), landing: landingStore, spool: spool,
-                             read: read, settings: settings, events: events, phase: "write")
-        }
+        let passes = FilesPassMaker(landing: landing, spool: spool, read: read, settings: settings, events: events,
+                                    before: before, stored: stored, warnings: warnings)
         let total = chosen.reduce(0) { $0 + $1.size }
         let speculation = try FilesSpeculation(environment: environment)
-        let applies = speculation.applies(local: landing.isLocal, rejecting: read.rejects != nil, spooled: landing.isLocal ? 0 : total,
-                                          spoolLimit: settings.spoolLimit)
+        let applies = speculation.applies(local: landing.isLocal, rejecting: read.rejects != nil, bytes: total, spoolLimit: settings.spoolLimit)
         if applies, !landing.isLocal {
             slot = PoolWaitSlots.shared.take()
             if !slot { events.detail("other loads in this process write during their pass 1: pass 2 waits for pass 1") }
         }
         guard applies, landing.isLocal || slot else {
-            let pass = try secondPass(try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events))
-            openPass = pass
-            return pass
+            return opened(try passes.afterScan(try await FilesScan.run(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events)))
         }
         let running = FilesScan.start(chosen, landing: landing, spool: spool, read: read, settings: settings, events: events,
-                                      speculation: (max(1, total / FilesSpeculation.share), speculation == .always, { try plan($0, { _ in }) }))
+                                      speculation: (max(1, total / FilesSpeculation.share), speculation == .always,
+                                                    { try passes.plan($0, detail: { _ in }) }))
         scan = running
         guard let first = try await runBlocking({ running.state.waitForSpeculation() }) else {
             // Not worth it, or the first objects failed or have no common plan: pass 1 ends, and tells why.
             releaseSlot()
             let outcome = try await running.outcome()
             events.phaseEnded(speculation == .always ? "load" : "scan")
-            let pass = try secondPass(outcome)
-            openPass = pass
-            return pass
+            return opened(try passes.afterScan(outcome))
         }
         running.progress.rename("load")
         events.detail("writing under the types of the first objects (1/\(FilesSpeculation.share) of the input) while the others are read; an object that changes them ends the attempt")
-        // Each attempt's pass gives the next after a miss: the next attempt, or pass 2 after pass 1.
-        func attemptPass(_ attempt: Int, _ plan: DatasetPlan) -> FilesPass {
-            FilesPass(plan: plan, feed: SpeculativeReadings(scan: running.state, attempt: attempt, plan: plan, finish: complete), landing: landingStore,
-                      spool: spool, read: read, settings: settings, events: events, phase: nil) { [weak self] in
-                let pass: FilesPass
-                if let next = running.state.plan(attempt: attempt + 1) {
-                    events.detail("attempt \(attempt + 2) of \(ScanState.maxAttempts): writing under the types of the objects up to that one")
-                    pass = attemptPass(attempt + 1, next)
-                } else {
-                    events.detail("writing again under every object's types once all are read")
-                    pass = try secondPass(try await running.outcome())
-                    events.phaseEnded("load")
-                }
-                self?.openPass = pass
-                return pass
-            }
-        }
-        let pass = attemptPass(0, first)
+        return opened(passes.attempt(0, first, running: running) { [weak self] pass, duringScan in
+            self?.openPass = pass
+            // Pass 2 after pass 1 waits for nothing on the pool: another load may take the slot.
+            if !duringScan { self?.releaseSlot() }
+        })
+    }
+
+    /// The pass `close()` finishes and `published()` asks what was loaded.
+    private func opened(_ pass: FilesPass) -> FilesPass {
         openPass = pass
         return pass
     }

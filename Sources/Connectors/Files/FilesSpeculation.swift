@@ -31,13 +31,13 @@ enum FilesSpeculation: String {
     static let share: Int64 = 16
 
     /// Whether to try: not when rows are rejected (a row would be rejected again by the next
-    /// attempt), and only when the spool keeps every object (an attempt must not download
-    /// objects again). `spooled`: the bytes to download (0 for local files).
-    func applies(local: Bool, rejecting: Bool, spooled: Int64, spoolLimit: Int64) -> Bool {
+    /// attempt), and for S3 only when the spool keeps every object's `bytes` (an attempt must
+    /// not download objects again).
+    func applies(local: Bool, rejecting: Bool, bytes: Int64, spoolLimit: Int64) -> Bool {
         switch self {
         case .never: return false
         case .auto where local: return false
-        default: return !rejecting && spooled <= spoolLimit
+        default: return !rejecting && (local || bytes <= spoolLimit)
         }
     }
 }
