@@ -56,6 +56,22 @@ extension FilesSourceTests {
     }
 }
 
+extension FilesSourceTests {
+    /// A spool smaller than the objects (`--spool-limit 1KiB`, 3.9 KB of objects): those it
+    /// cannot keep are downloaded again for pass 2, and the load does not write during pass 1
+    /// (an attempt that missed would download them a third time). With room, it does.
+    @Test func aSpoolTooSmallForTheObjectsFetchesThemAgain() throws {
+        let landing = try landing(.s3)
+        try write(landing, "kill-0")
+        for (limit, during) in [("1KiB", false), ("10GiB", true)] {
+            let r = try inlet(["upload", landing.base + "/kill/*", "--dataset-id", "spool", "--spool-limit", limit, "-v"], landing)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("writing under the types of the first objects") == during, "\(limit): \(r.stderr)")
+            #expect(try read("spool").ids == Array(0 ..< 1000))
+        }
+    }
+}
+
 /// Sources handed to the closing tasks (each task closes its own).
 private final class UncheckedSources: @unchecked Sendable {
     let sources: [FilesSource]
